@@ -1,0 +1,36 @@
+"""seqviz home: the paradigm map, one mask per paradigm, and a link to every page."""
+
+import streamlit as st
+
+from seqviz.models.masks import bidirectional_mask, causal_mask, joint_mask
+from seqviz.ui.figures import show_plotly
+from seqviz.ui.page import PAGES, setup_page
+from seqviz.ui.text import PARADIGM_COLUMNS, paradigm_table_markdown
+from seqviz.viz.masks import mask_figure
+
+ctx = setup_page("page_home")
+st.title(ctx.t("home_title"))
+st.markdown(ctx.t("home_intro"))
+
+st.header(ctx.t("home_masks"))
+st.caption(ctx.t("home_masks_caption"))
+source, target = ("the", "cat", "sleeps"), ("le", "chat", "dort")
+thumbnails = (
+    (bidirectional_mask(5), ("the", "cat", "[MASK]", "on", "mats")),
+    (causal_mask(5), ("the", "cat", "sleeps", "on", "mats")),
+    (joint_mask(3, 3), source + target),
+    (joint_mask(3, 3, causal_target=False), source + target),
+)
+for column, name, (mask, labels) in zip(st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:], thumbnails):
+    with column:
+        fig = mask_figure(mask.numpy(), labels, labels, name, presentation=ctx.presentation, small=True)
+        show_plotly(fig, "home", "mask", name, key=f"thumb_{name}")
+
+st.header(ctx.t("home_map"))
+st.markdown(paradigm_table_markdown(ctx.lang))
+
+st.header(ctx.t("home_pages"))
+for path, label_key, summary_key, icon in PAGES[1:]:
+    st.page_link(path, label=f"**{ctx.t(label_key)}**", icon=icon)
+    st.caption(ctx.t(summary_key))
+st.caption(ctx.t("home_coming"))

@@ -1,0 +1,66 @@
+"""Autoencoding (BERT): a bidirectional encoder that reconstructs corrupted tokens.
+
+Differs from autoregressive.py in exactly three places: the mask (bidirectional), the corruption of the
+input (masked_lm_corruption) and the loss (only on the corrupted positions).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .layers import ModelConfig, TransformerStack, key_padding
+from .masks import bidirectional_mask
+from .output import ModelOutput
+
+IGNORE = -100  # label of positions that carry no loss
+
+
+class MaskedLM(nn.Module):
+    paradigm = "autoencoding"
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.encoder = TransformerStack(config)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def mask(self, ids: torch.Tensor) -> torch.Tensor:
+        """Bidirectional over the real tokens of each example. -> (B, T, T)"""
+        return bidirectional_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
+
+    def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:
+        """ids (B, T); labels (B, T) hold the original token at corrupted positions and IGNORE elsewhere."""
+        out = self.encoder(ids, self.mask(ids), need_weights=need_weights)
+        logits = self.head(out.hidden)  # (B, T, V)
+        loss = None
+        if labels is not None:
+            loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=IGNORE)
+        return ModelOutput(logits, loss, out.self_attention)
+
+
+def masked_lm_corruption(
+    ids: torch.Tensor,
+    mask_id: int,
+    maskable: torch.Tensor,
+    random_ids: torch.Tensor,
+    generator: torch.Generator | None = None,
+    select_prob: float = 0.15,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """BERT's rule: choose 15% of the maskable positions; of those 80% -> [MASK], 10% -> a random token,
+    10% unchanged. Returns (corrupted ids, labels) with labels IGNORE at unchosen positions.
+    maskable (B, T) bool excludes specials and padding; random_ids (N,) are the tokens to draw from."""
+    draw = torch.rand(ids.shape, generator=generator)
+    chosen = (draw < select_prob) & maskable
+    # guarantee at least one chosen position per example so every sentence teaches something
+    none_chosen = ~chosen.any(dim=1)
+    if none_chosen.any():
+        fallback = (torch.rand(ids.shape, generator=generator) * maskable).argmax(dim=1)  # (B,)
+        chosen[none_chosen, fallback[none_chosen]] = True
+    labels = torch.where(chosen, ids, torch.full_like(ids, IGNORE))
+    action = torch.rand(ids.shape, generator=generator)
+    replaced = random_ids[torch.randint(len(random_ids), ids.shape, generator=generator)]
+    corrupted = torch.where(chosen & (action < 0.8), torch.full_like(ids, mask_id), ids)
+    corrupted = torch.where(chosen & (action >= 0.8) & (action < 0.9), replaced, corrupted)
+    return corrupted, labels

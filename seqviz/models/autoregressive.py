@@ -1,0 +1,40 @@
+"""Autoregressive (GPT): a decoder-only Transformer that predicts each token from the ones before it.
+
+Differs from autoencoding.py in exactly three places: the mask (causal), no corruption of the input,
+and the loss (next token at every position).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .layers import ModelConfig, TransformerStack, key_padding
+from .masks import causal_mask
+from .output import ModelOutput
+
+
+class CausalLM(nn.Module):
+    paradigm = "autoregressive"
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.decoder = TransformerStack(config)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def mask(self, ids: torch.Tensor) -> torch.Tensor:
+        """Causal over the real tokens of each example. -> (B, T, T)"""
+        return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
+
+    def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:
+        """ids (B, T). With labels (B, T) (usually ids itself), the loss is next-token prediction:
+        position t predicts labels[t + 1]; padding carries no loss."""
+        out = self.decoder(ids, self.mask(ids), need_weights=need_weights)
+        logits = self.head(out.hidden)  # (B, T, V)
+        loss = None
+        if labels is not None:
+            targets = labels[:, 1:].masked_fill(labels[:, 1:] == self.config.pad_id, -100)  # (B, T-1)
+            loss = F.cross_entropy(logits[:, :-1].flatten(0, 1), targets.flatten(), ignore_index=-100)
+        return ModelOutput(logits, loss, out.self_attention)

@@ -1,0 +1,67 @@
+"""Checkpoints: weights in safetensors (no pickle, so loading never runs code), config, vocabulary and
+the metrics the model reached, as JSON beside them.
+
+    NAME/
+      model.safetensors   weights, stored in float16 to stay small
+      config.json         {"architecture": ..., "model": ModelConfig, "vocab": Vocab, "recipe": {...}}
+      metrics.json        what the model measured on held-out data when it was trained
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ..data.vocab import Vocab
+from .autoencoding import MaskedLM
+from .autoregressive import CausalLM
+from .layers import ModelConfig
+
+ARCHITECTURES: dict[str, type[nn.Module]] = {"MaskedLM": MaskedLM, "CausalLM": CausalLM}
+WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"
+
+
+@dataclass
+class Checkpoint:
+    model: nn.Module
+    vocab: Vocab
+    metrics: dict = field(default_factory=dict)
+    recipe: dict = field(default_factory=dict)
+
+
+def save_checkpoint(directory: str | Path, ckpt: Checkpoint, half: bool = True) -> Path:
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    dtype = torch.float16 if half else torch.float32
+    state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in ckpt.model.state_dict().items()}
+    save_file(state, str(directory / WEIGHTS))
+    config = {
+        "architecture": type(ckpt.model).__name__,
+        "model": ckpt.model.config.to_dict(),
+        "vocab": ckpt.vocab.to_dict(),
+        "recipe": ckpt.recipe,
+    }
+    (directory / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (directory / METRICS).write_text(json.dumps(ckpt.metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return directory
+
+
+def load_checkpoint(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoint:
+    """Rebuild the model from its config and load the weights strictly, in float32, in eval mode."""
+    directory = Path(directory)
+    config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
+    architecture = ARCHITECTURES.get(config.get("architecture"))
+    if architecture is None:
+        raise ValueError(f"unknown architecture {config.get('architecture')!r}; known: {sorted(ARCHITECTURES)}")
+    model = architecture(ModelConfig.from_dict(config["model"]))
+    state = {k: v.float() for k, v in load_file(str(directory / WEIGHTS)).items()}
+    model.load_state_dict(state, strict=True)
+    metrics_path = directory / METRICS
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
+    model.to(device).eval()
+    return Checkpoint(model, Vocab.from_dict(config["vocab"]), metrics, config.get("recipe", {}))

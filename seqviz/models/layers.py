@@ -1,0 +1,223 @@
+"""The shared pieces: one attention function, multi-head attention, positional encodings, one block.
+
+Every paradigm file (autoencoding.py, autoregressive.py, ...) builds on these and differs mainly in
+its mask, its head and its loss. Attention weights are returned from forward passes, never stored on
+a module: models are shared read-only between browser sessions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+POSITION_KINDS = ("learned", "sinusoidal", "rope", "none")
+
+
+@dataclass
+class ModelConfig:
+    vocab_size: int
+    d_model: int = 64
+    n_heads: int = 4
+    n_layers: int = 2
+    d_ff: int = 256
+    max_len: int = 64
+    dropout: float = 0.1
+    positions: str = "learned"
+    pad_id: int = 0
+
+    def __post_init__(self):
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model {self.d_model} is not divisible by n_heads {self.n_heads}")
+        if self.positions not in POSITION_KINDS:
+            raise ValueError(f"positions must be one of {POSITION_KINDS}, got {self.positions!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def attention_scores(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    """Scaled dot products q·k/√d. q (B, H, Tq, D), k (B, H, Tk, D) -> (B, H, Tq, Tk)."""
+    return q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+
+
+def _broadcastable(mask: torch.Tensor | None) -> torch.Tensor | None:
+    """(Tq, Tk) stays as is; (B, Tq, Tk) gains a head axis -> (B, 1, Tq, Tk)."""
+    return mask[:, None] if mask is not None and mask.dim() == 3 else mask
+
+
+def attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None, need_weights: bool = True
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """softmax(q·k/√d masked) · v, returning (output (B, H, Tq, D), weights (B, H, Tq, Tk) or None).
+
+    mask is boolean, True = may attend. Without weights the fused kernel runs (the fast path);
+    with weights the explicit computation runs so the weights can be shown. Both give the same output.
+    """
+    mask = _broadcastable(mask)
+    if not need_weights:
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
+    scores = attention_scores(q, k)  # (B, H, Tq, Tk)
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)  # a row with no allowed key -> zeros
+    return weights @ v, weights  # (B, H, Tq, D), (B, H, Tq, Tk)
+
+
+def sinusoidal_table(max_len: int, d_model: int) -> torch.Tensor:
+    """Vaswani et al. 2017: PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...). -> (max_len, d_model)"""
+    position = torch.arange(max_len, dtype=torch.float32)[:, None]  # (P, 1)
+    frequency = torch.exp(torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model))
+    table = torch.zeros(max_len, d_model)
+    table[:, 0::2] = torch.sin(position * frequency)
+    table[:, 1::2] = torch.cos(position * frequency[: d_model // 2])
+    return table
+
+
+def rotate_half_pairs(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
+    """RoPE (Su et al. 2021): rotate each (even, odd) feature pair of x (..., T, D) by angle p·θ_i,
+    so that q_p·k_r depends on p - r only."""
+    d = x.size(-1)
+    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float32, device=x.device) / d)  # (D/2,)
+    angle = positions.to(x.device, torch.float32)[:, None] * theta  # (T, D/2)
+    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
+    even, odd = x[..., 0::2], x[..., 1::2]
+    rotated = torch.stack((even * cos - odd * sin, even * sin + odd * cos), dim=-1)  # (..., T, D/2, 2)
+    return rotated.flatten(-2)  # (..., T, D)
+
+
+class MultiHeadAttention(nn.Module):
+    def __init__(self, d_model: int, n_heads: int, rope: bool = False):
+        super().__init__()
+        self.n_heads, self.head_dim, self.rope = n_heads, d_model // n_heads, rope
+        self.query = nn.Linear(d_model, d_model)
+        self.key = nn.Linear(d_model, d_model)
+        self.value = nn.Linear(d_model, d_model)
+        self.out = nn.Linear(d_model, d_model)
+
+    def _heads(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, _ = x.shape
+        return x.view(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # (B, H, T, Dh)
+
+    def project(self, x: torch.Tensor, context: torch.Tensor | None = None):
+        """Queries from x, keys and values from context (x itself for self-attention)."""
+        context = x if context is None else context
+        q, k, v = self._heads(self.query(x)), self._heads(self.key(context)), self._heads(self.value(context))
+        if self.rope and context is x:  # RoPE applies to self-attention positions
+            positions = torch.arange(x.size(1))
+            q, k = rotate_half_pairs(q, positions), rotate_half_pairs(k, positions)
+        return q, k, v  # each (B, H, T, Dh)
+
+    def scores(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+        """The raw scaled query·key scores before any mask, (B, H, Tq, Tk)."""
+        q, k, _ = self.project(x, context)
+        return attention_scores(q, k)
+
+    def forward(self, x, context=None, mask=None, need_weights=False):
+        q, k, v = self.project(x, context)
+        y, weights = attention(q, k, v, mask, need_weights)  # (B, H, Tq, Dh)
+        y = y.transpose(1, 2).reshape(x.size(0), x.size(1), -1)  # (B, Tq, D)
+        return self.out(y), weights
+
+
+@dataclass
+class BlockOutput:
+    hidden: torch.Tensor  # (B, T, D)
+    self_attention: torch.Tensor | None  # (B, H, T, T)
+    cross_attention: torch.Tensor | None = None  # (B, H, T, S)
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm block: self-attention, optional cross-attention to an encoder's output, feed-forward."""
+
+    def __init__(self, config: ModelConfig, cross: bool = False):
+        super().__init__()
+        d = config.d_model
+        self.self_norm = nn.LayerNorm(d)
+        self.self_attn = MultiHeadAttention(d, config.n_heads, rope=config.positions == "rope")
+        self.cross_norm = nn.LayerNorm(d) if cross else None
+        self.cross_attn = MultiHeadAttention(d, config.n_heads) if cross else None
+        self.ff_norm = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, config.d_ff), nn.GELU(), nn.Linear(config.d_ff, d))
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x, self_mask, memory=None, cross_mask=None, need_weights=False) -> BlockOutput:
+        h, self_weights = self.self_attn(self.self_norm(x), mask=self_mask, need_weights=need_weights)
+        x = x + self.dropout(h)
+        cross_weights = None
+        if self.cross_attn is not None and memory is not None:
+            h, cross_weights = self.cross_attn(self.cross_norm(x), memory, cross_mask, need_weights)
+            x = x + self.dropout(h)
+        x = x + self.dropout(self.ff(self.ff_norm(x)))
+        return BlockOutput(x, self_weights, cross_weights)
+
+
+@dataclass
+class StackOutput:
+    hidden: torch.Tensor  # (B, T, D) after the final norm
+    self_attention: tuple[torch.Tensor, ...] | None  # per layer (B, H, T, T)
+    cross_attention: tuple[torch.Tensor, ...] | None = None  # per layer (B, H, T, S)
+
+
+class TransformerStack(nn.Module):
+    """Token embedding + positions + N blocks + final norm. The mask is given by the caller."""
+
+    def __init__(self, config: ModelConfig, cross: bool = False):
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        self.position_embed = nn.Embedding(config.max_len, config.d_model) if config.positions == "learned" else None
+        if config.positions == "sinusoidal":
+            self.register_buffer("position_table", sinusoidal_table(config.max_len, config.d_model), persistent=False)
+        self.blocks = nn.ModuleList(TransformerBlock(config, cross) for _ in range(config.n_layers))
+        self.norm = nn.LayerNorm(config.d_model)
+        self.dropout = nn.Dropout(config.dropout)
+
+    def embed_tokens(self, ids: torch.Tensor) -> torch.Tensor:
+        length = ids.size(1)
+        if length > self.config.max_len:
+            raise ValueError(f"sequence of {length} tokens is longer than the model's maximum {self.config.max_len}")
+        x = self.embed(ids)  # (B, T, D)
+        if self.position_embed is not None:
+            x = x + self.position_embed(torch.arange(length, device=ids.device))
+        elif self.config.positions == "sinusoidal":
+            x = x + self.position_table[:length]
+        return self.dropout(x)
+
+    def forward(self, ids, mask, memory=None, cross_mask=None, need_weights=False) -> StackOutput:
+        x = self.embed_tokens(ids)
+        self_attn, cross_attn = [], []
+        for block in self.blocks:
+            out = block(x, mask, memory, cross_mask, need_weights)
+            x = out.hidden
+            self_attn.append(out.self_attention)
+            cross_attn.append(out.cross_attention)
+        has_cross = need_weights and memory is not None
+        return StackOutput(
+            self.norm(x),
+            tuple(self_attn) if need_weights else None,
+            tuple(cross_attn) if has_cross else None,
+        )
+
+    @torch.no_grad()
+    def layer_scores(self, ids: torch.Tensor, mask: torch.Tensor, layer: int) -> torch.Tensor:
+        """Raw query·key scores (before masking) of one layer's self-attention, (B, H, T, T).
+        Earlier layers run under the given mask, as they would in a real forward pass."""
+        x = self.embed_tokens(ids)
+        for block in self.blocks[:layer]:
+            x = block(x, mask).hidden
+        block = self.blocks[layer]
+        return block.self_attn.scores(block.self_norm(x))
+
+
+def key_padding(ids: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """(B, 1, Tk): True where the key is a real token, to combine with a (T, T) paradigm mask."""
+    return (ids != pad_id)[:, None, :]

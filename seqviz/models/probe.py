@@ -1,0 +1,36 @@
+"""Looking inside a model for the figures: the raw query·key scores of one head."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from ..data.vocab import Vocab
+from .masks import bidirectional_mask
+
+
+def unknown_words(words: Sequence[str], vocab: Vocab) -> list[str]:
+    """Words the vocabulary does not hold (compared in lower case), each once, in order."""
+    seen: list[str] = []
+    for word in words:
+        if word.lower() not in vocab and word not in seen:
+            seen.append(word)
+    return seen
+
+
+@torch.no_grad()
+def head_scores(model, vocab: Vocab, words: Sequence[str], layer: int, head: int) -> np.ndarray:
+    """Scaled query·key scores (before any mask) of one head for [CLS] words [SEP], returned for the words
+    only. The layers below run bidirectionally, as the encoder was trained. -> (T, T)"""
+    stack = model.encoder
+    ids = torch.tensor([[vocab.cls_id, *vocab.encode([w.lower() for w in words]), vocab.sep_id]])
+    ids = ids.to(next(model.parameters()).device)
+    scores = stack.layer_scores(ids, bidirectional_mask(ids.size(1)).to(ids.device), layer)  # (1, H, T+2, T+2)
+    return scores[0, head, 1:-1, 1:-1].float().cpu().numpy()
+
+
+def seeded_scores(length: int, seed: int = 0) -> np.ndarray:
+    """Stand-in scores when no model applies: standard normal × 2, fixed by the seed. -> (T, T)"""
+    return np.random.default_rng(seed).normal(0.0, 2.0, size=(length, length))

@@ -1,0 +1,18 @@
+"""Models shared by every browser session: loaded once per (name, device) and never modified after."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..models.checkpoint import Checkpoint
+from ..recipes import load_builtin
+
+
+@st.cache_resource(show_spinner="Loading model…", max_entries=16)
+def builtin_model(name: str, device: str) -> Checkpoint:
+    """Keyed by plain strings so the cache key is stable. Parameters are frozen: a session that wants to
+    train must copy the model first."""
+    ckpt = load_builtin(name, device)
+    for parameter in ckpt.model.parameters():
+        parameter.requires_grad_(False)
+    return ckpt

@@ -1,0 +1,186 @@
+"""Attention-weight heatmaps: one matrix, or a layers x heads grid.
+
+Queries run down the y axis (first token at the top), keys along x. Cells are placed at integer
+positions and labelled through tick text, so repeated tokens stay separate columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .style import (
+    MASKED_COLOR, WEIGHT_COLORSCALE, apply_layout, as_array, category_axis, cell_px, check_labels,
+    display_label, font_sizes, max_label_px,
+)
+
+AUTO_VALUES_MAX_CELLS = 144      # show numbers in cells up to 12 x 12
+HOVER_LABELS_MAX_CELLS = 40_000  # above this, hover names positions instead of tokens (payload size)
+
+
+def mean_over_heads(attn: np.ndarray) -> np.ndarray:
+    """(..., H, Tq, Tk) -> (..., Tq, Tk)."""
+    return np.asarray(attn, dtype=float).mean(axis=-3)
+
+
+def hover_names(query_labels: Sequence[str], key_labels: Sequence[str]) -> np.ndarray | None:
+    """Per-cell "query → key" strings for hover, or None when the matrix is too big to carry them."""
+    if len(query_labels) * len(key_labels) > HOVER_LABELS_MAX_CELLS:
+        return None
+    q = [f"{i}:{display_label(s)}" for i, s in enumerate(query_labels)]
+    k = [f"{j}:{display_label(s)}" for j, s in enumerate(key_labels)]
+    return np.array([[f"{qi} → {kj}" for kj in k] for qi in q], dtype=object)
+
+
+def hover_template(names: np.ndarray | None, value: str) -> str:
+    where = "%{customdata}" if names is not None else "query %{y} → key %{x}"
+    return f"{where}: {value}<extra></extra>"
+
+
+def masked_layer(masked: np.ndarray, names: np.ndarray | None, text: str = "", **kw) -> go.Heatmap:
+    """Grey cells where `masked` is True, transparent elsewhere; kept out of any colour scale."""
+    return go.Heatmap(
+        z=np.where(masked, 1.0, np.nan), colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
+        zmin=0, zmax=1, showscale=False, hoverongaps=False, name="masked",
+        customdata=names, hovertemplate=hover_template(names, "masked"),
+        text=np.where(masked, text, "") if text else None,
+        texttemplate="%{text}" if text else None, **kw,
+    )
+
+
+def attention_heatmap(
+    weights: np.ndarray,
+    query_labels: Sequence[str],
+    key_labels: Sequence[str],
+    title: str = "",
+    *,
+    masked: np.ndarray | None = None,
+    zmin: float = 0.0,
+    zmax: float | None = None,
+    colorscale=None,
+    show_values: bool | None = None,
+    value_format: str = ".2f",
+    presentation: bool = False,
+    x_title: str = "key (attended to)",
+    y_title: str = "query (attending)",
+    colorbar_title: str = "weight",
+) -> go.Figure:
+    """Heatmap of a (Tq, Tk) weight matrix; `masked` (True = blocked) cells are drawn grey."""
+    w = as_array(weights, 2, "weights")
+    n_q, n_k = w.shape
+    q_labels = check_labels(query_labels, n_q, "query_labels")
+    k_labels = check_labels(key_labels, n_k, "key_labels")
+    blocked = np.zeros(w.shape, bool) if masked is None else as_array(masked, 2, "masked", bool)
+    if blocked.shape != w.shape:
+        raise ValueError(f"masked has shape {blocked.shape}, weights {w.shape}")
+
+    sizes = font_sizes(presentation)
+    cell = cell_px(n_q, n_k, presentation)
+    value_font = min(sizes["cell"], int(cell * 0.36))
+    if show_values is None:
+        show_values = n_q * n_k <= AUTO_VALUES_MAX_CELLS and value_font >= 9
+    names = hover_names(q_labels, k_labels)
+    gap = 1 if cell >= 16 else 0
+    # Large matrices travel as float32: half the payload, more precision than any colour shows.
+    z = np.where(blocked, np.nan, w).astype(np.float32 if w.size > 10_000 else np.float64)
+
+    fig = go.Figure()
+    if blocked.any():
+        fig.add_trace(masked_layer(blocked, names, xgap=gap, ygap=gap))
+    fig.add_trace(go.Heatmap(
+        z=z, zmin=zmin, zmax=1.0 if zmax is None else zmax,
+        colorscale=colorscale or WEIGHT_COLORSCALE, hoverongaps=False, name="weights",
+        xgap=gap, ygap=gap, customdata=names, hovertemplate=hover_template(names, "%{z:.3f}"),
+        texttemplate=f"%{{z:{value_format}}}" if show_values else None,
+        textfont={"size": max(value_font, 1)} if show_values else None,
+        colorbar={"title": {"text": colorbar_title, "side": "right"},
+                  "thickness": 24 if presentation else 16, "tickfont": {"size": sizes["tick"]}},
+    ))
+
+    left = max_label_px(q_labels, presentation) + sizes["base"] * 3
+    bottom = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
+    title_px = sizes["title"] * 3 if title else 20
+    apply_layout(fig, title, presentation,
+                 width=int(n_k * cell + left + 140), height=int(n_q * cell + bottom + title_px))
+    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title))
+    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title),
+                     autorange="reversed", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def _axis_name(kind: str, index: int) -> str:
+    return kind if index == 1 else f"{kind}{index}"
+
+
+def head_grid(
+    attn: np.ndarray,
+    query_labels: Sequence[str],
+    key_labels: Sequence[str],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    layer_names: Sequence[str] | None = None,
+    head_names: Sequence[str] | None = None,
+    masked: np.ndarray | None = None,
+    colorbar_title: str = "weight",
+) -> go.Figure:
+    """Grid of heatmaps for (L, H, Tq, Tk) attention: rows = layers, columns = heads, one 0..1 scale."""
+    a = np.asarray(attn.detach().cpu().numpy() if hasattr(attn, "detach") else attn, dtype=float)
+    if a.ndim == 3:
+        a = a[None]
+    a = as_array(a, 4, "attn")
+    n_layers, n_heads, n_q, n_k = a.shape
+    q_labels = check_labels(query_labels, n_q, "query_labels")
+    k_labels = check_labels(key_labels, n_k, "key_labels")
+    layer_names = list(layer_names or [f"L{i + 1}" for i in range(n_layers)])
+    head_names = list(head_names or [f"H{i + 1}" for i in range(n_heads)])
+    blocked = None if masked is None else as_array(masked, 2, "masked", bool)
+
+    sizes = font_sizes(presentation)
+    panel = float(np.clip((1300 if presentation else 1000) / n_heads, 110, 300 if presentation else 240))
+    cell = panel / max(n_q, n_k)
+    crowded = n_layers * n_heads > 4 or max(n_q, n_k) > 12
+    label_w = max_label_px(q_labels, presentation) + 12
+    label_h = max_label_px(k_labels, presentation) * 0.7 + 12
+    title_h = sizes["base"] * 2.2
+    width = n_heads * panel + label_w + 130 + (0 if crowded else (n_heads - 1) * label_w)
+    height = n_layers * (panel + title_h) + label_h + (sizes["title"] * 3 if title else 20)
+    height += 0 if crowded else (n_layers - 1) * label_h
+
+    fig = make_subplots(
+        rows=n_layers, cols=n_heads,
+        subplot_titles=[f"{layer} {head}" for layer in layer_names for head in head_names],
+        horizontal_spacing=min(0.2, (8 if crowded else label_w + 8) / width),
+        vertical_spacing=min(0.3, (title_h + (0 if crowded else label_h)) / height),
+    )
+    names = hover_names(q_labels, k_labels)
+    for layer in range(n_layers):
+        for head in range(n_heads):
+            row, col = layer + 1, head + 1
+            z = a[layer, head] if blocked is None else np.where(blocked, np.nan, a[layer, head])
+            if blocked is not None and blocked.any():
+                fig.add_trace(masked_layer(blocked, names), row=row, col=col)
+            fig.add_trace(go.Heatmap(
+                z=z, coloraxis="coloraxis", hoverongaps=False, customdata=names,
+                name=f"{layer_names[layer]} {head_names[head]}",
+                hovertemplate=f"{layer_names[layer]} {head_names[head]} · "
+                + hover_template(names, "%{z:.3f}"),
+            ), row=row, col=col)
+            index = layer * n_heads + head + 1
+            fig.update_xaxes(category_axis(k_labels, cell, presentation, show_labels=not crowded or row == n_layers),
+                             row=row, col=col)
+            fig.update_yaxes(category_axis(q_labels, cell, presentation, show_labels=not crowded or col == 1),
+                             autorange="reversed", scaleanchor=_axis_name("x", index), scaleratio=1,
+                             row=row, col=col)
+
+    apply_layout(fig, title, presentation, width=int(width), height=int(height))
+    fig.update_layout(coloraxis={
+        "colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0,
+        "colorbar": {"title": {"text": colorbar_title}, "thickness": 24 if presentation else 16,
+                     "tickfont": {"size": sizes["tick"]}, "len": min(1.0, 500 / height)},
+    })
+    fig.update_annotations(font={"size": sizes["base"]})
+    return fig

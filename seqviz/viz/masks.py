@@ -1,0 +1,168 @@
+"""Mask figures: which query may attend to which key, and scores → masked → softmax side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .attention import AUTO_VALUES_MAX_CELLS, hover_names, hover_template, masked_layer
+from .style import (
+    MASK_ALLOWED_COLOR, MASK_BLOCKED_COLOR, SCORE_COLORSCALE, WEIGHT_COLORSCALE, apply_layout,
+    as_array, category_axis, cell_px, check_labels, font_sizes, max_label_px, plain_text,
+)
+
+
+def softmax_masked(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Row-wise softmax over keys where `mask` is True (may attend); blocked keys get exactly 0.
+
+    A row with no allowed key is all zeros (not NaN). Works on any leading batch dimensions.
+    """
+    s = np.asarray(scores, dtype=float)
+    allowed = np.broadcast_to(np.asarray(mask, dtype=bool), s.shape)
+    s = np.where(allowed, s, -np.inf)
+    row_max = s.max(axis=-1, keepdims=True)
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
+    e = np.where(allowed, np.exp(s - row_max), 0.0)
+    total = e.sum(axis=-1, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def _legend_swatch(name: str, color: str, presentation: bool) -> go.Scatter:
+    """An invisible trace whose only job is a coloured square in the legend."""
+    return go.Scatter(x=[None], y=[None], mode="markers", name=plain_text(name), hoverinfo="skip",
+                      marker={"symbol": "square", "size": 22 if presentation else 15, "color": color})
+
+
+def mask_figure(
+    mask: np.ndarray,
+    query_labels: Sequence[str],
+    key_labels: Sequence[str],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    small: bool = False,
+    x_title: str = "key (attended to)",
+    y_title: str = "query (attending)",
+    allowed_label: str = "may attend",
+    blocked_label: str = "blocked",
+) -> go.Figure:
+    """Boolean (Tq, Tk) mask, True = may attend: strong colour vs light grey, one visible cell each.
+
+    `small=True` is a ~180 px thumbnail: no tick labels, no legend, tiny margins.
+    """
+    allowed = as_array(mask, 2, "mask", bool)
+    n_q, n_k = allowed.shape
+    q_labels = check_labels(query_labels, n_q, "query_labels")
+    k_labels = check_labels(key_labels, n_k, "key_labels")
+    sizes = font_sizes(presentation)
+    cell = 170 / max(n_q, n_k) if small else cell_px(n_q, n_k, presentation)
+    gap = 2 if cell >= 14 else (1 if cell >= 4 else 0)
+    names = None if small else hover_names(q_labels, k_labels)
+    state = np.where(allowed, allowed_label, blocked_label)
+    customdata = None if names is None else np.stack([names, state], axis=-1)
+
+    fig = go.Figure(go.Heatmap(
+        z=allowed.astype(np.uint8), zmin=0, zmax=1, showscale=False, xgap=gap, ygap=gap,
+        colorscale=[[0, MASK_BLOCKED_COLOR], [0.5, MASK_BLOCKED_COLOR],
+                    [0.5, MASK_ALLOWED_COLOR], [1, MASK_ALLOWED_COLOR]],
+        customdata=customdata, name="mask",
+        hovertemplate=("%{customdata[0]}: %{customdata[1]}<extra></extra>" if customdata is not None
+                       else hover_template(None, "%{z}")),
+    ))
+    if small:
+        apply_layout(fig, "", presentation, width=180, height=180)
+        fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4}, showlegend=False)
+        show = False
+    else:
+        fig.add_trace(_legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation))
+        fig.add_trace(_legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation))
+        left = max_label_px(q_labels, presentation) + sizes["base"] * 3
+        bottom = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
+        top = (sizes["title"] * 3 if title else 20) + sizes["base"] * 2
+        apply_layout(fig, title, presentation,
+                     width=int(max(n_k * cell + left + 40, 360)), height=int(n_q * cell + bottom + top))
+        fig.update_layout(showlegend=True, legend={
+            "orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+            "font": {"size": sizes["base"]}, "itemclick": False, "itemdoubleclick": False})
+        show = True
+    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, show_labels=show))
+    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=show),
+                     autorange="reversed", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def scores_pipeline_figure(
+    scores: np.ndarray,
+    mask: np.ndarray,
+    query_labels: Sequence[str],
+    key_labels: Sequence[str],
+    *,
+    titles: Sequence[str] = ("1. scores q·k/√d", "2. masked", "3. softmax weights"),
+    presentation: bool = False,
+    x_title: str = "key",
+    y_title: str = "query",
+    show_values: bool | None = None,
+) -> go.Figure:
+    """Three panels: raw scores → blocked set to −∞ → softmax weights (blocked become exactly 0)."""
+    s = as_array(scores, 2, "scores")
+    allowed = as_array(mask, 2, "mask", bool)
+    if allowed.shape != s.shape:
+        raise ValueError(f"mask has shape {allowed.shape}, scores {s.shape}")
+    n_q, n_k = s.shape
+    q_labels = check_labels(query_labels, n_q, "query_labels")
+    k_labels = check_labels(key_labels, n_k, "key_labels")
+    weights = softmax_masked(s, allowed)
+
+    sizes = font_sizes(presentation)
+    cell = cell_px(n_q, n_k, presentation, target=420 if presentation else 330)
+    value_font = min(sizes["cell"], int(cell * 0.34))
+    if show_values is None:
+        show_values = n_q * n_k <= AUTO_VALUES_MAX_CELLS and value_font >= 9
+    gap = 1 if cell >= 16 else 0
+    names = hover_names(q_labels, k_labels)
+    text = dict(texttemplate="%{z:.2f}", textfont={"size": value_font}) if show_values else {}
+    bound = float(np.abs(s).max()) or 1.0
+
+    label_w = max_label_px(q_labels, presentation) + sizes["base"] * 3
+    label_h = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
+    panel = max(n_q, n_k) * cell
+    bar_h = sizes["tick"] * 5
+    width = 3 * panel + label_w + 2 * 50 + 40
+    height = panel + label_h + bar_h + sizes["title"] * 2.5 + 30
+
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[plain_text(t) for t in titles], horizontal_spacing=60 / width)
+    common = dict(xgap=gap, ygap=gap, hoverongaps=False, customdata=names)
+    fig.add_trace(go.Heatmap(z=s, coloraxis="coloraxis", name="scores",
+                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 1)
+    fig.add_trace(masked_layer(~allowed, names, text="−∞" if show_values else "",
+                               textfont={"size": value_font, "color": "white"}, xgap=gap, ygap=gap), 1, 2)
+    fig.add_trace(go.Heatmap(z=np.where(allowed, s, np.nan), coloraxis="coloraxis", name="masked scores",
+                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 2)
+    fig.add_trace(go.Heatmap(z=weights, coloraxis="coloraxis2", name="weights",
+                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 3)
+
+    for col in (1, 2, 3):
+        fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title), row=1, col=col)
+        fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=col == 1),
+                         autorange="reversed", scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1,
+                         row=1, col=col)
+
+    apply_layout(fig, "", presentation, width=int(width), height=int(height))
+    # Horizontal colour bars along the bottom edge: scores under panels 1–2, weights under panel 3.
+    bar = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", thickness=sizes["tick"],
+               tickfont={"size": sizes["tick"]}, xanchor="center")
+    d1, d2, d3 = (fig.layout[f"xaxis{i}"].domain if i > 1 else fig.layout.xaxis.domain for i in (1, 2, 3))
+    fig.update_layout(
+        margin={"t": sizes["title"] * 2.5, "b": bar_h},
+        coloraxis={"colorscale": SCORE_COLORSCALE, "cmin": -bound, "cmax": bound, "colorbar": {
+            **bar, "x": (d1[0] + d2[1]) / 2, "len": (d2[1] - d1[0]) * 0.8,
+            "title": {"text": "score", "side": "top"}}},
+        coloraxis2={"colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0, "colorbar": {
+            **bar, "x": (d3[0] + d3[1]) / 2, "len": (d3[1] - d3[0]) * 0.8,
+            "title": {"text": "weight", "side": "top"}}},
+    )
+    fig.update_annotations(font={"size": sizes["title"] * 0.85})
+    return fig

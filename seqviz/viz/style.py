@@ -1,0 +1,220 @@
+"""Shared look of every seqviz figure: fonts, colours, sizes, export settings.
+
+Figures are projected on classroom walls and pasted into slides, so text is large, the background is
+white, and exports are 3x resolution. Labels may be Chinese, so the font list carries CJK fallbacks.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+FONT_FAMILY = "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
+TEXT_COLOR = "#222222"
+
+# Attention weights: white at 0 (no attention looks empty), dark blue at 1.
+WEIGHT_COLORSCALE = [
+    [0.0, "#ffffff"], [0.15, "#deebf7"], [0.35, "#9ecae1"],
+    [0.6, "#4292c6"], [0.8, "#2171b5"], [1.0, "#08306b"],
+]
+# Raw scores: purple below 0, white at 0, orange above (kept away from the weights' blue).
+SCORE_COLORSCALE = [
+    [0.0, "#542788"], [0.25, "#998ec3"], [0.5, "#f7f7f7"], [0.75, "#f1a340"], [1.0, "#b35806"],
+]
+# Blocked cells in weight/score heatmaps: a mid grey that no colour of either scale comes near.
+MASKED_COLOR = "#8c8c8c"
+# Mask figures: may attend = strong blue, blocked = light grey.
+MASK_ALLOWED_COLOR = "#1f5fa8"
+MASK_BLOCKED_COLOR = "#e3e3e3"
+
+MAX_TICK_LABEL_CHARS = 14
+_FALLBACK_FILENAME = "seqviz_figure"
+
+# Characters plotly would turn into line breaks, or that would be invisible as a tick label.
+_VISIBLE_WHITESPACE = {"\n": "↵", "\r": "", "\t": "⇥"}
+
+
+def font_sizes(presentation: bool) -> dict[str, int]:
+    """Font sizes in px; presentation mode is ~1.5x for the back of a classroom."""
+    if presentation:
+        return {"base": 22, "title": 28, "tick": 20, "cell": 20}
+    return {"base": 14, "title": 18, "tick": 13, "cell": 13}
+
+
+def display_label(label: Any, max_chars: int | None = None) -> str:
+    """A token as plain, visible text for plotly (which renders some HTML in labels).
+
+    "<eos>" or "<script>" stays visible as text and is never markup; a space token becomes "␣";
+    newlines and tabs become arrows so they do not break the line.
+    """
+    text = str(label)
+    if text == "":
+        return "∅"
+    if text.strip() == "" and "\n" not in text and "\t" not in text:
+        text = "␣" * len(text)
+    for raw, shown in _VISIBLE_WHITESPACE.items():
+        text = text.replace(raw, shown)
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    # Plotly decodes entities inside text nodes, so &lt; shows as "<" but is never parsed as a tag.
+    return html.escape(text, quote=False)
+
+
+def plain_text(text: Any) -> str:
+    """Title/annotation text shown literally (no markup); newlines kept as line breaks."""
+    return html.escape(str(text), quote=False).replace("\n", "<br>")
+
+
+def safe_filename(*parts: Any) -> str:
+    """ASCII-only, lower-case file stem from the given parts, joined by "_" (max 80 chars)."""
+    joined = "_".join(str(p) for p in parts if p is not None and str(p) != "")
+    ascii_text = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^a-z0-9_-]+", "_", ascii_text.lower())
+    stem = re.sub(r"_+", "_", stem).strip("_-")[:80].strip("_-")
+    return stem or _FALLBACK_FILENAME
+
+
+def plotly_config(filename: str) -> dict[str, Any]:
+    """`config=` for st.plotly_chart: no logo, camera button saves a 3x PNG with a safe name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 3, "filename": safe_filename(filename)},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "responsive": True,
+    }
+
+
+def apply_layout(fig, title: str = "", presentation: bool = False,
+                 width: int | None = None, height: int | None = None):
+    """Common fonts, white background, margins and title; returns the figure."""
+    sizes = font_sizes(presentation)
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": sizes["base"], "color": TEXT_COLOR},
+        title={"text": plain_text(title) if title else None, "x": 0.01, "xanchor": "left",
+               "font": {"size": sizes["title"], "family": FONT_FAMILY}},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": sizes["base"]}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": (sizes["title"] * 3 if title else 20), "b": 10},
+    )
+    if width is not None:
+        fig.update_layout(width=int(width))
+    if height is not None:
+        fig.update_layout(height=int(height))
+    return fig
+
+
+_KALEIDO_HELP = (
+    "Exporting a figure to {fmt} needs the 'kaleido' package and a Chromium browser "
+    "(pip install kaleido; set BROWSER_PATH to the browser if it is not found). "
+    "The PNG camera button in the figure's toolbar works without them."
+)
+
+
+def _export(fig, fmt: str, scale: float) -> bytes:
+    try:
+        return fig.to_image(format=fmt, scale=scale)
+    except Exception as exc:  # ImportError, ValueError, browser start failures, ...
+        raise RuntimeError(_KALEIDO_HELP.format(fmt=fmt.upper()) + f" Cause: {exc}") from exc
+
+
+def to_svg_bytes(fig) -> bytes:
+    """The figure as SVG (vector, for slides)."""
+    return _export(fig, "svg", 1)
+
+
+def to_png_bytes(fig, scale: float = 3) -> bytes:
+    """The figure as PNG at `scale` x its layout size."""
+    return _export(fig, "png", scale)
+
+
+# Vega-embed (used by st.altair_chart) reads these: 3x PNG export, SVG export also offered.
+ALTAIR_USERMETA = {
+    "embedOptions": {
+        "scaleFactor": 3,
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    }
+}
+
+
+def altair_chart_config(chart, presentation: bool = False):
+    """Fonts, sizes and 3x export for a top-level altair chart; returns a new chart."""
+    sizes = font_sizes(presentation)
+    return (
+        chart.properties(usermeta=ALTAIR_USERMETA)
+        .configure(font=FONT_FAMILY, background="white")
+        .configure_axis(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY,
+                        labelFontSize=sizes["tick"], titleFontSize=sizes["base"], labelLimit=200)
+        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY,
+                          labelFontSize=sizes["tick"], titleFontSize=sizes["base"])
+        .configure_title(font=FONT_FAMILY, fontSize=sizes["title"], anchor="start")
+        .configure_view(strokeWidth=0)
+    )
+
+
+# ---- heatmap geometry shared by attention.py and masks.py -------------------------------------------
+
+
+def as_array(values, ndim: int, name: str, dtype=float):
+    """numpy view of an array or CPU tensor, checked to have `ndim` dimensions."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    arr = np.asarray(values, dtype=dtype)
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
+    return arr
+
+
+def check_labels(labels, n: int, name: str) -> list[str]:
+    labels = [str(x) for x in labels]
+    if len(labels) != n:
+        raise ValueError(f"{name} has {len(labels)} labels but the array has {n} positions")
+    return labels
+
+
+def text_width_px(text: str, size: float) -> float:
+    """Rough rendered width: CJK and other wide characters ~1 em, the rest ~0.6 em."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text) * size
+
+
+def cell_px(n_rows: int, n_cols: int, presentation: bool, target: float | None = None) -> float:
+    """Side of one square cell so the matrix is ~`target` px at its longest side."""
+    target = target or (720 if presentation else 560)
+    largest = 80 if presentation else 56
+    return float(min(largest, max(1.0, target / max(n_rows, n_cols, 1))))
+
+
+def category_axis(labels: Sequence[str], cell: float, presentation: bool, title: str = "",
+                  show_labels: bool = True) -> dict[str, Any]:
+    """Axis over integer positions 0..n-1 with the labels as tick text.
+
+    Integer positions keep duplicate tokens ("the", "the") as separate rows/columns; ticks are thinned
+    so that neighbouring labels never overlap.
+    """
+    sizes = font_sizes(presentation)
+    step = max(1, math.ceil(sizes["tick"] * 1.5 / max(cell, 1e-6)))
+    positions = list(range(0, len(labels), step))
+    return {
+        "tickmode": "array",
+        "tickvals": positions,
+        "ticktext": [display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions],
+        "showticklabels": show_labels,
+        "tickfont": {"size": sizes["tick"], "family": FONT_FAMILY},
+        "title": {"text": plain_text(title) if (title and show_labels) else None,
+                  "font": {"size": sizes["base"]}},
+        "showgrid": False, "zeroline": False, "showline": False, "ticks": "",
+        "automargin": True, "constrain": "domain",
+    }
+
+
+def max_label_px(labels: Sequence[str], presentation: bool) -> float:
+    size = font_sizes(presentation)["tick"]
+    shown = [display_label(x, MAX_TICK_LABEL_CHARS) for x in labels] or [""]
+    return max(text_width_px(html.unescape(s), size) for s in shown)
