@@ -4,9 +4,9 @@ import random
 
 import streamlit as st
 
-from seqviz.data.toy import example_sentences, translations
+from seqviz.data.toy import canonical_translation, example_sentences, unknown_words
 from seqviz.models.masks import SELF_ATTENTION_MASKS, format_order, mask_gallery, parse_order
-from seqviz.models.probe import head_scores, seeded_scores, unknown_words
+from seqviz.models.probe import head_scores, seeded_scores
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.inputs import tokens_from_text
 from seqviz.ui.models import builtin_model
@@ -27,7 +27,7 @@ examples = example_sentences("en")
 
 def use_example():
     st.session_state.sentence = st.session_state.example
-    st.session_state.target = " ".join(sorted(translations(st.session_state.example.split()))[0])
+    st.session_state.target = " ".join(canonical_translation(st.session_state.example.split()))
     st.session_state.order = ""
 
 
@@ -42,7 +42,7 @@ def shuffle_order(length: int):
 
 
 st.session_state.setdefault("sentence", examples[0])
-st.session_state.setdefault("target", " ".join(sorted(translations(examples[0].split()))[0]))
+st.session_state.setdefault("target", example_sentences("fr")[0])
 left, right = st.columns([3, 2])
 text = left.text_input(ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=reset_order)
 right.selectbox(ctx.t("example"), examples, key="example", on_change=use_example, index=None)
@@ -81,9 +81,9 @@ try:
     config = ckpt.model.config
     layer = c2.selectbox(ctx.t("layer"), range(config.n_layers), format_func=lambda i: str(i + 1))
     head = c3.selectbox(ctx.t("head"), range(config.n_heads), format_func=lambda i: str(i + 1))
-    missing = unknown_words(tokens, ckpt.vocab)
+    missing = unknown_words([t.lower() for t in tokens], ckpt.vocab.tokens)
     if missing:
-        known = ", ".join(w for w in ckpt.vocab.decode(ckpt.vocab.regular_ids) if w.isalpha())
+        known = ", ".join(ckpt.vocab.decode(ckpt.vocab.regular_ids))
         st.info(ctx.t("seeded_scores", words=", ".join(f"“{w}”" for w in missing[:8]), known=known), icon=":material/casino:")
     else:
         scores = head_scores(ckpt.model, ckpt.vocab, tokens, layer, head)

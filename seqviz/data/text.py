@@ -25,10 +25,16 @@ class TokenizedInput:
     removed_control: bool = False  # control characters were dropped
 
 
+_SENTENCE_END = {".", "!", "?", "。", "！", "？", "…"}
+
+
 def split_tokens(text: str) -> list[str]:
-    """Split any text into display tokens: words, single CJK characters, single symbols. Never raises."""
-    text = unicodedata.normalize("NFC", str(text))[:MAX_INPUT_CHARS]
-    return _TOKEN.findall(text)
+    """Split any text into display tokens: words, single CJK characters, single symbols; sentence-final
+    punctuation is dropped, as the toy language has none. Never raises."""
+    tokens = _TOKEN.findall(unicodedata.normalize("NFC", str(text))[:MAX_INPUT_CHARS])
+    while tokens and tokens[-1] in _SENTENCE_END:
+        tokens.pop()
+    return tokens
 
 
 def strip_control(text: str) -> tuple[str, bool]:

@@ -8,13 +8,14 @@ Grammar (English side; French realisation in brackets; no final period on either
     NP        → Det [PreAdj] [PostAdj] Noun [PP | RelClause]      [Det [PreAdj] Noun [PostAdj] …]
     PP        → Prep NP
     RelClause → "that" VP                     [qui VP]     (VP agrees with the head noun)
-              | "that" NP VerbPre TransVerb   [que NP …]   (verb agrees with the inner NP)
+              | "that" NP VerbPre TransVerb   [que/qu' NP …]  (verb agrees with the inner NP)
     VP        → is/are (Adj | PP)             [est/sont Adj(agreeing with the subject) | PP]
               | VerbPre IntransVerb [MannerAdv] [PP]
               | VerbPre TransVerb NP
     VerbPre   → ε | FreqAdv | does/do "not"   [the adverb follows the French verb; ne … pas]
 
-Only animate nouns can be the subject of a verb other than is/are. French articles and adjectives
+Only animate nouns can be the subject of a verb other than is/are; on/under/in take only
+inanimate objects. French articles and adjectives
 agree in gender and number with the French noun chosen, colour adjectives follow the noun, and
 several words have synonyms (see toy_lexicon). The parser enumerates every parse, so ambiguous
 sentences ("the cat sees the fish": one fish or several) accept every reading.
@@ -172,7 +173,9 @@ class _Parser:
         if prep is None:
             return {}
         ends: dict = {}
-        for (end, _, _), by_g in self.np(i + 1).items():
+        for (end, _, animate), by_g in self.np(i + 1).items():
+            if animate and self.w[i] in lex.PLACE_PREPS:
+                continue
             ends.setdefault(end, []).append(_seq(prep, _alt(by_g.values())))
         return {e: _alt(ns) for e, ns in ends.items()}
 
@@ -189,7 +192,7 @@ class _Parser:
             if not animate:
                 continue
             for end, verb in self.verb_group(e, inner_num, transitive=True):
-                node = _seq(lex.OBJECT_REL, _alt(by_g.values()), verb)
+                node = _seq(lex.object_rel(self.w[i + 1]), _alt(by_g.values()), verb)
                 for g in (M, F):
                     table.setdefault((end, False), {}).setdefault(g, []).append(node)
         return _collect(table)
@@ -279,12 +282,18 @@ def _adj_node(adj, gender, num):
     return None if adj is None else _alt(lex.adj_form(forms, gender, num) for forms in adj.fr)
 
 
+MAX_PARSE_WORDS = 200  # longer input is treated as outside the language (bounds recursion depth)
+
+
 def parse_english(en: Sequence[str]) -> Lattice | None:
     """The lattice of valid French translations, or None if ``en`` is not in the language."""
     words = tuple(en)
-    if not words or not all(isinstance(w, str) for w in words):
+    if not 0 < len(words) <= MAX_PARSE_WORDS or not all(isinstance(w, str) for w in words):
         return None
-    node = _Parser(words).sentence(0).get(len(words))
+    try:
+        node = _Parser(words).sentence(0).get(len(words))
+    except RecursionError:
+        return None
     return None if node is None else Lattice(node)
 
 

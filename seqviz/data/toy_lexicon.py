@@ -81,7 +81,13 @@ DO = {SG: "does", PL: "do"}  # "does not" -> "ne … pas" around the French verb
 FREQ_ADVS = {"often": ("souvent",), "always": ("toujours",), "sometimes": ("parfois", "quelquefois")}
 MANNER_ADVS = {"quickly": ("vite", "rapidement"), "slowly": ("lentement",)}
 PREPS = {"on": "sur", "under": "sous", "in": "dans", "with": "avec", "behind": "derrière"}
+PLACE_PREPS = {"on", "under", "in"}  # take only inanimate objects: "on the table", not "on the cat"
 SUBJECT_REL, OBJECT_REL = "qui", "que"  # both are English "that"
+
+
+def object_rel(next_en_word: str) -> str:
+    """The object relative pronoun: que, elided to qu' before un/une (English a/an)."""
+    return "qu'" if next_en_word in ("a", "an") else OBJECT_REL
 
 
 def _english_words() -> list[str]:
@@ -92,7 +98,7 @@ def _english_words() -> list[str]:
 
 
 def _french_words() -> list[str]:
-    words = {"ne", "pas", "et", SUBJECT_REL, OBJECT_REL, *PREPS.values()}
+    words = {"ne", "pas", "et", SUBJECT_REL, OBJECT_REL, object_rel("a"), *PREPS.values()}
     words |= {w for forms in DETS.values() for by_g in forms.values() for w in by_g.values()}
     words |= {w for n in NOUNS for sg, pl, _ in n.fr for w in (sg, pl)}
     words |= {w for a in ADJS for forms in a.fr for w in forms}
@@ -116,6 +122,10 @@ for _verb in VERBS:
     for _form in {_verb.sg, _verb.bare}:
         VERBS_BY_WORD.setdefault(_form, []).append(_verb)
 ANIMATE_NOUNS = tuple(n for n in NOUNS if n.animate)
+INANIMATE_NOUNS = tuple(n for n in NOUNS if not n.animate)
+PRE_ADJS = tuple(a for a in ADJS if a.before_noun)
+POST_ADJS = tuple(a for a in ADJS if not a.before_noun)
+DETS_FOR = {num: tuple(d for d in DETS if num in DETS[d] and d != "an") for num in (SG, PL)}  # "an" is spelling
 
 
 def adj_form(forms: tuple[str, str, str, str], gender: str, num: str) -> str:

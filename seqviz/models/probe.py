@@ -11,15 +11,6 @@ from ..data.vocab import Vocab
 from .masks import bidirectional_mask
 
 
-def unknown_words(words: Sequence[str], vocab: Vocab) -> list[str]:
-    """Words the vocabulary does not hold (compared in lower case), each once, in order."""
-    seen: list[str] = []
-    for word in words:
-        if word.lower() not in vocab and word not in seen:
-            seen.append(word)
-    return seen
-
-
 @torch.no_grad()
 def head_scores(model, vocab: Vocab, words: Sequence[str], layer: int, head: int) -> np.ndarray:
     """Scaled query·key scores (before any mask) of one head for [CLS] words [SEP], returned for the words

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from .style import (
     MASKED_COLOR, WEIGHT_COLORSCALE, apply_layout, as_array, category_axis, cell_px, check_labels,
-    display_label, font_sizes, max_label_px,
+    display_label, font_sizes, max_label_px, plain_text, top_margin, x_labels_height,
 )
 
 AUTO_VALUES_MAX_CELLS = 144      # show numbers in cells up to 12 x 12
@@ -23,29 +23,36 @@ HOVER_LABELS_MAX_CELLS = 40_000  # above this, hover names positions instead of 
 
 def mean_over_heads(attn: np.ndarray) -> np.ndarray:
     """(..., H, Tq, Tk) -> (..., Tq, Tk)."""
-    return np.asarray(attn, dtype=float).mean(axis=-3)
+    return as_array(attn, (3, 4, 5), "attn").mean(axis=-3)
+
+
+def compact(z: np.ndarray) -> np.ndarray:
+    """Large matrices travel to the browser as float32: half the payload, more than any colour shows."""
+    return z.astype(np.float32) if z.size > 10_000 else z
 
 
 def hover_names(query_labels: Sequence[str], key_labels: Sequence[str]) -> np.ndarray | None:
     """Per-cell "query → key" strings for hover, or None when the matrix is too big to carry them."""
     if len(query_labels) * len(key_labels) > HOVER_LABELS_MAX_CELLS:
         return None
-    q = [f"{i}:{display_label(s)}" for i, s in enumerate(query_labels)]
-    k = [f"{j}:{display_label(s)}" for j, s in enumerate(key_labels)]
+    q = [f"#{i} {display_label(s)}" for i, s in enumerate(query_labels)]
+    k = [f"#{j} {display_label(s)}" for j, s in enumerate(key_labels)]
     return np.array([[f"{qi} → {kj}" for kj in k] for qi in q], dtype=object)
 
 
 def hover_template(names: np.ndarray | None, value: str) -> str:
+    """"query → key: value" from per-cell names, or from positions when there are none."""
     where = "%{customdata}" if names is not None else "query %{y} → key %{x}"
     return f"{where}: {value}<extra></extra>"
 
 
-def masked_layer(masked: np.ndarray, names: np.ndarray | None, text: str = "", **kw) -> go.Heatmap:
+def masked_layer(masked: np.ndarray, names: np.ndarray | None, text: str = "",
+                 hover: str = "masked", **kw) -> go.Heatmap:
     """Grey cells where `masked` is True, transparent elsewhere; kept out of any colour scale."""
     return go.Heatmap(
-        z=np.where(masked, 1.0, np.nan), colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
+        z=compact(np.where(masked, 1.0, np.nan)), colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
         zmin=0, zmax=1, showscale=False, hoverongaps=False, name="masked",
-        customdata=names, hovertemplate=hover_template(names, "masked"),
+        customdata=names, hovertemplate=hover_template(names, plain_text(hover)),
         text=np.where(masked, text, "") if text else None,
         texttemplate="%{text}" if text else None, **kw,
     )
@@ -67,8 +74,13 @@ def attention_heatmap(
     x_title: str = "key (attended to)",
     y_title: str = "query (attending)",
     colorbar_title: str = "weight",
+    masked_label: str = "masked",
 ) -> go.Figure:
-    """Heatmap of a (Tq, Tk) weight matrix; `masked` (True = blocked) cells are drawn grey."""
+    """Heatmap of a (Tq, Tk) weight matrix; `masked` (True = blocked) cells are drawn grey.
+
+    Values are written in the cells when the matrix is small (`show_values=None`); hover names the
+    query and key tokens. Pass translated axis/colour-bar/masked labels for other languages.
+    """
     w = as_array(weights, 2, "weights")
     n_q, n_k = w.shape
     q_labels = check_labels(query_labels, n_q, "query_labels")
@@ -84,28 +96,26 @@ def attention_heatmap(
         show_values = n_q * n_k <= AUTO_VALUES_MAX_CELLS and value_font >= 9
     names = hover_names(q_labels, k_labels)
     gap = 1 if cell >= 16 else 0
-    # Large matrices travel as float32: half the payload, more precision than any colour shows.
-    z = np.where(blocked, np.nan, w).astype(np.float32 if w.size > 10_000 else np.float64)
+    z = compact(np.where(blocked, np.nan, w))
 
     fig = go.Figure()
     if blocked.any():
-        fig.add_trace(masked_layer(blocked, names, xgap=gap, ygap=gap))
+        fig.add_trace(masked_layer(blocked, names, hover=masked_label, xgap=gap, ygap=gap))
     fig.add_trace(go.Heatmap(
         z=z, zmin=zmin, zmax=1.0 if zmax is None else zmax,
         colorscale=colorscale or WEIGHT_COLORSCALE, hoverongaps=False, name="weights",
         xgap=gap, ygap=gap, customdata=names, hovertemplate=hover_template(names, "%{z:.3f}"),
         texttemplate=f"%{{z:{value_format}}}" if show_values else None,
         textfont={"size": max(value_font, 1)} if show_values else None,
-        colorbar={"title": {"text": colorbar_title, "side": "right"},
+        colorbar={"title": {"text": plain_text(colorbar_title), "side": "right"},
                   "thickness": 24 if presentation else 16, "tickfont": {"size": sizes["tick"]}},
     ))
 
     left = max_label_px(q_labels, presentation) + sizes["base"] * 3
-    bottom = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
-    title_px = sizes["title"] * 3 if title else 20
-    apply_layout(fig, title, presentation,
-                 width=int(n_k * cell + left + 140), height=int(n_q * cell + bottom + title_px))
-    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title))
+    bottom = x_labels_height(k_labels, cell, presentation) + 10
+    apply_layout(fig, title, presentation, width=int(n_k * cell + left + sizes["tick"] * 7),
+                 height=int(n_q * cell + bottom + top_margin(title, presentation)))
+    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, horizontal=True))
     fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title),
                      autorange="reversed", scaleanchor="x", scaleratio=1)
     return fig
@@ -128,10 +138,8 @@ def head_grid(
     colorbar_title: str = "weight",
 ) -> go.Figure:
     """Grid of heatmaps for (L, H, Tq, Tk) attention: rows = layers, columns = heads, one 0..1 scale."""
-    a = np.asarray(attn.detach().cpu().numpy() if hasattr(attn, "detach") else attn, dtype=float)
-    if a.ndim == 3:
-        a = a[None]
-    a = as_array(a, 4, "attn")
+    a = as_array(attn, (3, 4), "attn")
+    a = a[None] if a.ndim == 3 else a  # (H, Tq, Tk): a single layer
     n_layers, n_heads, n_q, n_k = a.shape
     q_labels = check_labels(query_labels, n_q, "query_labels")
     k_labels = check_labels(key_labels, n_k, "key_labels")
@@ -144,43 +152,44 @@ def head_grid(
     cell = panel / max(n_q, n_k)
     crowded = n_layers * n_heads > 4 or max(n_q, n_k) > 12
     label_w = max_label_px(q_labels, presentation) + 12
-    label_h = max_label_px(k_labels, presentation) * 0.7 + 12
+    label_h = x_labels_height(k_labels, cell, presentation, with_title=False) + 4
     title_h = sizes["base"] * 2.2
-    width = n_heads * panel + label_w + 130 + (0 if crowded else (n_heads - 1) * label_w)
-    height = n_layers * (panel + title_h) + label_h + (sizes["title"] * 3 if title else 20)
+    width = n_heads * panel + label_w + 130 + (n_heads - 1) * (18 if crowded else label_w + 12)
+    height = n_layers * (panel + title_h) + label_h + top_margin(title, presentation) + 10
     height += 0 if crowded else (n_layers - 1) * label_h
 
     fig = make_subplots(
         rows=n_layers, cols=n_heads,
-        subplot_titles=[f"{layer} {head}" for layer in layer_names for head in head_names],
-        horizontal_spacing=min(0.2, (8 if crowded else label_w + 8) / width),
+        subplot_titles=[plain_text(f"{lay} {head}") for lay in layer_names for head in head_names],
+        horizontal_spacing=min(0.2, (18 if crowded else label_w + 12) / width),
         vertical_spacing=min(0.3, (title_h + (0 if crowded else label_h)) / height),
     )
     names = hover_names(q_labels, k_labels)
+    x_axis = category_axis(k_labels, cell, presentation, horizontal=True)
+    y_axis = category_axis(q_labels, cell, presentation)
     for layer in range(n_layers):
         for head in range(n_heads):
             row, col = layer + 1, head + 1
+            name = plain_text(f"{layer_names[layer]} {head_names[head]}")
             z = a[layer, head] if blocked is None else np.where(blocked, np.nan, a[layer, head])
             if blocked is not None and blocked.any():
                 fig.add_trace(masked_layer(blocked, names), row=row, col=col)
             fig.add_trace(go.Heatmap(
-                z=z, coloraxis="coloraxis", hoverongaps=False, customdata=names,
-                name=f"{layer_names[layer]} {head_names[head]}",
-                hovertemplate=f"{layer_names[layer]} {head_names[head]} · "
-                + hover_template(names, "%{z:.3f}"),
+                z=z, coloraxis="coloraxis", hoverongaps=False, customdata=names, name=name,
+                hovertemplate=f"{name} · " + hover_template(names, "%{z:.3f}"),
             ), row=row, col=col)
-            index = layer * n_heads + head + 1
-            fig.update_xaxes(category_axis(k_labels, cell, presentation, show_labels=not crowded or row == n_layers),
-                             row=row, col=col)
-            fig.update_yaxes(category_axis(q_labels, cell, presentation, show_labels=not crowded or col == 1),
-                             autorange="reversed", scaleanchor=_axis_name("x", index), scaleratio=1,
+            # Crowded grids label only the outer edge: x under the bottom row, y left of column 1.
+            fig.update_xaxes(x_axis, showticklabels=not crowded or row == n_layers, row=row, col=col)
+            fig.update_yaxes(y_axis, showticklabels=not crowded or col == 1, autorange="reversed",
+                             scaleanchor=_axis_name("x", layer * n_heads + col), scaleratio=1,
                              row=row, col=col)
 
     apply_layout(fig, title, presentation, width=int(width), height=int(height))
     fig.update_layout(coloraxis={
         "colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0,
-        "colorbar": {"title": {"text": colorbar_title}, "thickness": 24 if presentation else 16,
+        "colorbar": {"title": {"text": plain_text(colorbar_title)}, "thickness": 24 if presentation else 16,
                      "tickfont": {"size": sizes["tick"]}, "len": min(1.0, 500 / height)},
     })
     fig.update_annotations(font={"size": sizes["base"]})
+    fig.update_layout(margin={"t": int(top_margin(title, presentation) + title_h * 0.6)})
     return fig

@@ -8,10 +8,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .attention import AUTO_VALUES_MAX_CELLS, hover_names, hover_template, masked_layer
+from .attention import AUTO_VALUES_MAX_CELLS, compact, hover_names, hover_template, masked_layer
 from .style import (
     MASK_ALLOWED_COLOR, MASK_BLOCKED_COLOR, SCORE_COLORSCALE, WEIGHT_COLORSCALE, apply_layout,
-    as_array, category_axis, cell_px, check_labels, font_sizes, max_label_px, plain_text,
+    as_array, category_axis, cell_px, check_labels, font_sizes, max_label_px, plain_text, top_margin,
+    x_labels_height,
 )
 
 
@@ -61,7 +62,7 @@ def mask_figure(
     cell = 170 / max(n_q, n_k) if small else cell_px(n_q, n_k, presentation)
     gap = 2 if cell >= 14 else (1 if cell >= 4 else 0)
     names = None if small else hover_names(q_labels, k_labels)
-    state = np.where(allowed, allowed_label, blocked_label)
+    state = np.where(allowed, plain_text(allowed_label), plain_text(blocked_label))
     customdata = None if names is None else np.stack([names, state], axis=-1)
 
     fig = go.Figure(go.Heatmap(
@@ -75,21 +76,21 @@ def mask_figure(
     if small:
         apply_layout(fig, "", presentation, width=180, height=180)
         fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4}, showlegend=False)
-        show = False
     else:
         fig.add_trace(_legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation))
         fig.add_trace(_legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation))
         left = max_label_px(q_labels, presentation) + sizes["base"] * 3
-        bottom = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
-        top = (sizes["title"] * 3 if title else 20) + sizes["base"] * 2
+        bottom = x_labels_height(k_labels, cell, presentation) + 10
+        top = top_margin(title, presentation) + sizes["base"] * 2.4  # title, then the legend row
         apply_layout(fig, title, presentation,
                      width=int(max(n_k * cell + left + 40, 360)), height=int(n_q * cell + bottom + top))
-        fig.update_layout(showlegend=True, legend={
-            "orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-            "font": {"size": sizes["base"]}, "itemclick": False, "itemdoubleclick": False})
-        show = True
-    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, show_labels=show))
-    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=show),
+        fig.update_layout(margin={"t": int(top)}, showlegend=True, legend={
+            "orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom",
+            "bgcolor": "rgba(0,0,0,0)", "font": {"size": sizes["base"]},
+            "itemclick": False, "itemdoubleclick": False})
+    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, show_labels=not small,
+                                   horizontal=True))
+    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=not small),
                      autorange="reversed", scaleanchor="x", scaleratio=1)
     return fig
 
@@ -101,10 +102,12 @@ def scores_pipeline_figure(
     key_labels: Sequence[str],
     *,
     titles: Sequence[str] = ("1. scores q·k/√d", "2. masked", "3. softmax weights"),
+    title: str = "",
     presentation: bool = False,
     x_title: str = "key",
     y_title: str = "query",
     show_values: bool | None = None,
+    colorbar_titles: Sequence[str] = ("score", "weight"),
 ) -> go.Figure:
     """Three panels: raw scores → blocked set to −∞ → softmax weights (blocked become exactly 0)."""
     s = as_array(scores, 2, "scores")
@@ -124,45 +127,52 @@ def scores_pipeline_figure(
     gap = 1 if cell >= 16 else 0
     names = hover_names(q_labels, k_labels)
     text = dict(texttemplate="%{z:.2f}", textfont={"size": value_font}) if show_values else {}
-    bound = float(np.abs(s).max()) or 1.0
+    finite = np.abs(s[np.isfinite(s)])
+    bound = float(finite.max()) if finite.size and finite.max() > 0 else 1.0  # symmetric around 0
 
-    label_w = max_label_px(q_labels, presentation) + sizes["base"] * 3
-    label_h = max_label_px(k_labels, presentation) * 0.7 + sizes["base"] * 3
-    panel = max(n_q, n_k) * cell
-    bar_h = sizes["tick"] * 5
-    width = 3 * panel + label_w + 2 * 50 + 40
-    height = panel + label_h + bar_h + sizes["title"] * 2.5 + 30
+    # Pixel budget: plot area = three panels + two gaps; labels, titles and colour bars in the margins.
+    panel_w, panel_h = n_k * cell, n_q * cell
+    spacing = sizes["tick"] * 4
+    x_labels_h = x_labels_height(k_labels, cell, presentation) + 6
+    bar_block = sizes["tick"] * 2.6 + sizes["base"] * 1.8
+    margin = {"l": int(max_label_px(q_labels, presentation) + sizes["base"] * 2.5), "r": 20,
+              "t": int(top_margin(title, presentation) + sizes["title"] * 1.6),
+              "b": int(x_labels_h + bar_block + 10)}
+    plot_w = 3 * panel_w + 2 * spacing
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[plain_text(t) for t in titles],
+                        horizontal_spacing=spacing / plot_w)
 
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[plain_text(t) for t in titles], horizontal_spacing=60 / width)
-    common = dict(xgap=gap, ygap=gap, hoverongaps=False, customdata=names)
-    fig.add_trace(go.Heatmap(z=s, coloraxis="coloraxis", name="scores",
-                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 1)
+    def panel(z: np.ndarray, name: str, coloraxis: str) -> go.Heatmap:
+        return go.Heatmap(z=compact(z), name=name, coloraxis=coloraxis, xgap=gap, ygap=gap,
+                          hoverongaps=False, customdata=names,
+                          hovertemplate=hover_template(names, "%{z:.3f}"), **text)
+
+    fig.add_trace(panel(s, "scores", "coloraxis"), 1, 1)
     fig.add_trace(masked_layer(~allowed, names, text="−∞" if show_values else "",
                                textfont={"size": value_font, "color": "white"}, xgap=gap, ygap=gap), 1, 2)
-    fig.add_trace(go.Heatmap(z=np.where(allowed, s, np.nan), coloraxis="coloraxis", name="masked scores",
-                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 2)
-    fig.add_trace(go.Heatmap(z=weights, coloraxis="coloraxis2", name="weights",
-                             hovertemplate=hover_template(names, "%{z:.3f}"), **common, **text), 1, 3)
-
+    fig.add_trace(panel(np.where(allowed, s, np.nan), "masked scores", "coloraxis"), 1, 2)
+    fig.add_trace(panel(weights, "weights", "coloraxis2"), 1, 3)
+    x_axis = category_axis(k_labels, cell, presentation, x_title, horizontal=True)
     for col in (1, 2, 3):
-        fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title), row=1, col=col)
+        fig.update_xaxes(x_axis, row=1, col=col)
         fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=col == 1),
                          autorange="reversed", scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1,
                          row=1, col=col)
 
-    apply_layout(fig, "", presentation, width=int(width), height=int(height))
-    # Horizontal colour bars along the bottom edge: scores under panels 1–2, weights under panel 3.
-    bar = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", thickness=sizes["tick"],
+    apply_layout(fig, title, presentation, width=int(plot_w + margin["l"] + margin["r"]),
+                 height=int(panel_h + margin["t"] + margin["b"]))
+    # Horizontal colour bars below the x labels: scores under panels 1–2, weights under panel 3.
+    bar = dict(orientation="h", y=-x_labels_h / panel_h, yanchor="top", thickness=sizes["tick"],
                tickfont={"size": sizes["tick"]}, xanchor="center")
     d1, d2, d3 = (fig.layout[f"xaxis{i}"].domain if i > 1 else fig.layout.xaxis.domain for i in (1, 2, 3))
     fig.update_layout(
-        margin={"t": sizes["title"] * 2.5, "b": bar_h},
+        margin=margin,
         coloraxis={"colorscale": SCORE_COLORSCALE, "cmin": -bound, "cmax": bound, "colorbar": {
             **bar, "x": (d1[0] + d2[1]) / 2, "len": (d2[1] - d1[0]) * 0.8,
-            "title": {"text": "score", "side": "top"}}},
+            "title": {"text": plain_text(colorbar_titles[0]), "side": "top"}}},
         coloraxis2={"colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0, "colorbar": {
             **bar, "x": (d3[0] + d3[1]) / 2, "len": (d3[1] - d3[0]) * 0.8,
-            "title": {"text": "weight", "side": "top"}}},
+            "title": {"text": plain_text(colorbar_titles[1]), "side": "top"}}},
     )
     fig.update_annotations(font={"size": sizes["title"] * 0.85})
     return fig

@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 
-FONT_FAMILY = "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
+FONT_FAMILY = (
+    "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
+)
 TEXT_COLOR = "#222222"
+FRAME_COLOR = "#b0b0b0"
 
 # Attention weights: white at 0 (no attention looks empty), dark blue at 1.
 WEIGHT_COLORSCALE = [
@@ -90,6 +93,11 @@ def plotly_config(filename: str) -> dict[str, Any]:
     }
 
 
+def top_margin(title: str, presentation: bool) -> int:
+    """Room above the plot for the figure title."""
+    return int(font_sizes(presentation)["title"] * 2.6) if title else 16
+
+
 def apply_layout(fig, title: str = "", presentation: bool = False,
                  width: int | None = None, height: int | None = None):
     """Common fonts, white background, margins and title; returns the figure."""
@@ -98,11 +106,12 @@ def apply_layout(fig, title: str = "", presentation: bool = False,
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": sizes["base"], "color": TEXT_COLOR},
         title={"text": plain_text(title) if title else None, "x": 0.01, "xanchor": "left",
+               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": sizes["title"] * 0.6},
                "font": {"size": sizes["title"], "family": FONT_FAMILY}},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": sizes["base"]}},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": (sizes["title"] * 3 if title else 20), "b": 10},
+        margin={"l": 10, "r": 10, "t": top_margin(title, presentation), "b": 10},
     )
     if width is not None:
         fig.update_layout(width=int(width))
@@ -162,17 +171,18 @@ def altair_chart_config(chart, presentation: bool = False):
 # ---- heatmap geometry shared by attention.py and masks.py -------------------------------------------
 
 
-def as_array(values, ndim: int, name: str, dtype=float):
-    """numpy view of an array or CPU tensor, checked to have `ndim` dimensions."""
+def as_array(values, ndim: int | tuple[int, ...], name: str, dtype=float) -> np.ndarray:
+    """numpy copy/view of an array or tensor, checked to have `ndim` dimensions."""
     if hasattr(values, "detach"):
         values = values.detach().cpu().numpy()
     arr = np.asarray(values, dtype=dtype)
-    if arr.ndim != ndim:
+    if arr.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
         raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
     return arr
 
 
 def check_labels(labels, n: int, name: str) -> list[str]:
+    """Labels as strings, one per position of the matching array axis."""
     labels = [str(x) for x in labels]
     if len(labels) != n:
         raise ValueError(f"{name} has {len(labels)} labels but the array has {n} positions")
@@ -191,30 +201,56 @@ def cell_px(n_rows: int, n_cols: int, presentation: bool, target: float | None =
     return float(min(largest, max(1.0, target / max(n_rows, n_cols, 1))))
 
 
+def tick_step(n: int, cell: float, presentation: bool, horizontal: bool = False) -> int:
+    """Label every `step`-th position so labels never overlap; a round number once thinned.
+
+    Thinned ticks show position numbers; on a horizontal axis they must fit side by side unrotated.
+    """
+    tick = font_sizes(presentation)["tick"]
+    needed = math.ceil(tick * 1.5 / max(cell, 1e-6))
+    if needed <= 2 or n <= 2:
+        return max(1, needed)
+    if horizontal:
+        needed = max(needed, math.ceil((text_width_px(str(n), tick) + tick) / max(cell, 1e-6)))
+    return next((s for s in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if s >= needed), needed)
+
+
 def category_axis(labels: Sequence[str], cell: float, presentation: bool, title: str = "",
-                  show_labels: bool = True) -> dict[str, Any]:
+                  show_labels: bool = True, horizontal: bool = False) -> dict[str, Any]:
     """Axis over integer positions 0..n-1 with the labels as tick text.
 
-    Integer positions keep duplicate tokens ("the", "the") as separate rows/columns; ticks are thinned
-    so that neighbouring labels never overlap.
+    Integer positions keep duplicate tokens ("the", "the") as separate rows/columns. When cells are
+    too small for every label, ticks are thinned to round positions and show the position number
+    (scattered tokens of a long text read as noise; hover still names each token).
     """
     sizes = font_sizes(presentation)
-    step = max(1, math.ceil(sizes["tick"] * 1.5 / max(cell, 1e-6)))
+    step = tick_step(len(labels), cell, presentation, horizontal)
     positions = list(range(0, len(labels), step))
+    text = ([display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions] if step <= 2
+            else [str(i) for i in positions])
     return {
-        "tickmode": "array",
-        "tickvals": positions,
-        "ticktext": [display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions],
-        "showticklabels": show_labels,
+        "tickmode": "array", "tickvals": positions, "ticktext": text, "showticklabels": show_labels,
         "tickfont": {"size": sizes["tick"], "family": FONT_FAMILY},
         "title": {"text": plain_text(title) if (title and show_labels) else None,
                   "font": {"size": sizes["base"]}},
-        "showgrid": False, "zeroline": False, "showline": False, "ticks": "",
-        "automargin": True, "constrain": "domain",
+        "showgrid": False, "zeroline": False, "ticks": "", "automargin": True, "constrain": "domain",
+        # A thin frame, so that a matrix of near-zero (white) weights still shows its extent.
+        "showline": True, "mirror": True, "linecolor": FRAME_COLOR, "linewidth": 1,
     }
 
 
+def x_labels_height(labels: Sequence[str], cell: float, presentation: bool,
+                    with_title: bool = True) -> float:
+    """Rough height in px of an x axis' tick labels (rotated when they would overlap) and title."""
+    sizes = font_sizes(presentation)
+    step = tick_step(len(labels), cell, presentation, horizontal=True)
+    widest = max_label_px(labels if step <= 2 else [str(len(labels))], presentation)
+    ticks = sizes["tick"] * 1.6 if widest <= cell * step * 0.9 else widest * 0.55 + sizes["tick"]
+    return ticks + (sizes["base"] * 2.2 if with_title else 0)
+
+
 def max_label_px(labels: Sequence[str], presentation: bool) -> float:
+    """Rough width in px of the widest tick label."""
     size = font_sizes(presentation)["tick"]
     shown = [display_label(x, MAX_TICK_LABEL_CHARS) for x in labels] or [""]
     return max(text_width_px(html.unescape(s), size) for s in shown)

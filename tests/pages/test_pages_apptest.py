@@ -3,18 +3,21 @@ clear message, never a traceback."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from seqviz.ui.page import PAGES
 
 SCRIPTS = [path for path, *_ in PAGES]
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # the first run imports torch and loads a model
 
 
 def _open(script: str, lang: str = "en") -> AppTest:
     """Start from app.py (the entry point) and switch to the page, as a user following a link would."""
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
     at.run()
     if script != "app.py":
