@@ -4,7 +4,7 @@ import streamlit as st
 
 from seqviz.models.masks import bidirectional_mask, causal_mask, joint_mask
 from seqviz.ui.figures import show_plotly
-from seqviz.ui.page import PAGES, setup_page
+from seqviz.ui.page import PAGES, page_link, setup_page
 from seqviz.ui.text import PARADIGM_COLUMNS, paradigm_table_markdown
 from seqviz.viz.masks import mask_figure
 
@@ -23,6 +23,7 @@ thumbnails = (
 )
 for column, name, (mask, labels) in zip(st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:], thumbnails):
     with column:
+        st.markdown(f"**{name}**")
         fig = mask_figure(mask.numpy(), labels, labels, name, presentation=ctx.presentation, small=True)
         show_plotly(fig, "home", "mask", name, key=f"thumb_{name}")
 
@@ -31,6 +32,6 @@ st.markdown(paradigm_table_markdown(ctx.lang))
 
 st.header(ctx.t("home_pages"))
 for path, label_key, summary_key, icon in PAGES[1:]:
-    st.page_link(path, label=f"**{ctx.t(label_key)}**", icon=icon)
+    page_link(ctx, path, f"**{ctx.t(label_key)}**", icon)
     st.caption(ctx.t(summary_key))
 st.caption(ctx.t("home_coming"))

@@ -142,5 +142,16 @@ def parse_order(text: str, length: int) -> list[int] | None:
     return order if sorted(order) == list(range(length)) else None
 
 
+def example_order(length: int) -> list[int]:
+    """A fixed, non-trivial factorisation order to start from: the middle first, then outwards
+    (e.g. 4 tokens -> positions 3 1 4 2 in people's counting), so it differs from left to right."""
+    middle = length // 2
+    order = [middle]
+    for step in range(1, length):
+        candidate = middle - (step + 1) // 2 if step % 2 else middle + step // 2
+        order.append(candidate)
+    return order if sorted(order) == list(range(length)) else list(range(length))
+
+
 def format_order(order: Sequence[int]) -> str:
     return " ".join(str(i + 1) for i in order)

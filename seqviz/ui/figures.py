@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..viz.style import plotly_config, safe_filename
+from ..viz.style import plotly_config, safe_filename, static_export_available, to_svg_bytes
 
 
-def show_plotly(fig, *parts: str, key: str | None = None) -> None:
-    """Show a plotly figure whose camera button saves a PNG at 3× scale, named after page, figure and sentence."""
-    st.plotly_chart(fig, config=plotly_config(safe_filename(*parts)), key=key, theme=None)
+def show_plotly(fig, *parts: str, key: str) -> None:
+    """Show a plotly figure. Its camera button saves a PNG at 3× scale named after page, figure and
+    sentence; where kaleido and a Chromium browser are present, an SVG button saves it as vector art."""
+    name = safe_filename(*parts)
+    st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
+    if static_export_available():
+        st.download_button(
+            "SVG", data=lambda: to_svg_bytes(fig), file_name=f"{name}.svg", mime="image/svg+xml",
+            on_click="ignore", key=f"svg_{key}", icon=":material/download:", type="tertiary",
+        )

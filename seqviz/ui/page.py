@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 import streamlit as st
 import torch
@@ -19,13 +22,28 @@ PAGES = (
 
 _PRESENTATION_CSS = """
 <style>
-  html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; line-height: 1.5; }
-  h1 { font-size: 2.8rem !important; } h2 { font-size: 2.1rem !important; } h3 { font-size: 1.7rem !important; }
-  [data-testid="stHeader"], [data-testid="stToolbar"], footer { display: none; }
-  .block-container { padding-top: 1rem; max-width: 100%; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.45rem; line-height: 1.5; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+  [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.2rem; }
+  [data-testid="stMain"] h1 { font-size: 3rem !important; }
+  [data-testid="stMain"] h2 { font-size: 2.3rem !important; }
+  [data-testid="stHeader"], footer { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 </style>
 """
+
+
+@lru_cache(maxsize=1)
+def _favicon():
+    """A causal mask as the tab icon, drawn here: a Material icon would be fetched from a font CDN."""
+    from PIL import Image
+
+    cells = np.tril(np.ones((4, 4), dtype=bool)).repeat(8, 0).repeat(8, 1)  # (32, 32)
+    gaps = (np.arange(32) % 8 == 7)
+    pixels = np.where(cells[..., None], [31, 95, 168], [227, 227, 227]).astype(np.uint8)  # (32, 32, 3)
+    pixels[gaps, :] = pixels[:, gaps] = 255
+    return Image.fromarray(pixels)
 
 
 @dataclass(frozen=True)
@@ -38,21 +56,47 @@ class PageContext:
         return tr(self.lang, key, **values)
 
 
+def _setting(name: str, default, parse):
+    """A per-session setting that also lives in the URL (?name=value): read it from the URL when a page
+    is opened by its address, else keep what this session chose."""
+    url_value = parse(st.query_params.get(name))
+    if url_value is not None:
+        st.session_state[f"_{name}"] = url_value
+    return st.session_state.setdefault(f"_{name}", default)
+
+
+def _write_url(lang: str, presentation: bool) -> None:
+    for name, value, default in (("lang", lang, "en"), ("present", "1" if presentation else "0", "0")):
+        if value == default:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = value
+
+
+def _choose(name: str) -> None:
+    """Widget callback: remember the user's choice for this session and put it in the URL."""
+    st.session_state[f"_{name}"] = st.session_state[f"{name}_widget"]
+    _write_url(st.session_state.get("_lang", "en"), st.session_state.get("_present", False))
+
+
 def setup_page(title_key: str) -> PageContext:
-    """Call first on every page. Widgets are bound to the URL (?lang=zh&present=true), so a page opened by
-    its address, a reload, or a link to another page keeps the language and the presentation mode."""
-    st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=":material/hub:", layout="wide")
+    """Call first on every page. Language and presentation mode live in the session and in the URL
+    (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them."""
+    st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
+    lang = _setting("lang", "en", lambda v: v if v in LANGUAGES else None)
+    presentation = _setting("present", False, lambda v: {"1": True, "true": True, "0": False, "false": False}.get(v))
+    st.session_state["lang_widget"], st.session_state["present_widget"] = lang, presentation
     with st.sidebar:
-        lang = st.segmented_control(
-            tr("en", "language"), list(LANGUAGES), format_func=LANGUAGES.get, default="en", required=True,
-            key="lang", bind="query-params",
-        ) or "en"
+        st.segmented_control(
+            tr("en", "language"), list(LANGUAGES), format_func=LANGUAGES.get, required=True, key="lang_widget",
+            on_change=_choose, args=("lang",),
+        )
         st.markdown(f"### {tr(lang, 'pages')}")
-        for path, label_key, _, icon in PAGES:
-            st.page_link(path, label=tr(lang, label_key), icon=icon)
+        navigation = st.container()
         st.divider()
-        presentation = st.toggle(
-            tr(lang, "presentation"), key="present", help=tr(lang, "presentation_help"), bind="query-params"
+        st.toggle(
+            tr(lang, "presentation"), key="present_widget", help=tr(lang, "presentation_help"),
+            on_change=_choose, args=("present",),
         )
         choices = [c for c in DEVICE_CHOICES if c == "auto" or c in available_devices()]
         device_choice = st.selectbox(
@@ -61,6 +105,19 @@ def setup_page(title_key: str) -> PageContext:
         device = pick_device(device_choice)
         st.caption(describe(device))
         st.caption(tr(lang, "offline_note"))
+    ctx = PageContext(lang, device, presentation)
+    with navigation:
+        for path, label_key, _, icon in PAGES:
+            page_link(ctx, path, tr(lang, label_key), icon)
+    _write_url(lang, presentation)
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)  # our own constant CSS, no user text
-    return PageContext(lang, device, bool(presentation))
+    return ctx
+
+
+def page_link(ctx: PageContext, path: str, label: str, icon: str) -> None:
+    """A link to another page that carries the language and presentation mode in its URL."""
+    params = {"lang": ctx.lang} if ctx.lang != "en" else {}
+    if ctx.presentation:
+        params["present"] = "1"
+    st.page_link(path, label=label, icon=icon, query_params=params or None)

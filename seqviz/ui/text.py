@@ -88,6 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "掩码适用于任何文本。若句中的词都在内置模型的词表中，下方会显示真实的注意力分数。",
     },
     "example": {"en": "…or pick an example", "zh": "……或选择一个例句"},
+    "choose": {"en": "Choose…", "zh": "请选择……"},
     "target_sentence": {"en": "Target sentence (encoder-decoder)", "zh": "目标句子（编码器-解码器）"},
     "second_sentence": {"en": "Second sentence of the batch (padding)", "zh": "批次中的第二个句子（填充）"},
     "prefix_length": {"en": "Prefix length (prefix-LM)", "zh": "前缀长度（前缀语言模型）"},
@@ -219,6 +220,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "1. scores q·k/√d|2. masked (blocked = −∞)|3. softmax weights",
         "zh": "1. 分数 q·k/√d|2. 掩码后（屏蔽 = −∞）|3. softmax 权重",
     },
+    "allowed": {"en": "may attend", "zh": "可以关注"},
+    "blocked": {"en": "blocked", "zh": "被屏蔽"},
+    "score": {"en": "score", "zh": "分数"},
+    "weight": {"en": "weight", "zh": "权重"},
     "svg_download": {"en": "SVG", "zh": "SVG"},
     "error_box": {
         "en": "Something went wrong while drawing this part: {error}. The rest of the page still works.",

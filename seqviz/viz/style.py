@@ -7,8 +7,11 @@ white, and exports are 3x resolution. Labels may be Chinese, so the font list ca
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
+import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -127,7 +130,21 @@ _KALEIDO_HELP = (
 )
 
 
+_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+def static_export_available() -> bool:
+    """True when kaleido is installed and a Chromium-family browser can be found for it."""
+    if importlib.util.find_spec("kaleido") is None:
+        return False
+    return bool(os.environ.get("BROWSER_PATH")) or any(shutil.which(b) for b in _BROWSERS)
+
+
 def _export(fig, fmt: str, scale: float) -> bytes:
+    if not os.environ.get("BROWSER_PATH"):  # kaleido looks for Chrome; point it at Debian's Chromium too
+        found = next((shutil.which(b) for b in _BROWSERS if shutil.which(b)), None)
+        if found:
+            os.environ["BROWSER_PATH"] = found
     try:
         return fig.to_image(format=fmt, scale=scale)
     except Exception as exc:  # ImportError, ValueError, browser start failures, ...

@@ -13,21 +13,29 @@ pytestmark = pytest.mark.browser
 
 # the URL path of each page: "" for app.py, otherwise the file name without its number prefix
 ROUTES = {path: "" if path == "app.py" else path.split("/")[-1].split("_", 1)[1].removesuffix(".py") for path, *_ in PAGES}
-VARIANTS = {"en": "lang=en", "zh": "lang=zh", "present": "lang=en&present=true"}
+VARIANTS = {"en": "", "zh": "lang=zh", "present": "present=1"}
 
 
-def _wait_until_idle(page, timeout_ms=90_000):
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_ms)
-    page.wait_for_function(
-        """() => {
-            const running = document.querySelector('[data-testid="stStatusWidget"]');
-            const skeleton = document.querySelector('[data-testid="stAppSkeleton"]');
-            return !running && !skeleton && document.querySelectorAll('[data-testid="stHeading"]').length > 0;
-        }""",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(1500)  # let plotly finish drawing
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+_IDLE = """() => {
+    const busy = document.querySelector('[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"]');
+    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
+    const stale = document.querySelectorAll('[data-stale="true"]');
+    return !busy && stale.length === 0 && document.querySelectorAll('h1').length > 0
+        && [...charts].every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def _wait_until_idle(page, timeout_s=90):
+    """Wait until the script has finished and every figure is drawn, and that state holds for 1.5 s."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_s * 1000)
+    steady, waited = 0, 0.0
+    while steady < 3:
+        if waited > timeout_s:
+            raise AssertionError(f"the page did not settle within {timeout_s} s")
+        steady = steady + 1 if page.evaluate(_IDLE) else 0
+        page.wait_for_timeout(500)
+        waited += 0.5
 
 
 def _full_page_screenshot(page, path):
@@ -36,7 +44,7 @@ def _full_page_screenshot(page, path):
                        .map(e => e.scrollHeight))"""
     )
     page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 900), 12000)})
-    page.wait_for_timeout(800)
+    _wait_until_idle(page)
     page.screenshot(path=str(path), full_page=True)
 
 
@@ -72,3 +80,24 @@ def test_page_opens_by_url_offline_without_errors(server, browser, screenshot_di
     if variant == "zh":
         assert "页面" in page.locator('[data-testid="stSidebar"]').inner_text()
     context.close()
+
+
+def test_language_survives_links_reloads_and_switching(server, browser):
+    """A Chinese link stays Chinese through the sidebar navigation and a reload; switching back to
+    English sticks (the URL and the session agree)."""
+    page = browser.new_page()
+    page.goto(f"{server}/?lang=zh")
+    _wait_until_idle(page)
+    assert "序列模型" in page.locator("h1").first.inner_text()
+    page.locator('[data-testid="stSidebar"] a', has_text="掩码").first.click()
+    _wait_until_idle(page)
+    assert "lang=zh" in page.url and "掩码" in page.locator("h1").first.inner_text()
+    page.reload()
+    _wait_until_idle(page)
+    assert "掩码" in page.locator("h1").first.inner_text()
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    _wait_until_idle(page)
+    page.reload()
+    _wait_until_idle(page)
+    assert "lang=zh" not in page.url and "Masks" in page.locator("h1").first.inner_text()
+    page.close()

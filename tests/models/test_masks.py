@@ -100,3 +100,13 @@ def test_gallery_has_every_mask_with_matching_labels():
     assert g["cross"].query_labels == ("x", "y") and g["cross"].key_labels == ("a", "b", "c")
     assert g["padding"].key_labels == ("p", "<pad>", "<pad>")
     assert not g["padding"].mask[:, 1:].any()
+
+
+def test_example_order_is_a_permutation_other_than_left_to_right():
+    from seqviz.models.masks import example_order
+
+    for n in range(1, 25):
+        order = example_order(n)
+        assert sorted(order) == list(range(n))
+        if n > 2:
+            assert order != list(range(n))
