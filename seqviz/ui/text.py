@@ -104,8 +104,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "“{text}” 不是位置 1…{n} 的一个排列：每个数字恰好用一次，用空格分隔。现改用从左到右的顺序。",
     },
     "empty_input": {
-        "en": "The sentence is empty. Type a few words, or pick an example. Showing the first example meanwhile.",
-        "zh": "句子为空。请输入几个词，或选择一个例句。暂时显示第一个例句。",
+        "en": "“{field}” is empty: type a few words. Showing “{fallback}” meanwhile.",
+        "zh": "“{field}”为空：请输入几个词。暂时显示“{fallback}”。",
     },
     "truncated": {
         "en": "Your text has {n} tokens; the figures show the first {max} to stay readable.",

@@ -62,8 +62,8 @@ def test_masks_real_scores_for_known_words():
 @pytest.mark.parametrize(
     "sentence, expected",
     [
-        ("", "The sentence is empty"),
-        ("   \t  ", "The sentence is empty"),
+        ("", "“Sentence” is empty"),
+        ("   \t  ", "“Sentence” is empty"),
         ("word " * 2500, "the figures show the first 16"),
         ("我爱自然语言处理", "Seeded random scores"),
         ("😀 👍 🎉", "Seeded random scores"),
@@ -78,6 +78,11 @@ def test_masks_real_scores_for_known_words():
 def test_masks_bad_input_gets_a_clear_message(sentence, expected):
     at = _masks(sentence)
     assert expected in _all_text(at)
+
+
+def test_masks_empty_target_and_second_sentence_are_named():
+    at = _masks(target="")
+    assert "“Target sentence (encoder-decoder)” is empty" in _all_text(at)
 
 
 def test_masks_script_text_is_never_rendered_as_html():
