@@ -15,9 +15,18 @@ from typing import Callable
 
 import torch
 
-from .data.toy import en_vocab, is_grammatical, make_splits
+from .data.toy import en_vocab, make_splits
 from .data.vocab import Vocab
-from .models.autoencoding import IGNORE, MaskedLM, masked_lm_corruption
+from .evaluation import (
+    encode_clm,
+    encode_mlm,
+    evaluate_fill,
+    evaluate_next_token,
+    right_context_agreement,
+    right_context_items,
+)
+from .models.autoencoding import MaskedLM, masked_lm_corruption
+from .models.autoregressive import CausalLM
 from .models.checkpoint import Checkpoint, load_checkpoint
 from .models.layers import ModelConfig
 from .train import Progress, train_loop
@@ -56,7 +65,7 @@ def load_builtin(name: str, device: str = "cpu") -> Checkpoint:
     return load_checkpoint(directory, device)
 
 
-# ---- data: the English side of the toy language, as [CLS] w1 ... wn [SEP] ----------------------------
+# ---- data: the English side of the toy language ------------------------------------------------------
 
 
 @lru_cache(maxsize=4)
@@ -65,11 +74,18 @@ def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[s
     return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
 
 
-def encode_batch(sentences: list[tuple[str, ...]], vocab: Vocab) -> torch.Tensor:
-    """[CLS] tokens [SEP], right-padded. -> (B, T)"""
-    rows = [[vocab.cls_id, *vocab.encode(s), vocab.sep_id] for s in sentences]
-    width = max(map(len, rows))
-    return torch.tensor([row + [vocab.pad_id] * (width - len(row)) for row in rows])
+def length_windows(sentences, batch_size: int) -> Callable[[torch.Generator], list]:
+    """Draw batches of sentences of similar length (a random window of the length-sorted list), so little
+    compute goes to padding; every sentence is still equally likely to be drawn."""
+    by_length = sorted(sentences, key=len)
+    window = min(len(by_length), 8 * batch_size)
+
+    def draw(generator: torch.Generator) -> list:
+        start = int(torch.randint(len(by_length) - window + 1, (1,), generator=generator))
+        picks = torch.randint(window, (batch_size,), generator=generator) + start
+        return [by_length[i] for i in picks.tolist()]
+
+    return draw
 
 
 def maskable_positions(ids: torch.Tensor, vocab: Vocab) -> torch.Tensor:
@@ -78,50 +94,39 @@ def maskable_positions(ids: torch.Tensor, vocab: Vocab) -> torch.Tensor:
 
 
 def mlm_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
-    random_ids = torch.tensor(vocab.regular_ids)
+    draw, random_ids = length_windows(sentences, batch_size), torch.tensor(vocab.regular_ids)
 
     def next_batch(generator: torch.Generator) -> dict:
-        picks = torch.randint(len(sentences), (batch_size,), generator=generator).tolist()
-        ids = encode_batch([sentences[i] for i in picks], vocab)
+        ids = encode_mlm(draw(generator), vocab)
         corrupted, labels = masked_lm_corruption(ids, vocab.mask_id, maskable_positions(ids, vocab), random_ids, generator)
         return {"ids": corrupted, "labels": labels}
 
     return next_batch
 
 
-@torch.no_grad()
-def evaluate_mlm(model: MaskedLM, vocab: Vocab, sentences, seed: int = 1234, batch_size: int = 256) -> dict:
-    """Mask 1–3 random words of each held-out sentence, fill every [MASK] with the top-1 prediction.
-    token_accuracy: the fill equals the original word; fill_grammatical: the filled sentence is accepted
-    by the toy-language checker (another valid word counts)."""
-    model.eval()
-    generator = torch.Generator().manual_seed(seed)
-    device = next(model.parameters()).device
-    correct = total = grammatical = 0
-    for start in range(0, len(sentences), batch_size):
-        chunk = sentences[start : start + batch_size]
-        ids = encode_batch(chunk, vocab)
-        maskable = maskable_positions(ids, vocab)
-        corrupted = ids.clone()
-        for row, sentence in enumerate(chunk):
-            n_masks = int(torch.randint(1, min(3, len(sentence)) + 1, (1,), generator=generator))
-            positions = torch.nonzero(maskable[row]).flatten()
-            chosen = positions[torch.randperm(len(positions), generator=generator)[:n_masks]]
-            corrupted[row, chosen] = vocab.mask_id
-        predicted = model(corrupted.to(device)).logits.argmax(-1).cpu()  # (B, T)
-        is_mask = corrupted == vocab.mask_id
-        filled = torch.where(is_mask, predicted, ids)
-        correct += int((filled[is_mask] == ids[is_mask]).sum())
-        total += int(is_mask.sum())
-        for row, sentence in enumerate(chunk):
-            words = vocab.decode(filled[row, 1 : len(sentence) + 1].tolist())
-            grammatical += bool(is_grammatical(words))
-    return {
-        "heldout_sentences": len(sentences),
-        "masked_tokens": total,
-        "token_accuracy": round(correct / total, 4),
-        "fill_grammatical": round(grammatical / len(sentences), 4),
-    }
+def clm_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
+    draw = length_windows(sentences, batch_size)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        ids = encode_clm(draw(generator), vocab)
+        return {"ids": ids, "labels": ids}
+
+    return next_batch
+
+
+def evaluate(model, vocab: Vocab, splits) -> dict:
+    """The held-out numbers recorded with a checkpoint (test split; the right-context items are every
+    position of the test sentences where only the right context decides a noun's number)."""
+    items = right_context_items(splits["test"])
+    if isinstance(model, MaskedLM):
+        metrics = evaluate_fill(model, vocab, splits["test"])
+        kind = "mlm"
+    else:
+        metrics = evaluate_next_token(model, vocab, splits["test"])
+        kind = "clm"
+    metrics["right_context_items"] = len(items)
+    metrics["right_context_agreement"] = right_context_agreement(model, vocab, items, kind)
+    return metrics
 
 
 def train_recipe(
@@ -132,36 +137,36 @@ def train_recipe(
     vocab = en_vocab()
     torch.manual_seed(recipe.seed)
     model = recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, **recipe.model))
+    batches = (mlm_batches if recipe.architecture is MaskedLM else clm_batches)(splits["train"], vocab, recipe.batch_size)
     start = time.perf_counter()
-    steps = steps or recipe.steps
-    losses = train_loop(
-        model, mlm_batches(splits["train"], vocab, recipe.batch_size), steps, recipe.lr, recipe.seed, device, callback
-    )
+    losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
     train_seconds = time.perf_counter() - start
     metrics = {
         "split": "test",
-        **evaluate_mlm(model, vocab, splits["test"]),
+        **evaluate(model, vocab, splits),
         "steps": len(losses),
         "final_train_loss": round(sum(losses[-50:]) / len(losses[-50:]), 4),
         "train_seconds": round(train_seconds, 1),
         "device": str(device),
+        "torch_threads": torch.get_num_threads(),
         "parameters": sum(p.numel() for p in model.parameters()),
     }
     return Checkpoint(model.cpu(), vocab, metrics, {**recipe.to_dict(), "steps": len(losses)})
 
 
+TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
+TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
+
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
         name="toy_mlm",
         description="BERT-style masked LM on the English side of the toy language (encoder, bidirectional mask)",
-        architecture=MaskedLM,
-        model=dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=48, dropout=0.1, positions="learned"),
-        steps=3000,
-        batch_size=64,
-        lr=2e-3,
-        seed=0,
-        data=dict(n_train=20_000, n_valid=500, n_test=1_000, seed=7),
+        architecture=MaskedLM, model=TOY_LM_SIZE, steps=8000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
+    ),
+    "toy_clm": Recipe(
+        name="toy_clm",
+        description="GPT-style causal LM of the same size on the same sentences (decoder, causal mask)",
+        architecture=CausalLM, model=TOY_LM_SIZE, steps=8000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
     ),
 }
 
-__all__ = ["RECIPES", "Recipe", "checkpoint_dir", "load_builtin", "train_recipe", "IGNORE"]

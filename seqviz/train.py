@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, help="override the recipe's number of training steps")
     parser.add_argument("--out", help="write the checkpoint here instead of the shipped location")
     parser.add_argument("--device", default="cpu", help="auto, cpu, cuda or mps (default cpu, for reproducibility)")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.list:
         for name, recipe in sorted(RECIPES.items()):
             print(f"{name:<12} {recipe.description}")

@@ -27,7 +27,8 @@ __all__ = [
     "EN_WORDS", "FR_WORDS", "Pair", "Lattice", "generate_pair", "make_pairs", "split_pairs",
     "make_splits", "parse_english", "is_grammatical", "translations", "check_translation",
     "canonical_translation", "valid_fills", "tokenize", "unknown_words", "example_sentences",
-    "en_vocab", "fr_vocab", "joint_vocab", "MIN_TGT_LEN",
+    "en_vocab", "fr_vocab", "joint_vocab", "MIN_TGT_LEN", "right_context_sites", "subject_number",
+    "RIGHT_CONTEXT_EXAMPLES",
 ]
 
 MIN_TGT_LEN = 3  # "le chat dort"
@@ -276,17 +277,18 @@ def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs
 # User input.
 
 _SENTENCE_END = {".", "!", "?", "。", "…"}
-_WORD = re.compile(r"[\w']+|[^\w\s]")
+_WORD = re.compile(r"\[mask\]|[\w']+|[^\w\s]")
+MASK_TOKEN = "[MASK]"
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-case words and punctuation marks as tokens; a sentence-final . ! ? is dropped (the
-    toy language has no punctuation). Control and format characters separate words. Never raises."""
+    toy language has no punctuation). "[MASK]" typed in any case stays one token. Control and format characters separate words. Never raises."""
     if text is None:
         return []
     text = unicodedata.normalize("NFKC", str(text)).lower()
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in text)
-    tokens = _WORD.findall(text)
+    tokens = [MASK_TOKEN if t == "[mask]" else t for t in _WORD.findall(text)]
     while tokens and tokens[-1] in _SENTENCE_END:
         tokens.pop()
     return tokens
@@ -328,3 +330,55 @@ def fr_vocab() -> Vocab:
 def joint_vocab() -> Vocab:
     """One vocabulary for both languages (decoder-only models); shared spellings share an id."""
     return Vocab(sorted(set(EN_WORDS) | set(FR_WORDS)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Right-context lessons: where a left-to-right reader cannot know the form of a word yet.
+
+
+def right_context_sites(en: Sequence[str]) -> list[tuple[int, str, str]]:
+    """Positions where only the words to the RIGHT decide a noun's number: the noun follows "the"
+    (adjectives may stand between, and neither shows number), it has distinct singular and plural
+    spellings, and exactly one of the two keeps the whole sentence grammatical (e.g. "the [cat|cats]
+    sleep"). Returns (position, agreeing form, other form) for each such noun."""
+    words, sites = list(en), []
+    for i, word in enumerate(words):
+        forms = lex.NOUN_FORMS.get(word)
+        if not forms or len(forms) != 1:
+            continue
+        noun, _ = forms[0]
+        if noun.sg == noun.pl:
+            continue
+        j = i - 1
+        while j >= 0 and words[j] in lex.ADJ_BY_WORD:
+            j -= 1
+        if j < 0 or words[j] != "the":
+            continue
+        other = noun.pl if word == noun.sg else noun.sg
+        if is_grammatical(words[:i] + [other] + words[i + 1 :]):
+            continue  # both numbers fit: the right context does not decide
+        sites.append((i, word, other))
+    return sites
+
+
+def subject_number(en: Sequence[str]) -> str | None:
+    """'sg' or 'pl': the grammatical number of the sentence's first noun (its first subject); for a noun
+    spelled alike in both numbers ("fish") the verb decides. None if the sentence has no noun."""
+    words = list(en)
+    for i, word in enumerate(words):
+        forms = lex.NOUN_FORMS.get(word)
+        if not forms:
+            continue
+        noun, number = forms[0]
+        if noun.sg != noun.pl:
+            return number
+        return SG if is_grammatical(words[:i] + ["cat"] + words[i + 1 :]) else PL
+    return None
+
+
+RIGHT_CONTEXT_EXAMPLES = (
+    "the [MASK] sleep",  # plural noun: only "sleep" (to the right) says so
+    "the [MASK] sleeps",
+    "the small [MASK] are black",
+    "the [MASK] that the dog sees runs",
+)

@@ -17,6 +17,11 @@ from .output import ModelOutput
 IGNORE = -100  # label of positions that carry no loss
 
 
+def encoder_mask(ids: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """Bidirectional over the real tokens of each example. -> (B, T, T)"""
+    return bidirectional_mask(ids.size(1)).to(ids.device) & key_padding(ids, pad_id)
+
+
 class MaskedLM(nn.Module):
     paradigm = "autoencoding"
 
@@ -26,13 +31,9 @@ class MaskedLM(nn.Module):
         self.encoder = TransformerStack(config)
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
-    def mask(self, ids: torch.Tensor) -> torch.Tensor:
-        """Bidirectional over the real tokens of each example. -> (B, T, T)"""
-        return bidirectional_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
-
     def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:
         """ids (B, T); labels (B, T) hold the original token at corrupted positions and IGNORE elsewhere."""
-        out = self.encoder(ids, self.mask(ids), need_weights=need_weights)
+        out = self.encoder(ids, encoder_mask(ids, self.config.pad_id), need_weights=need_weights)
         logits = self.head(out.hidden)  # (B, T, V)
         loss = None
         if labels is not None:
@@ -64,3 +65,43 @@ def masked_lm_corruption(
     corrupted = torch.where(chosen & (action < 0.8), torch.full_like(ids, mask_id), ids)
     corrupted = torch.where(chosen & (action >= 0.8) & (action < 0.9), replaced, corrupted)
     return corrupted, labels
+
+
+class SequenceClassifier(nn.Module):
+    """BERT fine-tuning: the same encoder, its [CLS] vector (position 0) fed to a linear layer over classes."""
+
+    paradigm = "autoencoding"
+
+    def __init__(self, config: ModelConfig, n_classes: int):
+        super().__init__()
+        self.config = config
+        self.encoder = TransformerStack(config)
+        self.classifier = nn.Linear(config.d_model, n_classes)
+
+    @classmethod
+    def from_masked_lm(cls, masked_lm: MaskedLM, n_classes: int) -> "SequenceClassifier":
+        """A classifier whose encoder starts as a copy of a pre-trained masked LM's (the LM is not changed)."""
+        model = cls(masked_lm.config, n_classes)
+        model.encoder.load_state_dict(masked_lm.encoder.state_dict())
+        return model
+
+    def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:
+        """ids (B, T) starting with [CLS]; labels (B,) class indices."""
+        out = self.encoder(ids, encoder_mask(ids, self.config.pad_id), need_weights=need_weights)
+        logits = self.classifier(out.hidden[:, 0])  # (B, C)
+        loss = F.cross_entropy(logits, labels) if labels is not None else None
+        return ModelOutput(logits, loss, out.self_attention)
+
+
+def describe_corruption(original: torch.Tensor, corrupted: torch.Tensor, labels: torch.Tensor, mask_id: int) -> list[tuple[int, str]]:
+    """For one row (T,): each chosen position and what BERT's rule did to it: "mask", "random" or "keep"
+    (a random draw that hit the original token counts as "keep": the input is unchanged)."""
+    report = []
+    for position in torch.nonzero(labels != IGNORE).flatten().tolist():
+        if corrupted[position] == original[position]:
+            report.append((position, "keep"))
+        elif corrupted[position] == mask_id:
+            report.append((position, "mask"))
+        else:
+            report.append((position, "random"))
+    return report

@@ -17,3 +17,8 @@ def show_plotly(fig, *parts: str, key: str) -> None:
             "SVG", data=lambda: to_svg_bytes(fig), file_name=f"{name}.svg", mime="image/svg+xml",
             on_click="ignore", key=f"svg_{key}", icon=":material/download:", type="tertiary",
         )
+
+
+def show_altair(chart, key: str) -> None:
+    """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG."""
+    st.altair_chart(chart, key=key, theme=None, width="stretch")

@@ -18,6 +18,7 @@ from .text import LANGUAGES, tr
 PAGES = (
     ("app.py", "page_home", "home_intro", ":material/home:"),
     ("pages/1_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
+    ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
 )
 
 _PRESENTATION_CSS = """

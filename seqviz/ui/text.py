@@ -6,6 +6,8 @@ str.format on our own templates only; user text is passed as a value, never used
 
 from __future__ import annotations
 
+from .text_autoencoding import AUTOENCODING_TEXT
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 TEXT: dict[str, dict[str, str]] = {
@@ -230,6 +232,9 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "绘制这一部分时出错：{error}。页面其余部分仍可使用。",
     },
 }
+
+
+TEXT.update(AUTOENCODING_TEXT)
 
 
 def tr(lang: str, key: str, **values) -> str:

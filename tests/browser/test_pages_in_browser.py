@@ -101,3 +101,22 @@ def test_language_survives_links_reloads_and_switching(server, browser):
     _wait_until_idle(page)
     assert "lang=zh" not in page.url and "Masks" in page.locator("h1").first.inner_text()
     page.close()
+
+
+def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
+    """Click a word, then fine-tune live: the progress ends in two accuracy curves drawn by vega, offline."""
+    host = urlparse(server).netloc
+    outside: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).netloc in (host, "")
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(f"{server}/Autoencoding")
+    _wait_until_idle(page)
+    page.get_by_role("button", name="Fine-tune both").click()
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=120_000)
+    _wait_until_idle(page)
+    _full_page_screenshot(page, screenshot_dir / "Autoencoding_finetuned.png")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "held-out accuracy" in page.locator('[data-testid="stMain"]').inner_text()
+    assert not outside, f"requests left the machine: {outside}"
+    page.close()

@@ -275,3 +275,18 @@ def test_vocabularies_are_built_from_the_word_lists():
     assert en.decode(en.regular_ids) == EN_WORDS and fr.decode(fr.regular_ids) == FR_WORDS
     assert set(joint.tokens[8:]) == set(EN_WORDS) | set(FR_WORDS)
     assert toy.en_vocab() == en  # stable
+
+
+def test_right_context_sites_and_subject_number():
+    from seqviz.data.toy import right_context_sites, subject_number, tokenize
+
+    assert right_context_sites("the cats sleep".split()) == [(1, "cats", "cat")]
+    assert right_context_sites("the small black dog runs".split()) == [(3, "dog", "dogs")]
+    assert right_context_sites("these cats sleep".split()) == []  # "these" already says plural
+    assert right_context_sites("the fish sleep".split()) == []  # same spelling in both numbers
+    assert right_context_sites("the dog sees the cats".split()) == [(1, "dog", "dogs")]  # object number is free
+    assert subject_number("the fish sleep".split()) == "pl"
+    assert subject_number("the fish sleeps".split()) == "sg"
+    assert subject_number("a girl and the boys run".split()) == "sg"
+    assert subject_number([]) is None
+    assert tokenize("The [mask] sleep.") == ["the", "[MASK]", "sleep"]

@@ -28,7 +28,8 @@ def _open(script: str, lang: str = "en") -> AppTest:
 
 def _all_text(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
-    parts += [e.value for e in at.header] + [e.value for e in at.info] + [e.value for e in at.warning]
+    parts += [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning]
     parts += [e.value for e in at.success]
     return "\n".join(str(p) for p in parts)
 
@@ -114,3 +115,83 @@ def test_masks_every_pipeline_choice():
         pipeline.set_value(option).run()
         assert not at.exception
         assert any("every row of the weights sums to 1.0000…1.0000" in m.value for m in at.markdown)
+
+
+# ---- autoencoding page -------------------------------------------------------------------------------
+
+
+def _autoencoding(sentence: str | None = None) -> AppTest:
+    at = _open("pages/2_Autoencoding.py")
+    if sentence is not None:
+        at.text_input(key="ae_sentence").set_value(sentence).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_autoencoding_default_fills_the_right_context_blank():
+    at = _autoencoding()
+    text = _all_text(at)
+    assert "Reconstructed: the **:green[" in text and "checker accepts" in text
+    assert "prefers the agreeing form" in text  # both models' measured numbers are on the page
+    assert len(at.get("plotly_chart")) >= 3  # bars, attention, versus
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("", "“Sentence” is empty"),
+        ("   ", "“Sentence” is empty"),
+        ("the cat sleeps " * 400, "the model reads at most 46"),
+        ("我爱自然语言处理", "The model does not know"),
+        ("😀 the cat", "The model does not know"),
+        ("שלום the cat", "The model does not know"),
+        ("<script>alert(1)</script>", "The model does not know"),
+        ("the zebra sleeps", "“zebra”"),
+        ("{0} %s", "The model does not know"),
+        ("[MASK] [MASK] [MASK]", "Every word is masked"),
+        ("the [mask] sleep", "Reconstructed"),
+        ("THE CATS SLEEP.", "Reconstructed"),
+    ],
+)
+def test_autoencoding_bad_input_gets_a_clear_message(sentence, expected):
+    at = _autoencoding(sentence)
+    text = _all_text(at) + "\n".join(e.value for e in at.error)
+    assert expected in text
+
+
+def test_autoencoding_no_blank_chosen_says_what_to_do():
+    at = _autoencoding("the cats sleep")
+    at.pills[0].set_value([]).run()
+    assert not at.exception
+    assert "No word is masked yet" in _all_text(at)
+
+
+def test_autoencoding_clicking_words_and_strategies():
+    at = _autoencoding("the small dog sees the cats")
+    at.pills[0].set_value([0, 2, 5]).run()
+    assert not at.exception
+    for strategy in at.radio(key="ae_strategy").options:
+        at.radio(key="ae_strategy").set_value(strategy).run()
+        assert not at.exception and "Reconstructed" in _all_text(at)
+    for view in at.radio(key="ae_view").options:
+        at.radio(key="ae_view").set_value(view).run()
+        assert not at.exception
+
+
+def test_autoencoding_bert_rule_shows_what_happened_to_each_position():
+    at = _autoencoding("the small dog sees the black cats and the girls run")
+    at.button[0].click().run()
+    assert not at.exception
+    text = _all_text(at)
+    assert "80/10/10" in text and "-background[" in text
+    at.button[1].click().run()  # back to my own masks
+    assert not at.exception and "-background[" not in _all_text(at)
+
+
+def test_autoencoding_finetune_runs_live_and_plots_both_curves():
+    at = _autoencoding()
+    at.select_slider(key="ae_ft_steps").set_value(10).run()
+    next(b for b in at.button if "Fine-tune" in b.label).click().run()
+    assert not at.exception
+    assert "held-out accuracy pre-trained" in _all_text(at)
+    assert len(at.get("vega_lite_chart")) == 1

@@ -1,0 +1,32 @@
+"""Autoencoding (BERT): a masked language model fills blanks from both sides."""
+
+import streamlit as st
+
+from seqviz.data.toy import RIGHT_CONTEXT_EXAMPLES, example_sentences
+from seqviz.ui import autoencoding as sections
+from seqviz.ui.models import builtin_model
+from seqviz.ui.page import setup_page
+
+ctx = setup_page("page_autoencoding")
+st.title(ctx.t("ae_title"))
+st.markdown(ctx.t("ae_intro"))
+with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
+    st.markdown(ctx.t("ae_look"))
+
+mlm = builtin_model("toy_mlm", str(ctx.device))
+examples = list(RIGHT_CONTEXT_EXAMPLES) + example_sentences("en")
+words = sections.sentence_input(ctx, mlm.vocab, mlm.model.config.max_len - 2, examples)
+blanks = sections.choose_blanks(ctx, words, mlm.vocab)
+
+st.header(ctx.t("ae_predictions"))
+sections.predictions_section(ctx, mlm, blanks)
+
+st.header(ctx.t("ae_attention"))
+st.markdown(ctx.t("ae_attention_intro"))
+sections.attention_section(ctx, mlm, blanks.ids, "toy_mlm")
+
+st.header(ctx.t("ae_versus"))
+sections.versus_section(ctx, mlm, blanks)
+
+st.header(ctx.t("ae_finetune"))
+sections.finetune_section(ctx, mlm)

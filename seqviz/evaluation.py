@@ -1,0 +1,115 @@
+"""Held-out measurements of the built-in language models, as stored in their metrics.json."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+
+from .data.toy import is_grammatical, right_context_sites
+from .data.vocab import Vocab
+from .decoding.masked import fill_masks
+
+
+def pad_rows(rows: list[list[int]], pad_id: int) -> torch.Tensor:
+    width = max(map(len, rows))
+    return torch.tensor([row + [pad_id] * (width - len(row)) for row in rows])  # (B, T)
+
+
+def encode_mlm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
+    """[CLS] words [SEP], right-padded. -> (B, T)"""
+    return pad_rows([[vocab.cls_id, *vocab.encode(s), vocab.sep_id] for s in sentences], vocab.pad_id)
+
+
+def encode_clm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
+    """<bos> words <eos>, right-padded. -> (B, T)"""
+    return pad_rows([[vocab.bos_id, *vocab.encode(s), vocab.eos_id] for s in sentences], vocab.pad_id)
+
+
+def _device(model) -> torch.device:
+    return next(model.parameters()).device
+
+
+@torch.no_grad()
+def evaluate_fill(model, vocab: Vocab, sentences, seed: int = 1234, batch_size: int = 256) -> dict:
+    """Mask 1–3 random words of each held-out sentence and fill every [MASK] with the top-1 token,
+    both all at once and most-confident-first. fill_grammatical_*: the filled sentence passes the
+    toy-language checker (any valid word counts); token_accuracy: the parallel fill equals the original."""
+    generator = torch.Generator().manual_seed(seed)
+    model.eval()
+    counts = {"parallel": 0, "confident_first": 0}
+    correct = total = 0
+    for start in range(0, len(sentences), batch_size):
+        chunk = sentences[start : start + batch_size]
+        ids = encode_mlm(chunk, vocab)
+        corrupted = ids.clone()
+        for row, sentence in enumerate(chunk):
+            n_masks = int(torch.randint(1, min(3, len(sentence)) + 1, (1,), generator=generator))
+            chosen = torch.randperm(len(sentence), generator=generator)[:n_masks] + 1  # skip [CLS]
+            corrupted[row, chosen] = vocab.mask_id
+        is_mask = corrupted == vocab.mask_id
+        for strategy in counts:
+            filled, _ = fill_masks(model, corrupted.to(_device(model)), vocab.mask_id, strategy)
+            filled = filled.cpu()
+            if strategy == "parallel":
+                correct += int((filled[is_mask] == ids[is_mask]).sum())
+                total += int(is_mask.sum())
+            for row, sentence in enumerate(chunk):
+                counts[strategy] += bool(is_grammatical(vocab.decode(filled[row, 1 : len(sentence) + 1].tolist())))
+    n = len(sentences)
+    return {
+        "heldout_sentences": n,
+        "masked_tokens": total,
+        "token_accuracy": round(correct / total, 4),
+        "fill_grammatical_parallel": round(counts["parallel"] / n, 4),
+        "fill_grammatical_confident_first": round(counts["confident_first"] / n, 4),
+    }
+
+
+def right_context_items(sentences) -> list[tuple[tuple[str, ...], int, str, str]]:
+    """(sentence, position, agreeing form, other form) wherever only the right context decides."""
+    return [(tuple(s), i, good, bad) for s in sentences for i, good, bad in right_context_sites(s)]
+
+
+@torch.no_grad()
+def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: int = 256) -> float:
+    """How often the model prefers the agreeing noun form over the other one, at positions where only the
+    right context decides (e.g. "the [cat|cats] sleep"). kind="mlm": the noun is masked and the model
+    sees both sides; kind="clm": the model predicts the noun from the words before it only."""
+    if kind not in ("mlm", "clm"):
+        raise ValueError(f"kind must be 'mlm' or 'clm', got {kind!r}")
+    model.eval()
+    wins = 0
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        if kind == "mlm":
+            ids = encode_mlm([s for s, *_ in chunk], vocab)
+            positions = torch.tensor([i + 1 for _, i, _, _ in chunk])  # after [CLS]
+            ids[torch.arange(len(chunk)), positions] = vocab.mask_id
+        else:
+            ids = encode_clm([s[:i] for s, i, _, _ in chunk], vocab)
+            positions = torch.tensor([i for _, i, _, _ in chunk])  # <bos> w1..w_{i} : the last prefix token
+        logits = model(ids.to(_device(model))).logits.cpu()[torch.arange(len(chunk)), positions]  # (B, V)
+        good = torch.tensor(vocab.encode([g for *_, g, _ in chunk]))
+        bad = torch.tensor(vocab.encode([b for *_, b in chunk]))
+        rows = torch.arange(len(chunk))
+        wins += int((logits[rows, good] > logits[rows, bad]).sum())
+    return round(wins / len(items), 4)
+
+
+@torch.no_grad()
+def evaluate_next_token(model, vocab: Vocab, sentences, batch_size: int = 256) -> dict:
+    """Teacher-forced next-token loss on held-out sentences: perplexity and top-1 accuracy."""
+    model.eval()
+    loss_sum = correct = count = 0.0
+    for start in range(0, len(sentences), batch_size):
+        ids = encode_clm(sentences[start : start + batch_size], vocab).to(_device(model))
+        logits = model(ids).logits[:, :-1]  # (B, T-1, V)
+        targets = ids[:, 1:]
+        real = targets != vocab.pad_id
+        loss = torch.nn.functional.cross_entropy(logits[real], targets[real], reduction="sum")
+        loss_sum += float(loss)
+        correct += int((logits.argmax(-1)[real] == targets[real]).sum())
+        count += int(real.sum())
+    return {"perplexity": round(math.exp(loss_sum / count), 3), "next_token_accuracy": round(correct / count, 4)}

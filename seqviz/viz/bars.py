@@ -1,0 +1,47 @@
+"""Bar charts of token probabilities (top-k predictions, next-token distributions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from .style import apply_layout, display_label, font_sizes
+
+GOOD_COLOR = "#1b7f3b"  # a prediction the toy-language checker accepts here
+OTHER_COLOR = "#9aa5b1"
+PLAIN_COLOR = "#1f5fa8"
+
+
+def topk_bars(
+    tokens: Sequence[str],
+    probs: Sequence[float],
+    title: str = "",
+    *,
+    accepted: Sequence[bool] | None = None,
+    presentation: bool = False,
+    x_title: str = "probability",
+    legend: tuple[str, str] = ("fits the sentence", "does not fit"),
+) -> go.Figure:
+    """Horizontal bars, most probable on top, probability printed at the end of each bar. With
+    `accepted`, bars are green where the word fits the sentence and grey where it does not."""
+    sizes = font_sizes(presentation)
+    labels = [display_label(t) for t in tokens]
+    colors = [PLAIN_COLOR] * len(labels) if accepted is None else [GOOD_COLOR if ok else OTHER_COLOR for ok in accepted]
+    fig = go.Figure(
+        go.Bar(
+            x=list(probs), y=list(range(len(labels))), orientation="h", marker_color=colors,
+            text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs], textposition="outside",
+            textfont={"size": sizes["cell"]}, cliponaxis=False,
+            hovertext=labels, hovertemplate="%{hovertext}: %{x:.3f}<extra></extra>", showlegend=False,
+        )
+    )
+    if accepted is not None:
+        for name, color in zip(legend, (GOOD_COLOR, OTHER_COLOR)):
+            fig.add_trace(go.Bar(x=[None], y=[None], marker_color=color, name=display_label(name), orientation="h"))
+        fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": sizes["tick"]}})
+    fig.update_yaxes(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
+                     tickfont={"size": sizes["tick"] + 2})
+    fig.update_xaxes(range=[0, 1.18], tickformat=".0%", title=display_label(x_title), gridcolor="#eeeeee")
+    row = 34 if presentation else 26
+    return apply_layout(fig, title, presentation, height=110 + row * len(labels) + (40 if accepted is not None else 0))
