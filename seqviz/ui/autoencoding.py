@@ -115,14 +115,16 @@ def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> N
     """Top-k bars per blank (green = the checker accepts the word there), then the reconstruction."""
     model, vocab = ckpt.model, ckpt.vocab
     predictions = mask_predictions(model, blanks.ids.to(ctx.device), [p + 1 for p in blanks.positions], TOP_K)
-    columns = st.columns(min(3, len(predictions)))
+    columns = st.columns(max(2, min(3, len(predictions))))
     for n, prediction in enumerate(predictions):
         blank = prediction.position - 1
         top_words = vocab.decode(prediction.top_ids)
         context = [MASK_TOKEN if i == blank else w for i, w in enumerate(blanks.words)]
         fits = set(valid_fills(context, blank)) if context.count(MASK_TOKEN) == 1 else None
         with columns[n % len(columns)]:
-            fig = topk_bars(top_words, prediction.top_probs, ctx.t("ae_blank", i=n + 1, word=blanks.words[blank]),
+            original = blanks.words[blank]
+            title = ctx.t("ae_blank_typed", i=n + 1) if original == MASK_TOKEN else ctx.t("ae_blank", i=n + 1, word=original)
+            fig = topk_bars(top_words, prediction.top_probs, title,
                             accepted=[w in fits for w in top_words] if fits is not None else None,
                             presentation=ctx.presentation, x_title=ctx.t("ae_probability"),
                             legend=(ctx.t("ae_fits"), ctx.t("ae_does_not_fit")))

@@ -67,9 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "输入一句话，并排查看每一种掩码；再跟随一个查询的分数，经过掩码和 softmax 得到注意力权重。",
     },
     "home_coming": {
-        "en": "Coming next: masked-LM fill-in (BERT), step-by-step generation (GPT), translation with cross-attention, "
-        "parallel decoding.",
-        "zh": "即将推出：掩码语言模型填空（BERT）、逐步生成（GPT）、带交叉注意力的翻译、并行解码。",
+        "en": "Coming next: step-by-step generation (GPT), translation with cross-attention, parallel decoding.",
+        "zh": "即将推出：逐步生成（GPT）、带交叉注意力的翻译、并行解码。",
     },
     # masks page
     "masks_title": {"en": "Masks: one block, four paradigms", "zh": "掩码：一个模块，四种范式"},

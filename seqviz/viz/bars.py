@@ -42,6 +42,7 @@ def topk_bars(
         fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": sizes["tick"]}})
     fig.update_yaxes(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
                      tickfont={"size": sizes["tick"] + 2})
-    fig.update_xaxes(range=[0, 1.18], tickformat=".0%", title=display_label(x_title), gridcolor="#eeeeee")
+    right = min(1.18, max(list(probs) + [0.05]) * 1.25 + 0.04)  # room for the printed values
+    fig.update_xaxes(range=[0, right], tickformat=".0%", title=display_label(x_title), gridcolor="#eeeeee")
     row = 34 if presentation else 26
     return apply_layout(fig, title, presentation, height=110 + row * len(labels) + (40 if accepted is not None else 0))
