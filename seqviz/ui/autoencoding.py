@@ -169,9 +169,10 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, nam
     layer = c2.selectbox(ctx.t("layer"), range(n_layers), format_func=lambda i: str(i + 1), key="ae_layer")
     head = c3.selectbox(ctx.t("head"), range(n_heads), format_func=lambda i: str(i + 1), key="ae_head",
                         disabled=view != "ae_one_head")
-    axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"), presentation=ctx.presentation)
+    axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"), presentation=ctx.presentation,
+                colorbar_title=ctx.t("weight"))
     if view == "ae_all_heads":
-        fig = head_grid(attention, labels, labels, **{k: v for k, v in axes.items() if k == "presentation"})
+        fig = head_grid(attention, labels, labels, presentation=ctx.presentation, colorbar_title=ctx.t("weight"))
     elif view == "ae_mean_heads":
         fig = attention_heatmap(mean_over_heads(attention[layer]), labels, labels, f"{ctx.t('layer')} {layer + 1}", **axes)
     else:
