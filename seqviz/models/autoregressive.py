@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import ModelConfig, TransformerStack, key_padding
+from .layers import KVCache, ModelConfig, TransformerStack, key_padding
 from .masks import causal_mask
 from .output import ModelOutput
 
@@ -24,14 +24,24 @@ class CausalLM(nn.Module):
         self.decoder = TransformerStack(config)
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
-    def mask(self, ids: torch.Tensor) -> torch.Tensor:
-        """Causal over the real tokens of each example. -> (B, T, T)"""
+    def mask(self, ids: torch.Tensor, cached: int = 0) -> torch.Tensor:
+        """Causal: new position i (after `cached` earlier ones) sees positions 0..cached+i. Without a cache,
+        padding keys are hidden too. -> (B, T, T) or (T, cached + T)"""
+        if cached:
+            return causal_mask(cached + ids.size(1)).to(ids.device)[cached:]
         return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
 
-    def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:
+    def new_cache(self) -> KVCache:
+        return KVCache(self.config.n_layers)
+
+    def forward(
+        self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False, cache: KVCache | None = None
+    ) -> ModelOutput:
         """ids (B, T). With labels (B, T) (usually ids itself), the loss is next-token prediction:
-        position t predicts labels[t + 1]; padding carries no loss."""
-        out = self.decoder(ids, self.mask(ids), need_weights=need_weights)
+        position t predicts labels[t + 1]; padding carries no loss. With a cache, ids are only the new
+        positions: the cached ones are not recomputed, and the cache grows by T."""
+        mask = self.mask(ids, cache.length if cache is not None else 0)
+        out = self.decoder(ids, mask, need_weights=need_weights, cache=cache)
         logits = self.head(out.hidden)  # (B, T, V)
         loss = None
         if labels is not None:

@@ -94,6 +94,41 @@ def rotate_half_pairs(x: torch.Tensor, positions: torch.Tensor, base: float = 10
     return rotated.flatten(-2)  # (..., T, D)
 
 
+class KVCache:
+    """The keys and values of every position seen so far, per layer, for one generation call.
+
+    Made by the caller and passed into the forward pass (never kept on a module), so a shared model stays
+    read-only. Each step appends the new positions' keys and values instead of recomputing the old ones."""
+
+    def __init__(self, n_layers: int):
+        self.keys: list[torch.Tensor | None] = [None] * n_layers
+        self.values: list[torch.Tensor | None] = [None] * n_layers
+
+    def layer_length(self, layer: int) -> int:
+        return 0 if self.keys[layer] is None else self.keys[layer].size(2)
+
+    @property
+    def length(self) -> int:
+        """Positions cached (in the first layer; all layers agree between forward passes)."""
+        return self.layer_length(0)
+
+    def append(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Add k, v (B, H, T_new, Dh) after the cached ones and return all of them (B, H, T_all, Dh)."""
+        if self.keys[layer] is not None:
+            k, v = torch.cat((self.keys[layer], k), dim=2), torch.cat((self.values[layer], v), dim=2)
+        self.keys[layer], self.values[layer] = k, v
+        return k, v
+
+    def select(self, rows: torch.Tensor) -> None:
+        """Keep (and reorder) the batch rows given by index, e.g. the beams that survive a step."""
+        self.keys = [None if k is None else k[rows] for k in self.keys]
+        self.values = [None if v is None else v[rows] for v in self.values]
+
+    def shapes(self) -> list[tuple[int, ...]]:
+        """Per layer, the shape of the cached keys (B, H, T, Dh) (values have the same shape)."""
+        return [tuple(k.shape) if k is not None else () for k in self.keys]
+
+
 class MultiHeadAttention(nn.Module):
     def __init__(self, d_model: int, n_heads: int, rope: bool = False):
         super().__init__()
@@ -107,12 +142,13 @@ class MultiHeadAttention(nn.Module):
         b, t, _ = x.shape
         return x.view(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # (B, H, T, Dh)
 
-    def project(self, x: torch.Tensor, context: torch.Tensor | None = None):
-        """Queries from x, keys and values from context (x itself for self-attention)."""
+    def project(self, x: torch.Tensor, context: torch.Tensor | None = None, offset: int = 0):
+        """Queries from x, keys and values from context (x itself for self-attention); x's first position
+        is number `offset` in the sequence (non-zero when earlier positions are cached)."""
         context = x if context is None else context
         q, k, v = self._heads(self.query(x)), self._heads(self.key(context)), self._heads(self.value(context))
         if self.rope and context is x:  # RoPE applies to self-attention positions
-            positions = torch.arange(x.size(1))
+            positions = torch.arange(offset, offset + x.size(1))
             q, k = rotate_half_pairs(q, positions), rotate_half_pairs(k, positions)
         return q, k, v  # each (B, H, T, Dh)
 
@@ -121,8 +157,10 @@ class MultiHeadAttention(nn.Module):
         q, k, _ = self.project(x, context)
         return attention_scores(q, k)
 
-    def forward(self, x, context=None, mask=None, need_weights=False):
-        q, k, v = self.project(x, context)
+    def forward(self, x, context=None, mask=None, need_weights=False, cache: KVCache | None = None, layer: int = 0):
+        q, k, v = self.project(x, context, offset=cache.layer_length(layer) if cache is not None else 0)
+        if cache is not None:
+            k, v = cache.append(layer, k, v)  # (B, H, T_cached + T_new, Dh)
         y, weights = attention(q, k, v, mask, need_weights)  # (B, H, Tq, Dh)
         y = y.transpose(1, 2).reshape(x.size(0), x.size(1), -1)  # (B, Tq, D)
         return self.out(y), weights
@@ -149,8 +187,8 @@ class TransformerBlock(nn.Module):
         self.ff = nn.Sequential(nn.Linear(d, config.d_ff), nn.GELU(), nn.Linear(config.d_ff, d))
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, self_mask, memory=None, cross_mask=None, need_weights=False) -> BlockOutput:
-        h, self_weights = self.self_attn(self.self_norm(x), mask=self_mask, need_weights=need_weights)
+    def forward(self, x, self_mask, memory=None, cross_mask=None, need_weights=False, cache=None, layer=0) -> BlockOutput:
+        h, self_weights = self.self_attn(self.self_norm(x), mask=self_mask, need_weights=need_weights, cache=cache, layer=layer)
         x = x + self.dropout(h)
         cross_weights = None
         if self.cross_attn is not None and memory is not None:
@@ -181,22 +219,23 @@ class TransformerStack(nn.Module):
         self.norm = nn.LayerNorm(config.d_model)
         self.dropout = nn.Dropout(config.dropout)
 
-    def embed_tokens(self, ids: torch.Tensor) -> torch.Tensor:
-        length = ids.size(1)
-        if length > self.config.max_len:
-            raise ValueError(f"sequence of {length} tokens is longer than the model's maximum {self.config.max_len}")
+    def embed_tokens(self, ids: torch.Tensor, offset: int = 0) -> torch.Tensor:
+        """Token embeddings plus positions offset..offset+T-1. -> (B, T, D)"""
+        end = offset + ids.size(1)
+        if end > self.config.max_len:
+            raise ValueError(f"sequence of {end} tokens is longer than the model's maximum {self.config.max_len}")
         x = self.embed(ids)  # (B, T, D)
         if self.position_embed is not None:
-            x = x + self.position_embed(torch.arange(length, device=ids.device))
+            x = x + self.position_embed(torch.arange(offset, end, device=ids.device))
         elif self.config.positions == "sinusoidal":
-            x = x + self.position_table[:length]
+            x = x + self.position_table[offset:end]
         return self.dropout(x)
 
-    def forward(self, ids, mask, memory=None, cross_mask=None, need_weights=False) -> StackOutput:
-        x = self.embed_tokens(ids)
+    def forward(self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None) -> StackOutput:
+        x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0)
         self_attn, cross_attn = [], []
-        for block in self.blocks:
-            out = block(x, mask, memory, cross_mask, need_weights)
+        for layer, block in enumerate(self.blocks):
+            out = block(x, mask, memory, cross_mask, need_weights, cache, layer)
             x = out.hidden
             self_attn.append(out.self_attention)
             cross_attn.append(out.cross_attention)
