@@ -9,7 +9,9 @@ import torch
 
 from .data.toy import is_grammatical, right_context_sites
 from .data.vocab import Vocab
+from .decoding.autoregressive import generate, sampling_processors
 from .decoding.masked import fill_masks
+from .decoding.processors import SuppressTokens
 
 
 def pad_rows(rows: list[list[int]], pad_id: int) -> torch.Tensor:
@@ -113,3 +115,30 @@ def evaluate_next_token(model, vocab: Vocab, sentences, batch_size: int = 256) -
         correct += int((logits.argmax(-1)[real] == targets[real]).sum())
         count += int(real.sum())
     return {"perplexity": round(math.exp(loss_sum / count), 3), "next_token_accuracy": round(correct / count, 4)}
+
+
+def text_suppressor(vocab: Vocab) -> SuppressTokens:
+    """Specials a language model must not write (everything but <eos>)."""
+    return SuppressTokens(tuple(sorted(i for i in vocab.special_ids if i != vocab.eos_id)))
+
+
+def strip_eos(words: list[str], vocab: Vocab) -> tuple[list[str], bool]:
+    """The generated words without the final <eos>, and whether the model ended the sentence itself."""
+    eos = vocab.token(vocab.eos_id)
+    return (words[:-1], True) if words and words[-1] == eos else (words, False)
+
+
+@torch.no_grad()
+def sample_grammatical(model, vocab: Vocab, n: int = 200, temperature: float = 1.0, seed: int = 0) -> float:
+    """Share of n sentences sampled from <bos> (seeded, at this temperature, no top-k/top-p) that end with
+    <eos> and pass the toy-language checker."""
+    generator = torch.Generator().manual_seed(seed)
+    processors = [text_suppressor(vocab), *sampling_processors(temperature)]
+    prompt = torch.tensor([vocab.bos_id], device=_device(model))
+    good = 0
+    for _ in range(n):
+        out = generate(model, prompt, model.config.max_len - 1, processors=processors, greedy=False,
+                       generator=generator, eos_id=vocab.eos_id)
+        words, ended = strip_eos(vocab.decode(out[1:].tolist()), vocab)
+        good += ended and is_grammatical(words)
+    return round(good / n, 4)

@@ -24,6 +24,7 @@ from .evaluation import (
     evaluate_next_token,
     right_context_agreement,
     right_context_items,
+    sample_grammatical,
 )
 from .models.autoencoding import MaskedLM, masked_lm_corruption
 from .models.autoregressive import CausalLM
@@ -123,6 +124,7 @@ def evaluate(model, vocab: Vocab, splits) -> dict:
         kind = "mlm"
     else:
         metrics = evaluate_next_token(model, vocab, splits["test"])
+        metrics["samples_grammatical_t1"] = sample_grammatical(model, vocab, n=200, temperature=1.0)
         kind = "clm"
     metrics["right_context_items"] = len(items)
     metrics["right_context_agreement"] = right_context_agreement(model, vocab, items, kind)

@@ -57,3 +57,12 @@ def test_shipped_models_see_right_context_or_not():
         with torch.no_grad():
             la, lb = ckpt.model(a).logits[0, 2], ckpt.model(b).logits[0, 2]  # at "cat"
         assert torch.allclose(la, lb, atol=1e-5) != sees_right
+
+
+def test_causal_lm_samples_are_grammatical():
+    """At temperature 1, >= 95% of 200 sampled sentences pass the toy-language checker."""
+    from seqviz.evaluation import sample_grammatical
+
+    ckpt = load_builtin("toy_clm")
+    assert sample_grammatical(ckpt.model, ckpt.vocab, n=200, temperature=1.0) >= 0.95
+    assert ckpt.metrics["samples_grammatical_t1"] >= 0.95

@@ -13,7 +13,7 @@ from typing import Iterator, Sequence
 
 import torch
 
-from .processors import Temperature, TopK, TopP, apply, choose
+from .processors import SuppressTokens, Temperature, TopK, TopP, apply, choose
 
 
 @torch.no_grad()
@@ -56,6 +56,7 @@ def generate_steps(
     if prompt_ids.numel() == 0:
         raise ValueError("the prompt needs at least one token (start from <bos>)")
     greedy = greedy or any(isinstance(p, Temperature) and p.value == 0 for p in processors)  # T = 0 is argmax
+    processors = [SuppressTokens((model.config.pad_id,)), *processors]  # padding is never text
     cache = model.new_cache() if use_cache else None
     ids, feed = prompt_ids, prompt_ids
     for step in range(max_new_tokens):
@@ -122,6 +123,7 @@ def beam_search(
             break
         batch = torch.stack([ids for ids, _, _ in beams])  # (B, T): all beams have the same length
         log_probs = model(batch).logits[:, -1].log_softmax(-1)  # (B, V)
+        log_probs[:, model.config.pad_id] = float("-inf")  # padding is never text
         candidates = []
         for row, (ids, total, parent) in enumerate(beams):
             top = log_probs[row].topk(width)

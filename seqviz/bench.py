@@ -1,0 +1,100 @@
+"""Benchmarks: what the app claims, measured as ratios within one run.
+
+    python -m seqviz.bench [--quick] [--device auto|cpu|cuda] [--threads N] [--json FILE]
+
+So far: the KV cache (generation with the cache vs recomputing every prefix, identical tokens required).
+Method: fixed seeds and thread count, warm-up runs, device synchronisation around every run, the median
+of the repeats; model building and input preparation stay outside the timed region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+
+import torch
+
+from .decoding.autoregressive import generate
+from .decoding.timing import measure
+from .device import describe, pick_device
+from .models.autoregressive import CausalLM
+from .models.layers import ModelConfig
+
+KV_MODELS = {  # decoder-only, random weights: the cost of decoding does not depend on what was learned
+    "2 layers, d 64": dict(n_layers=2, d_model=64, n_heads=4, d_ff=256),
+    "4 layers, d 128": dict(n_layers=4, d_model=128, n_heads=4, d_ff=512),
+}
+
+
+def kv_cache(device: torch.device, lengths: tuple[int, ...], repeats: int, warmup: int) -> dict:
+    """Greedy generation of N tokens after a one-token prompt, with and without the cache."""
+    results = {}
+    for name, size in KV_MODELS.items():
+        torch.manual_seed(0)
+        model = CausalLM(ModelConfig(vocab_size=64, max_len=max(lengths) + 1, dropout=0.0, **size)).to(device).eval()
+        prompt = torch.tensor([1], device=device)
+        for length in lengths:
+            outputs = {}
+
+            def run(use_cache):
+                outputs[use_cache] = generate(model, prompt, length, greedy=True, use_cache=use_cache)
+
+            cached = measure(lambda: run(True), device, warmup, repeats)
+            recompute = measure(lambda: run(False), device, warmup, repeats)
+            results.setdefault(name, {})[str(length)] = {
+                "cached_ms": round(cached.median_ms, 2),
+                "recompute_ms": round(recompute.median_ms, 2),
+                "speedup": round(recompute.median_ms / cached.median_ms, 2),
+                "identical": bool(torch.equal(outputs[True], outputs[False])),
+                "cached_ms_per_token": round(cached.median_ms / length, 3),
+            }
+    return results
+
+
+def machine(device: torch.device) -> dict:
+    return {
+        "device": device.type,
+        "device_name": describe(device),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+    }
+
+
+def print_table(report: dict) -> None:
+    m = report["machine"]
+    print(f"seqviz benchmarks on {m['device_name']}, torch {m['torch']}, {m['threads']} threads")
+    print(f"method: {report['method']}\n")
+    print(f"{'KV cache':<18}{'tokens':>8}{'cached ms':>12}{'recompute ms':>14}{'speedup':>9}{'identical':>11}")
+    for name, by_length in report["kv_cache"].items():
+        for length, r in by_length.items():
+            print(f"{name:<18}{length:>8}{r['cached_ms']:>12.1f}{r['recompute_ms']:>14.1f}{r['speedup']:>8.1f}x{str(r['identical']):>11}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seqviz.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short lengths and few repeats (a smoke test)")
+    parser.add_argument("--device", default="cpu", help="auto, cpu, cuda or mps (default cpu)")
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    device = pick_device(args.device)
+    lengths, repeats, warmup = ((64, 128), 3, 1) if args.quick else ((512, 1024), 5, 1)
+    report = {
+        "machine": machine(device),
+        "method": f"median of {repeats} runs after {warmup} warm-up run(s), device synchronised around each run, "
+        "greedy decoding from a one-token prompt, random-weight decoder-only models",
+        "kv_cache": kv_cache(device, lengths, repeats, warmup),
+    }
+    print_table(report)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+    return 0 if all(r["identical"] for by_len in report["kv_cache"].values() for r in by_len.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Smoke test of the benchmark command: its JSON shape and that cached and recomputed outputs are
+identical. Timings are not asserted: machines here are shared and noisy."""
+
+import json
+
+from seqviz.bench import main
+
+
+def test_quick_benchmark_writes_json_with_identical_outputs(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["--quick", "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert set(report["machine"]) == {"device", "device_name", "torch", "threads", "python"}
+    for by_length in report["kv_cache"].values():
+        for result in by_length.values():
+            assert result["identical"] is True
+            assert result["cached_ms"] > 0 and result["speedup"] > 0
+    assert "KV cache" in capsys.readouterr().out
