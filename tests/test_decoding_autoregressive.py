@@ -123,3 +123,16 @@ def test_shipped_causal_lm_generates_with_identical_cache_output():
     a = generate(ckpt.model, prompt, 30, use_cache=True, eos_id=ckpt.vocab.eos_id)
     b = generate(ckpt.model, prompt, 30, use_cache=False, eos_id=ckpt.vocab.eos_id)
     assert torch.equal(a, b)
+
+
+def test_gru_state_is_its_cache_and_matches_recompute():
+    from seqviz.models.recurrent import GRULM
+
+    torch.manual_seed(0)
+    gru = GRULM(ModelConfig(vocab_size=24, d_model=32, n_layers=2, max_len=1000)).eval()
+    options = dict(processors=sampling_processors(1.0), greedy=False, need_weights=True)
+    cached = list(generate_steps(gru, PROMPT, 30, use_cache=True, generator=torch.Generator().manual_seed(2), **options))
+    full = list(generate_steps(gru, PROMPT, 30, use_cache=False, generator=torch.Generator().manual_seed(2), **options))
+    assert [r.token_id for r in cached] == [r.token_id for r in full]
+    assert cached[-1].cache_shapes == [(1, 32), (1, 32)]  # a fixed-size state, whatever the length
+    assert cached[0].attention is None

@@ -66,7 +66,8 @@ def generate_steps(
         scores = out.logits[0, -1]  # (V,)
         processed = apply(processors, scores)
         token = choose(processed, greedy, generator)
-        attention = tuple(layer[0, :, -1] for layer in out.self_attention) if need_weights else None
+        has_attention = need_weights and out.self_attention is not None  # a GRU has none
+        attention = tuple(layer[0, :, -1] for layer in out.self_attention) if has_attention else None
         yield StepRecord(
             step, int(token), scores.softmax(-1), processed.softmax(-1), attention,
             cache.shapes() if cache is not None else None, feed.numel(),

@@ -24,15 +24,17 @@ class CausalLM(nn.Module):
         self.decoder = TransformerStack(config)
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
-    def mask(self, ids: torch.Tensor, cached: int = 0) -> torch.Tensor:
+    def mask(self, ids: torch.Tensor, cached: int = 0) -> torch.Tensor | None:
         """Causal: new position i (after `cached` earlier ones) sees positions 0..cached+i. Without a cache,
-        padding keys are hidden too. -> (B, T, T) or (T, cached + T)"""
+        padding keys are hidden too. -> (B, T, T), or (T, cached + T) with a cache, or None for a single new
+        position, which may see everything cached."""
         if cached:
-            return causal_mask(cached + ids.size(1)).to(ids.device)[cached:]
+            length = ids.size(1)
+            return None if length == 1 else torch.ones(length, cached + length, dtype=torch.bool, device=ids.device).tril(cached)
         return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
 
     def new_cache(self) -> KVCache:
-        return KVCache(self.config.n_layers)
+        return KVCache(self.config.n_layers, self.config.max_len)
 
     def forward(
         self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False, cache: KVCache | None = None

@@ -17,12 +17,15 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from ..data.chars import CharVocab
 from ..data.vocab import Vocab
 from .autoencoding import MaskedLM
 from .autoregressive import CausalLM
 from .layers import ModelConfig
+from .recurrent import GRULM
 
-ARCHITECTURES: dict[str, type[nn.Module]] = {"MaskedLM": MaskedLM, "CausalLM": CausalLM}
+ARCHITECTURES: dict[str, type[nn.Module]] = {"MaskedLM": MaskedLM, "CausalLM": CausalLM, "GRULM": GRULM}
+VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
 WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"
 
 
@@ -64,4 +67,7 @@ def load_checkpoint(directory: str | Path, device: torch.device | str = "cpu") -
     metrics_path = directory / METRICS
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
     model.to(device).eval()
-    return Checkpoint(model, Vocab.from_dict(config["vocab"]), metrics, config.get("recipe", {}))
+    vocab_kind = config["vocab"].get("kind", "word")
+    if vocab_kind not in VOCABULARIES:
+        raise ValueError(f"unknown vocabulary kind {vocab_kind!r}")
+    return Checkpoint(model, VOCABULARIES[vocab_kind].from_dict(config["vocab"]), metrics, config.get("recipe", {}))

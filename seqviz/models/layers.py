@@ -98,26 +98,35 @@ class KVCache:
     """The keys and values of every position seen so far, per layer, for one generation call.
 
     Made by the caller and passed into the forward pass (never kept on a module), so a shared model stays
-    read-only. Each step appends the new positions' keys and values instead of recomputing the old ones."""
+    read-only. Each step writes the new positions' keys and values into buffers sized for the whole
+    context window, instead of recomputing (or re-copying) the old ones."""
 
-    def __init__(self, n_layers: int):
-        self.keys: list[torch.Tensor | None] = [None] * n_layers
+    def __init__(self, n_layers: int, capacity: int):
+        self.capacity = capacity
+        self.keys: list[torch.Tensor | None] = [None] * n_layers  # buffers (B, H, capacity, Dh)
         self.values: list[torch.Tensor | None] = [None] * n_layers
+        self.lengths = [0] * n_layers
 
     def layer_length(self, layer: int) -> int:
-        return 0 if self.keys[layer] is None else self.keys[layer].size(2)
+        return self.lengths[layer]
 
     @property
     def length(self) -> int:
         """Positions cached (in the first layer; all layers agree between forward passes)."""
-        return self.layer_length(0)
+        return self.lengths[0]
 
     def append(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Add k, v (B, H, T_new, Dh) after the cached ones and return all of them (B, H, T_all, Dh)."""
-        if self.keys[layer] is not None:
-            k, v = torch.cat((self.keys[layer], k), dim=2), torch.cat((self.values[layer], v), dim=2)
-        self.keys[layer], self.values[layer] = k, v
-        return k, v
+        start, end = self.lengths[layer], self.lengths[layer] + k.size(2)
+        if end > self.capacity:
+            raise ValueError(f"the KV cache holds {self.capacity} positions; {end} were asked for")
+        if self.keys[layer] is None:
+            shape = (k.size(0), k.size(1), self.capacity, k.size(3))
+            self.keys[layer], self.values[layer] = k.new_empty(shape), v.new_empty(shape)
+        self.keys[layer][:, :, start:end] = k
+        self.values[layer][:, :, start:end] = v
+        self.lengths[layer] = end
+        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
     def select(self, rows: torch.Tensor) -> None:
         """Keep (and reorder) the batch rows given by index, e.g. the beams that survive a step."""
@@ -126,7 +135,7 @@ class KVCache:
 
     def shapes(self) -> list[tuple[int, ...]]:
         """Per layer, the shape of the cached keys (B, H, T, Dh) (values have the same shape)."""
-        return [tuple(k.shape) if k is not None else () for k in self.keys]
+        return [(k.size(0), k.size(1), n, k.size(3)) if k is not None else () for k, n in zip(self.keys, self.lengths)]
 
 
 class MultiHeadAttention(nn.Module):

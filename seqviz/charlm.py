@@ -1,0 +1,123 @@
+"""Character language models trained live on text a user pastes or uploads (Chinese included): a small
+Transformer and a GRU of similar size, trained for a time budget, sampled, saved and loaded back.
+
+A saved model is a zip of the checkpoint files (weights in safetensors, which never runs code on load).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from .data.chars import CharVocab, clean_user_text
+from .decoding.autoregressive import generate, sampling_processors
+from .models.autoregressive import CausalLM
+from .models.checkpoint import CONFIG, METRICS, WEIGHTS, Checkpoint, load_checkpoint, save_checkpoint
+from .models.layers import ModelConfig
+from .models.recurrent import GRULM
+from .train import Progress, train_loop
+
+WINDOW = 64  # characters of context per training example
+KINDS = {
+    "transformer": (CausalLM, dict(d_model=96, n_heads=4, n_layers=3, d_ff=384, max_len=WINDOW + 1, dropout=0.1)),
+    "gru": (GRULM, dict(d_model=160, n_layers=2, max_len=100_000, dropout=0.1)),  # a GRU has no window
+}
+MAX_MODEL_BYTES = 20 * 1024 * 1024
+
+
+def char_batches(ids: torch.Tensor, batch_size: int) -> Callable[[torch.Generator], dict]:
+    """Random windows of WINDOW + 1 characters from the encoded text ids (N,)."""
+
+    def next_batch(generator: torch.Generator) -> dict:
+        starts = torch.randint(len(ids) - WINDOW - 1, (batch_size,), generator=generator)
+        batch = torch.stack([ids[s : s + WINDOW + 1] for s in starts.tolist()])  # (B, WINDOW + 1)
+        return {"ids": batch, "labels": batch}
+
+    return next_batch
+
+
+def train_char_model(
+    text: str, kind: str, seconds: float = 60.0, max_steps: int = 100_000, seed: int = 0,
+    batch_size: int = 32, callback: Callable[[Progress], object] | None = None,
+) -> Checkpoint:
+    """Train a fresh character model of `kind` on `text` until `seconds` have passed (or max_steps).
+    Raises ValueError with a readable message if the text is unusable."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
+    text, _ = clean_user_text(text)
+    if len(text) < 4 * (WINDOW + 1):
+        raise ValueError(f"the text needs at least {4 * (WINDOW + 1)} characters to train on; it has {len(text)}")
+    vocab = CharVocab.from_text(text)
+    ids = torch.tensor(vocab.encode(text))
+    architecture, size = KINDS[kind]
+    torch.manual_seed(seed)
+    model = architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, **size))
+    deadline = time.perf_counter() + seconds
+
+    def on_step(progress: Progress):
+        keep_going = callback(progress) if callback else None
+        return keep_going is not False and time.perf_counter() < deadline
+
+    start = time.perf_counter()
+    losses = train_loop(model, char_batches(ids, batch_size), max_steps, lr=3e-3, seed=seed, callback=on_step, warmup=50)
+    metrics = {
+        "kind": kind, "steps": len(losses), "train_seconds": round(time.perf_counter() - start, 1),
+        "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4), "losses": [round(x, 4) for x in losses],
+        "text_chars": len(text), "vocab_size": len(vocab),
+        "parameters": sum(p.numel() for p in model.parameters()),
+    }
+    return Checkpoint(model, vocab, metrics, {"name": f"char_{kind}", "window": WINDOW})
+
+
+def sample(ckpt: Checkpoint, prompt: str, length: int, temperature: float = 0.8, seed: int = 0) -> str:
+    """Continue `prompt` by `length` characters (from <bos> when the prompt is empty). A Transformer sees
+    only its last WINDOW characters, so the prompt is cropped to fit."""
+    vocab, model = ckpt.vocab, ckpt.model
+    prompt_ids = [vocab.bos_id, *vocab.encode(prompt)][-(model.config.max_len - 1):]
+    room = min(length, model.config.max_len - len(prompt_ids))
+    out = generate(model, torch.tensor(prompt_ids), room, processors=sampling_processors(temperature),
+                   greedy=False, generator=torch.Generator().manual_seed(seed))
+    return vocab.decode(out[len(prompt_ids):].tolist())
+
+
+def to_bytes(ckpt: Checkpoint) -> bytes:
+    """The checkpoint as a zip (safetensors weights + JSON), for a download button."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        save_checkpoint(tmp, ckpt, half=False)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in (WEIGHTS, CONFIG, METRICS):
+                archive.write(Path(tmp) / name, name)
+    return buffer.getvalue()
+
+
+def from_bytes(data: bytes, expected_kind: str = "char") -> Checkpoint:
+    """Load a zip made by to_bytes. Anything else — not a zip, other files, a pickle, too large, a model of
+    another page — is refused with a ValueError saying why; nothing in it is ever executed."""
+    if len(data) > MAX_MODEL_BYTES:
+        raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ValueError("this is not a seqviz model file (expected a .zip saved by this page)") from error
+    with archive, tempfile.TemporaryDirectory() as tmp:
+        names = set(archive.namelist())
+        if names != {WEIGHTS, CONFIG, METRICS}:
+            raise ValueError(f"a seqviz model file holds exactly {WEIGHTS}, {CONFIG} and {METRICS}")
+        if sum(info.file_size for info in archive.infolist()) > 4 * MAX_MODEL_BYTES:
+            raise ValueError("the model file unpacks to more than allowed")
+        for name in names:
+            (Path(tmp) / name).write_bytes(archive.read(name))
+        try:
+            ckpt = load_checkpoint(tmp)
+        except Exception as error:  # a damaged or foreign file: say so, never a traceback
+            raise ValueError(f"the model file could not be loaded: {error}") from error
+    if getattr(ckpt.vocab, "kind", None) != expected_kind:
+        raise ValueError(f"this model was saved by another page (its vocabulary is {ckpt.vocab.kind!r}, not {expected_kind!r})")
+    return ckpt

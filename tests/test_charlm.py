@@ -1,0 +1,73 @@
+import io
+import os
+import pickle
+import zipfile
+
+import pytest
+
+from seqviz.charlm import KINDS, from_bytes, sample, to_bytes, train_char_model
+from seqviz.models.checkpoint import save_checkpoint
+from seqviz.recipes import load_builtin
+
+TEXT = "the cat sleeps. the dog runs. 小猫睡觉。小狗跑步。\n" * 40
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_char_model_loss_falls_and_round_trips_through_bytes(kind):
+    ckpt = train_char_model(TEXT, kind, seconds=60, max_steps=60, seed=0)
+    losses = ckpt.metrics["losses"]
+    assert len(losses) == 60 and sum(losses[-10:]) / 10 < 0.6 * sum(losses[:10]) / 10
+    assert "猫" in ckpt.vocab and ckpt.vocab.kind == "char"
+    text = sample(ckpt, "the ", 30, temperature=0.8, seed=1)
+    assert isinstance(text, str) and len(text) > 0
+    loaded = from_bytes(to_bytes(ckpt))
+    assert type(loaded.model) is type(ckpt.model)
+    assert sample(loaded, "the ", 30, temperature=0.8, seed=1) == text
+
+
+def test_too_short_or_unknown_kind_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least"):
+        train_char_model("short", "gru")
+    with pytest.raises(ValueError, match="kind must be"):
+        train_char_model(TEXT, "lstm")
+
+
+class _Payload:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def test_hostile_model_files_are_refused_without_running_anything(tmp_path):
+    marker = tmp_path / "pwned"
+    crafted = pickle.dumps(_Payload(marker))
+    with pytest.raises(ValueError, match="not a seqviz model file"):
+        from_bytes(crafted)
+    # the same pickle inside a zip that looks like a checkpoint
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("model.safetensors", crafted)
+        archive.writestr("config.json", '{"architecture": "CausalLM"}')
+        archive.writestr("metrics.json", "{}")
+    with pytest.raises(ValueError, match="could not be loaded"):
+        from_bytes(buffer.getvalue())
+    assert not marker.exists()
+    with pytest.raises(ValueError, match="exactly"):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("evil.pkl", crafted)
+        from_bytes(buffer.getvalue())
+    with pytest.raises(ValueError, match="larger than"):
+        from_bytes(b"0" * (21 * 1024 * 1024))
+
+
+def test_a_word_model_is_refused_by_the_character_page(tmp_path):
+    save_checkpoint(tmp_path / "m", load_builtin("toy_clm"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("model.safetensors", "config.json", "metrics.json"):
+            archive.write(tmp_path / "m" / name, name)
+    with pytest.raises(ValueError, match="another page"):
+        from_bytes(buffer.getvalue())
