@@ -40,6 +40,27 @@ class StepRecord:
 
 
 @torch.no_grad()
+def decode_step(
+    model, ids: torch.Tensor, processors: Sequence = (), greedy: bool = True, generator: torch.Generator | None = None,
+    cache=None, need_weights: bool = False, step: int = 0,
+) -> StepRecord:
+    """One step after the prefix ids (T,): without a cache the whole prefix runs through the model; with one,
+    only the positions the cache does not hold yet (one per step once it is warm)."""
+    greedy = greedy or any(isinstance(p, Temperature) and p.value == 0 for p in processors)  # T = 0 is argmax
+    processors = [SuppressTokens((model.config.pad_id,)), *processors]  # padding is never text
+    feed = ids[cache.length :] if cache is not None else ids
+    out = model(feed[None], need_weights=need_weights, cache=cache)
+    scores = out.logits[0, -1]  # (V,)
+    processed = apply(processors, scores)
+    token = choose(processed, greedy, generator)
+    has_attention = need_weights and out.self_attention is not None  # a GRU has none
+    attention = tuple(layer[0, :, -1] for layer in out.self_attention) if has_attention else None
+    return StepRecord(
+        step, int(token), scores.softmax(-1), processed.softmax(-1), attention,
+        cache.shapes() if cache is not None else None, feed.numel(),
+    )
+
+
 def generate_steps(
     model,
     prompt_ids: torch.Tensor,
@@ -55,26 +76,15 @@ def generate_steps(
     Stops at eos_id, after max_new_tokens, or when the model's context window is full."""
     if prompt_ids.numel() == 0:
         raise ValueError("the prompt needs at least one token (start from <bos>)")
-    greedy = greedy or any(isinstance(p, Temperature) and p.value == 0 for p in processors)  # T = 0 is argmax
-    processors = [SuppressTokens((model.config.pad_id,)), *processors]  # padding is never text
     cache = model.new_cache() if use_cache else None
-    ids, feed = prompt_ids, prompt_ids
+    ids = prompt_ids
     for step in range(max_new_tokens):
         if ids.numel() >= model.config.max_len:
             return
-        out = model(feed[None], need_weights=need_weights, cache=cache)
-        scores = out.logits[0, -1]  # (V,)
-        processed = apply(processors, scores)
-        token = choose(processed, greedy, generator)
-        has_attention = need_weights and out.self_attention is not None  # a GRU has none
-        attention = tuple(layer[0, :, -1] for layer in out.self_attention) if has_attention else None
-        yield StepRecord(
-            step, int(token), scores.softmax(-1), processed.softmax(-1), attention,
-            cache.shapes() if cache is not None else None, feed.numel(),
-        )
-        ids = torch.cat((ids, token.view(1)))
-        feed = token.view(1) if use_cache else ids
-        if eos_id is not None and int(token) == eos_id:
+        record = decode_step(model, ids, processors, greedy, generator, cache, need_weights, step)
+        yield record
+        ids = torch.cat((ids, torch.tensor([record.token_id], dtype=ids.dtype, device=ids.device)))
+        if eos_id is not None and record.token_id == eos_id:
             return
 
 

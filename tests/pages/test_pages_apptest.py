@@ -195,3 +195,70 @@ def test_autoencoding_finetune_runs_live_and_plots_both_curves():
     assert not at.exception
     assert "held-out accuracy pre-trained" in _all_text(at)
     assert len(at.get("vega_lite_chart")) == 1
+
+
+# ---- autoregressive page -----------------------------------------------------------------------------
+
+
+def _autoregressive(prompt: str | None = None) -> AppTest:
+    at = _open("pages/3_Autoregressive.py")
+    if prompt is not None:
+        at.text_input(key="ar_prompt").set_value(prompt).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_autoregressive_next_token_grows_the_text_and_attention():
+    at = _autoregressive("the small")
+    assert "Press **Next token**" in _all_text(at)
+    at.button(key="ar_next").click().run()
+    assert not at.exception
+    assert "Step 1: chose" in _all_text(at)
+    at.button(key="ar_next").click().run()
+    assert "Step 2: chose" in _all_text(at) and "computed 1 position" in _all_text(at)  # the KV cache at work
+    at.button(key="ar_to_end").click().run()
+    assert not at.exception
+    assert "ended the sentence" in _all_text(at) or "context window" in _all_text(at)
+    at.button(key="ar_reset").click().run()
+    assert "Press **Next token**" in _all_text(at)
+
+
+def test_autoregressive_without_cache_recomputes_the_prefix():
+    at = _autoregressive("the small")
+    at.toggle(key="ar_cache_on").set_value(False).run()
+    at.button(key="ar_next").click().run()
+    at.button(key="ar_next").click().run()
+    assert "KV cache off" in _all_text(at) and "computed 4 position" in _all_text(at)
+
+
+@pytest.mark.parametrize(
+    "prompt, expected",
+    [
+        ("", "Press **Next token**"),
+        ("我爱 <script> 😀 zebra", "The model does not know"),
+        ("the cat " * 300, "only the last 24 are used"),
+    ],
+)
+def test_autoregressive_bad_prompts(prompt, expected):
+    at = _autoregressive(prompt)
+    assert expected in _all_text(at)
+    at.button(key="ar_next").click().run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("temperature, top_k, top_p", [(0.0, 0, 1.0), (2.0, 1, 0.0), (0.3, 50, 0.5)])
+def test_autoregressive_sampling_extremes(temperature, top_k, top_p):
+    at = _autoregressive()
+    at.slider(key="ar_temperature").set_value(temperature)
+    at.slider(key="ar_top_k").set_value(top_k)
+    at.slider(key="ar_top_p").set_value(top_p).run()
+    at.button(key="ar_to_end").click().run()
+    assert not at.exception
+
+
+def test_autoregressive_beam_width_beyond_vocabulary():
+    at = _autoregressive()
+    at.number_input(key="ar_beam_width").set_value(1000).run()
+    assert not at.exception
+    assert "wider than the vocabulary" in "\n".join(e.value for e in at.info)
+    assert "Best:" in _all_text(at)

@@ -1,0 +1,32 @@
+"""Autoregressive (GPT): generation one token at a time, sampling, beam search and the KV cache."""
+
+import streamlit as st
+
+from seqviz.data.toy import example_sentences, tokenize
+from seqviz.ui import autoregressive as sections
+from seqviz.ui.models import builtin_model
+from seqviz.ui.page import setup_page
+
+ctx = setup_page("page_autoregressive")
+st.title(ctx.t("ar_title"))
+st.markdown(ctx.t("ar_intro"))
+with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
+    st.markdown(ctx.t("ar_look"))
+
+clm = builtin_model("toy_clm", str(ctx.device))
+settings = sections.settings(ctx)
+prompt = sections.prompt_ids(ctx, clm)
+sections.stepper(ctx, clm, settings, prompt)
+sections.quality_caption(ctx, clm)
+
+st.header(ctx.t("ar_beam"))
+sections.beam_section(ctx, clm, prompt)
+
+st.header(ctx.t("ar_kv"))
+sections.kv_section(ctx)
+
+st.header(ctx.t("ar_parallel"))
+sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[5])))
+
+st.header(ctx.t("ar_exposure"))
+sections.exposure_section(ctx, clm, prompt)

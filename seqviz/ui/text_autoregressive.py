@@ -1,0 +1,138 @@
+"""Text of the autoregressive (GPT) page, in English and Simplified Chinese."""
+
+AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
+    "page_autoregressive": {"en": "Autoregressive: GPT writes one token at a time", "zh": "自回归：GPT 一次写一个词元"},
+    "home_page_autoregressive": {
+        "en": "Step through generation token by token: the next-token distribution, sampling controls, beam "
+        "search, the KV cache, and why training is parallel but inference is sequential.",
+        "zh": "逐个词元地单步生成：下一个词元的概率分布、采样控制、束搜索、KV 缓存，以及为什么训练是并行的而推理是串行的。",
+    },
+    "ar_title": {"en": "Autoregressive: GPT writes one token at a time", "zh": "自回归：GPT 一次写一个词元"},
+    "ar_intro": {
+        "en": "An autoregressive model factorises a sentence as **P(x) = Π P(xₜ | x₁…xₜ₋₁)**: it predicts the next "
+        "token from the ones before it, appends its choice, and repeats. Training is parallel (every position is "
+        "predicted at once under the causal mask); generation is a loop, so its latency grows with the length.",
+        "zh": "自回归模型把句子分解为 **P(x) = Π P(xₜ | x₁…xₜ₋₁)**：根据前面的词元预测下一个，把选中的词元接上，"
+        "然后重复。训练是并行的（在因果掩码下一次预测所有位置）；生成则是一个循环，所以延迟随长度增长。",
+    },
+    "ar_look": {
+        "en": "- Press **Next token** and watch the attention heatmap grow by one row: the new token can only look left.\n"
+        "- Raise the temperature or lower top-p: the grey “after” bars show which tokens can still be sampled.\n"
+        "- Beam search keeps several partial sentences; grey nodes are the ones it pruned.\n"
+        "- With the KV cache each step computes one new position instead of the whole prefix — same tokens, less work.",
+        "zh": "- 点击 **下一个词元**，看注意力热图每次增加一行：新词元只能看左边。\n"
+        "- 提高温度或降低 top-p：灰色的“之后”条显示哪些词元仍可能被采样。\n"
+        "- 束搜索同时保留几个未完成的句子；灰色节点是被剪掉的。\n"
+        "- 使用 KV 缓存时，每一步只计算一个新位置而不是整个前缀——生成的词元相同，计算更少。",
+    },
+    "ar_prompt": {"en": "Prompt (empty = start of a sentence)", "zh": "提示（留空 = 从句首开始）"},
+    "ar_prompt_help": {
+        "en": "Lower-case toy-language English words; the model continues after them.",
+        "zh": "玩具语言的小写英文单词；模型在其后继续生成。",
+    },
+    "ar_decoding": {"en": "Decoding", "zh": "解码方式"},
+    "ar_greedy": {"en": "greedy", "zh": "贪心"},
+    "ar_sampling": {"en": "sampling", "zh": "采样"},
+    "ar_temperature": {"en": "Temperature (0 = greedy)", "zh": "温度（0 = 贪心）"},
+    "ar_top_k": {"en": "Top-k (0 = off)", "zh": "Top-k（0 = 关闭）"},
+    "ar_top_p": {"en": "Top-p (1 = off)", "zh": "Top-p（1 = 关闭）"},
+    "ar_seed": {"en": "Seed", "zh": "随机种子"},
+    "ar_kv_cache": {"en": "KV cache", "zh": "KV 缓存"},
+    "ar_next": {"en": "Next token", "zh": "下一个词元"},
+    "ar_to_end": {"en": "Generate to the end", "zh": "生成到结尾"},
+    "ar_reset": {"en": "Reset", "zh": "重置"},
+    "ar_text_so_far": {"en": "Text so far: {text}", "zh": "目前的文本：{text}"},
+    "ar_press_next": {
+        "en": "Press **Next token** to generate the first token.",
+        "zh": "点击 **下一个词元** 生成第一个词元。",
+    },
+    "ar_step_chosen": {
+        "en": "Step {step}: chose **{token}** (probability {p:.1%} after the processors); this step computed {n} position(s).",
+        "zh": "第 {step} 步：选中 **{token}**（处理后概率 {p:.1%}）；这一步计算了 {n} 个位置。",
+    },
+    "ar_finished": {"en": "The model ended the sentence (<eos>).", "zh": "模型结束了句子（<eos>）。"},
+    "ar_window_full": {
+        "en": "The context window ({n} tokens) is full: a Transformer cannot look further back, so generation stops.",
+        "zh": "上下文窗口（{n} 个词元）已满：Transformer 无法看到更早的内容，生成停止。",
+    },
+    "ar_checker_ok": {"en": "The toy-language checker accepts this sentence.", "zh": "玩具语言检查器接受这个句子。"},
+    "ar_checker_bad": {"en": "The toy-language checker rejects this sentence.", "zh": "玩具语言检查器不接受这个句子。"},
+    "ar_before": {"en": "before temperature/top-k/top-p", "zh": "处理前（温度/top-k/top-p）"},
+    "ar_after": {"en": "after (sampled from)", "zh": "处理后（从中采样）"},
+    "ar_distribution": {"en": "Next-token distribution at step {step}", "zh": "第 {step} 步的下一个词元分布"},
+    "ar_attention_growing": {"en": "Causal attention, one row per generated token", "zh": "因果注意力：每生成一个词元增加一行"},
+    "ar_cache_shapes": {"en": "KV cache after step {step}", "zh": "第 {step} 步后的 KV 缓存"},
+    "ar_no_cache": {
+        "en": "KV cache off: every step recomputes keys and values for the whole prefix ({n} positions this step).",
+        "zh": "KV 缓存关闭：每一步都为整个前缀重新计算键和值（这一步 {n} 个位置）。",
+    },
+    "ar_unknown": {
+        "en": "The model does not know {words}; they were left out. It knows these words: {known}.",
+        "zh": "模型不认识 {words}，已略去。它认识这些词：{known}。",
+    },
+    "ar_prompt_cropped": {
+        "en": "The prompt has {n} tokens; the context window holds {max}, so only the last {max} are used.",
+        "zh": "提示有 {n} 个词元；上下文窗口只能容纳 {max} 个，因此只使用最后 {max} 个。",
+    },
+    "ar_beam": {"en": "Beam search", "zh": "束搜索"},
+    "ar_beam_intro": {
+        "en": "Instead of committing to one token per step, beam search keeps the **width** best partial sentences "
+        "(ranked by log-probability divided by length^penalty) and extends each of them.",
+        "zh": "束搜索不是每步只选一个词元，而是保留 **束宽** 个最好的未完成句子（按对数概率除以 长度^惩罚系数 排序），并分别扩展。",
+    },
+    "ar_beam_width": {"en": "Beam width", "zh": "束宽"},
+    "ar_length_penalty": {"en": "Length penalty", "zh": "长度惩罚"},
+    "ar_beam_steps": {"en": "Steps", "zh": "步数"},
+    "ar_beam_best": {"en": "Best: {text} (score {score:.3f})", "zh": "最佳：{text}（分数 {score:.3f}）"},
+    "ar_beam_width_capped": {
+        "en": "A beam wider than the vocabulary ({v} tokens) is the same as {v}; using {v}.",
+        "zh": "束宽超过词表大小（{v} 个词元）与 {v} 相同；改用 {v}。",
+    },
+    "ar_kept": {"en": "kept", "zh": "保留"},
+    "ar_pruned": {"en": "pruned", "zh": "剪掉"},
+    "ar_finished_node": {"en": "finished (<eos>)", "zh": "结束（<eos>）"},
+    "ar_kv": {"en": "The KV cache, measured on this device", "zh": "KV 缓存：在本设备上实测"},
+    "ar_kv_intro": {
+        "en": "Without a cache, step t recomputes keys and values for all t previous tokens; with it, only for the "
+        "new one. Press the button to measure greedy generation up to 1,024 tokens with a small decoder on {device}.",
+        "zh": "没有缓存时，第 t 步要为之前全部 t 个词元重新计算键和值；有缓存时只算新的一个。点击按钮，"
+        "在 {device} 上用一个小解码器实测最多 1,024 个词元的贪心生成。",
+    },
+    "ar_kv_measure": {"en": "Measure (about a minute)", "zh": "开始测量（约一分钟）"},
+    "ar_kv_result": {
+        "en": "At {n} tokens the cache is **{ratio:.1f}×** faster; the generated tokens are {same}. Method: {method}.",
+        "zh": "在 {n} 个词元时，缓存快 **{ratio:.1f} 倍**；生成的词元{same}。方法：{method}。",
+    },
+    "ar_identical": {"en": "identical", "zh": "完全相同"},
+    "ar_different": {"en": "DIFFERENT", "zh": "不同"},
+    "ar_parallel": {"en": "Parallel training, sequential inference", "zh": "并行训练，串行推理"},
+    "ar_parallel_result": {
+        "en": "Teacher forcing on “{sentence}”: **one** forward pass predicts all {n} next tokens at once "
+        "({correct} of {n} right, {t1:.1f} ms). Generating the same {n} tokens needs **{n}** sequential passes "
+        "({t2:.1f} ms). Both timed as the median of 5 runs on {device}.",
+        "zh": "在 “{sentence}” 上做教师强制：**一次**前向计算同时预测全部 {n} 个下一个词元（对了 {correct}/{n}，{t1:.1f} 毫秒）。"
+        "生成同样的 {n} 个词元需要 **{n}** 次串行计算（{t2:.1f} 毫秒）。两者都是在 {device} 上 5 次运行的中位数。",
+    },
+    "ar_exposure": {"en": "Exposure bias: one forced token changes everything after it", "zh": "曝光偏差：强行改变一个词元，之后的一切都会改变"},
+    "ar_exposure_intro": {
+        "en": "Each step feeds the model's own output back in, so an early mistake is never corrected — the model "
+        "continues from it. Force a different token at step k and compare the greedy continuations.",
+        "zh": "每一步都把模型自己的输出接回输入，所以早期的错误不会被纠正——模型会在此基础上继续。"
+        "在第 k 步强行换一个词元，比较两个贪心续写。",
+    },
+    "ar_force_step": {"en": "Step k", "zh": "第 k 步"},
+    "ar_force_token": {"en": "Forced token", "zh": "强制的词元"},
+    "ar_original": {"en": "Original: {text}", "zh": "原来：{text}"},
+    "ar_forced": {"en": "Forced: {text}", "zh": "强制后：{text}"},
+    "ar_quality": {
+        "en": "Held-out quality of **toy_clm**: {share:.1%} of 200 sentences sampled at temperature 1 pass the "
+        "toy-language checker; perplexity {ppl:.2f} on {n} test sentences.",
+        "zh": "**toy_clm** 的留出集质量：温度 1 下采样的 200 个句子中 {share:.1%} 通过玩具语言检查器；"
+        "在 {n} 个测试句上的困惑度为 {ppl:.2f}。",
+    },
+    "ar_token": {"en": "token", "zh": "词元"},
+    "ar_tokens": {"en": "generated tokens", "zh": "生成的词元数"},
+    "ar_ms_per_token": {"en": "time per token (ms)", "zh": "每个词元耗时（毫秒）"},
+    "ar_with_cache": {"en": "with KV cache", "zh": "使用 KV 缓存"},
+    "ar_without_cache": {"en": "recompute every step", "zh": "每步重新计算"},
+}
