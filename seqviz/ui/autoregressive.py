@@ -249,8 +249,9 @@ def parallel_section(ctx: PageContext, ckpt: Checkpoint, sentence: tuple[str, ..
         predicted = model(ids[None]).logits[0, :-1].argmax(-1)  # (T,)
     correct = int((predicted == ids[1:]).sum())
     n = len(ids) - 1
-    one_pass = measure(lambda: model(ids[None]), device, 1, 5)
-    sequential = measure(lambda: generate(model, ids[:1], n, use_cache=False), device, 1, 5)
+    with torch.no_grad():
+        one_pass = measure(lambda: model(ids[None]), device, 3, 9)
+        sequential = measure(lambda: generate(model, ids[:1], n, use_cache=False), device, 3, 9)
     st.markdown(ctx.t("ar_parallel_result", sentence=" ".join(sentence), n=n, correct=correct,
                       t1=one_pass.median_ms, t2=sequential.median_ms, device=describe(ctx.device)))
 
