@@ -136,3 +136,12 @@ def test_gru_state_is_its_cache_and_matches_recompute():
     assert [r.token_id for r in cached] == [r.token_id for r in full]
     assert cached[-1].cache_shapes == [(1, 32), (1, 32)]  # a fixed-size state, whatever the length
     assert cached[0].attention is None
+
+
+def test_page_kv_measurement_reports_identical_tokens():
+    from seqviz.ui.autoregressive import measure_kv_cache
+
+    result = measure_kv_cache("cpu", (16, 32))
+    assert result["identical"] is True and result["lengths"] == [16, 32]
+    assert all(v > 0 for v in result["cached"] + result["recompute"])
+    assert "median of 3 runs" in result["method"]
