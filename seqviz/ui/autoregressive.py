@@ -183,7 +183,8 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     labels = [" ".join(vocab.decode(prompt[1:])) or "<bos>"] + [vocab.token(n.token_id) for n in result.nodes[1:]]
     best = _best_path(result)
     fig = beam_tree(result.nodes, labels, presentation=ctx.presentation, kept_label=ctx.t("ar_kept"),
-                    pruned_label=ctx.t("ar_pruned"), finished_label=ctx.t("ar_finished_node"), best_path=best)
+                    pruned_label=ctx.t("ar_pruned"), finished_label=ctx.t("ar_finished_node"), best_path=best,
+                    x_title=ctx.t("ar_beam_steps"))
     show_plotly(fig, "autoregressive", "beam_tree", key="ar_beam_tree")
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))

@@ -67,6 +67,7 @@ def _tree_rows(nodes) -> dict[int, float]:
 def beam_tree(
     nodes, labels: Sequence[str], title: str = "", *, presentation: bool = False, kept_label: str = "kept",
     pruned_label: str = "pruned", finished_label: str = "finished (<eos>)", best_path: Sequence[int] = (),
+    x_title: str = "step",
 ) -> go.Figure:
     """Every hypothesis beam search considered: x = step, edges parent → child, colour = kept, pruned or
     finished; the best path is drawn thick. With many nodes only kept/finished ones carry text."""
@@ -96,7 +97,8 @@ def beam_tree(
         ))
     fig.update_yaxes(visible=False, autorange="reversed")
     max_step = max(n.step for n in nodes)
-    fig.update_xaxes(tickvals=list(range(max_step + 1)), range=[-0.3, max_step + 0.9], title="step", gridcolor="#f0f0f0")
+    fig.update_xaxes(tickvals=list(range(max_step + 1)), range=[-0.3, max_step + 0.9], title=display_label(x_title),
+                     gridcolor="#f0f0f0")
     fig.update_layout(legend={"orientation": "h", "y": -0.12, "x": 0})
     height = 160 + (26 if presentation else 20) * max(1, len([n for n in nodes if not _has_children(n, nodes)]))
     return apply_layout(fig, title, presentation, height=min(height, 1400))
