@@ -10,17 +10,14 @@ from seqviz.models.probe import head_scores, seeded_scores
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.inputs import tokens_from_text
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import setup_page
+from seqviz.ui.page import page_intro, setup_page
 from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
 
 MAX_TOKENS = 16
 MODEL = "toy_mlm"
 
 ctx = setup_page("page_masks")
-st.title(ctx.t("masks_title"))
-st.markdown(ctx.t("masks_intro"))
-with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
-    st.markdown(ctx.t("masks_look"))
+page_intro(ctx, "masks_title", "masks_intro", "masks_look")
 
 examples = example_sentences("en")
 

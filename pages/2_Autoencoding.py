@@ -5,13 +5,10 @@ import streamlit as st
 from seqviz.data.toy import RIGHT_CONTEXT_EXAMPLES, example_sentences
 from seqviz.ui import autoencoding as sections
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import setup_page
+from seqviz.ui.page import page_intro, setup_page
 
 ctx = setup_page("page_autoencoding")
-st.title(ctx.t("ae_title"))
-st.markdown(ctx.t("ae_intro"))
-with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
-    st.markdown(ctx.t("ae_look"))
+page_intro(ctx, "ae_title", "ae_intro", "ae_look")
 
 mlm = builtin_model("toy_mlm", str(ctx.device))
 examples = list(RIGHT_CONTEXT_EXAMPLES) + example_sentences("en")

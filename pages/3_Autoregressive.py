@@ -5,13 +5,10 @@ import streamlit as st
 from seqviz.data.toy import example_sentences, tokenize
 from seqviz.ui import autoregressive as sections
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import setup_page
+from seqviz.ui.page import page_intro, setup_page
 
 ctx = setup_page("page_autoregressive")
-st.title(ctx.t("ar_title"))
-st.markdown(ctx.t("ar_intro"))
-with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
-    st.markdown(ctx.t("ar_look"))
+page_intro(ctx, "ar_title", "ar_intro", "ar_look")
 
 clm = builtin_model("toy_clm", str(ctx.device))
 settings = sections.settings(ctx)

@@ -123,3 +123,11 @@ def page_link(ctx: PageContext, path: str, label: str, icon: str) -> None:
     if ctx.presentation:
         params["present"] = "1"
     st.page_link(path, label=label, icon=icon, query_params=params or None)
+
+
+def page_intro(ctx: PageContext, title_key: str, intro_key: str, look_key: str) -> None:
+    """Every lesson page opens the same way: its title, the lesson in a paragraph, and what to look at."""
+    st.title(ctx.t(title_key))
+    st.markdown(ctx.t(intro_key))
+    with st.expander(ctx.t("what_to_look_at"), expanded=True, icon=":material/visibility:"):
+        st.markdown(ctx.t(look_key))
