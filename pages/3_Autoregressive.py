@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.data.toy import example_sentences, tokenize
 from seqviz.ui import autoregressive as sections
+from seqviz.ui.charlm import charlm_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import page_intro, setup_page
 
@@ -27,3 +28,6 @@ sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[5])))
 
 st.header(ctx.t("ar_exposure"))
 sections.exposure_section(ctx, clm, prompt)
+
+st.header(ctx.t("ar_char"))
+charlm_section(ctx)

@@ -136,3 +136,38 @@ AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
     "ar_with_cache": {"en": "with KV cache", "zh": "使用 KV 缓存"},
     "ar_without_cache": {"en": "recompute every step", "zh": "每步重新计算"},
 }
+
+AUTOREGRESSIVE_TEXT.update({
+    "ar_char": {"en": "Transformer vs GRU on your own text", "zh": "在你自己的文本上比较 Transformer 与 GRU"},
+    "ar_char_intro": {
+        "en": "Both are autoregressive: a character Transformer (attention over its last {window} characters) and a GRU "
+        "(one hidden state carried along). Train both on the same text for the same time, then compare their "
+        "samples, loss curves and time per character. Chinese works too: one token per character.",
+        "zh": "两者都是自回归模型：字符级 Transformer（注意力覆盖最近 {window} 个字符）和 GRU（一路携带一个隐藏状态）。"
+        "用同一段文本训练相同的时间，然后比较它们的样本、损失曲线和每个字符的耗时。中文也可以：每个字符一个词元。",
+    },
+    "ar_char_source": {"en": "Text", "zh": "文本"},
+    "ar_char_builtin": {"en": "built-in sample (toy English)", "zh": "内置样例（玩具英文）"},
+    "ar_char_paste": {"en": "paste", "zh": "粘贴"},
+    "ar_char_upload": {"en": "upload a .txt file", "zh": "上传 .txt 文件"},
+    "ar_char_paste_box": {"en": "Your text (at most 200,000 characters)", "zh": "你的文本（最多 200,000 个字符）"},
+    "ar_char_upload_box": {"en": "A UTF-8 text file, at most {mb} MB", "zh": "UTF-8 文本文件，最大 {mb} MB"},
+    "ar_char_too_big": {"en": "The file is larger than {mb} MB; choose a smaller one.", "zh": "文件超过 {mb} MB；请选择更小的文件。"},
+    "ar_char_seconds": {"en": "Training time per model (seconds)", "zh": "每个模型的训练时间（秒）"},
+    "ar_char_train": {"en": "Train both", "zh": "训练两个模型"},
+    "ar_char_training": {"en": "Training the {kind}: step {step}, loss {loss:.3f}", "zh": "正在训练 {kind}：第 {step} 步，损失 {loss:.3f}"},
+    "ar_char_prompt": {"en": "Start the samples with", "zh": "样本开头"},
+    "ar_char_sample": {
+        "en": "**{kind}** ({steps} steps in {seconds:.0f} s, {params:,} parameters, {ms:.2f} ms per character on {device}):",
+        "zh": "**{kind}**（{seconds:.0f} 秒内 {steps} 步，{params:,} 个参数，在 {device} 上每个字符 {ms:.2f} 毫秒）：",
+    },
+    "ar_char_download": {"en": "Download the {kind}", "zh": "下载 {kind}"},
+    "ar_char_load": {"en": "Load a model saved from this page", "zh": "加载从本页面保存的模型"},
+    "ar_char_loaded": {"en": "Loaded a {kind} trained for {steps} steps.", "zh": "已加载一个训练了 {steps} 步的 {kind}。"},
+    "ar_char_error": {"en": "This file cannot be used: {error}", "zh": "无法使用此文件：{error}"},
+    "ar_char_step": {"en": "training step", "zh": "训练步数"},
+    "ar_char_loss": {"en": "loss (cross-entropy)", "zh": "损失（交叉熵）"},
+    "ar_char_model": {"en": "model", "zh": "模型"},
+    "ar_char_transformer": {"en": "Transformer", "zh": "Transformer"},
+    "ar_char_gru": {"en": "GRU", "zh": "GRU"},
+})

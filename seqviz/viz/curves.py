@@ -27,3 +27,23 @@ def accuracy_curves(
         .properties(height=360 if presentation else 280)
     )
     return altair_chart_config(chart, presentation)
+
+
+def loss_curves(
+    rows: list[dict], title: str = "", *, x_title: str = "training step", y_title: str = "loss (cross-entropy)",
+    series_title: str = "model", presentation: bool = False,
+) -> alt.Chart:
+    """rows: dicts with keys step, loss, series (one line per model)."""
+    frame = pd.DataFrame(rows, columns=["step", "loss", "series"])
+    chart = (
+        alt.Chart(frame, title=str(title))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("step:Q", title=str(x_title)),
+            y=alt.Y("loss:Q", title=str(y_title), scale=alt.Scale(zero=True)),
+            color=alt.Color("series:N", title=str(series_title), legend=alt.Legend(orient="bottom")),
+            tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".3f")],
+        )
+        .properties(height=340 if presentation else 260)
+    )
+    return altair_chart_config(chart, presentation)

@@ -262,3 +262,24 @@ def test_autoregressive_beam_width_beyond_vocabulary():
     assert not at.exception
     assert "wider than the vocabulary" in "\n".join(e.value for e in at.info)
     assert "Best:" in _all_text(at)
+
+
+def test_autoregressive_trains_transformer_and_gru_on_pasted_text_live():
+    at = _autoregressive()
+    at.radio(key="char_source").set_value("paste").run()
+    assert at.button(key="char_train").disabled  # nothing pasted yet
+    at.text_area(key="char_text").set_value("小猫睡觉。the cat sleeps.\n" * 60).run()
+    at.select_slider(key="char_seconds").set_value(10).run()
+    at.button(key="char_train").click().run(timeout=180)
+    assert not at.exception
+    assert "ms per character" in _all_text(at)
+    assert len(at.get("download_button")) >= 2
+
+
+def test_autoregressive_too_little_text_gets_a_clear_message():
+    at = _autoregressive()
+    at.radio(key="char_source").set_value("paste").run()
+    at.text_area(key="char_text").set_value("too short").run()
+    at.button(key="char_train").click().run()
+    assert not at.exception
+    assert "needs at least" in "\n".join(e.value for e in at.error)

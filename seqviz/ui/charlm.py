@@ -1,0 +1,128 @@
+"""The "Transformer vs GRU on your own text" section: choose text, train both live, compare, save, load."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from ..charlm import KINDS, MAX_MODEL_BYTES, WINDOW, from_bytes, sample, to_bytes, train_char_model
+from ..data.chars import clean_user_text, decode_user_bytes
+from ..data.toy import make_pairs
+from ..decoding.autoregressive import generate
+from ..decoding.timing import measure
+from ..device import describe
+from ..viz.curves import loss_curves
+from .figures import show_altair
+from .page import PageContext
+
+MAX_UPLOAD_MB = 2
+
+
+def _choose_text(ctx: PageContext) -> str | None:
+    sources = ("builtin", "paste", "upload")
+    source = st.radio(ctx.t("ar_char_source"), sources, horizontal=True, key="char_source",
+                      format_func=lambda s: ctx.t(f"ar_char_{s}"))
+    if source == "builtin":
+        return "\n".join(" ".join(p.en) for p in make_pairs(3000, seed=0))
+    if source == "paste":
+        return st.text_area(ctx.t("ar_char_paste_box"), key="char_text", max_chars=200_000, height=150)
+    upload = st.file_uploader(ctx.t("ar_char_upload_box", mb=MAX_UPLOAD_MB), type=["txt"], key="char_upload")
+    if upload is None:
+        return None
+    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(ctx.t("ar_char_too_big", mb=MAX_UPLOAD_MB))
+        return None
+    text, warnings = decode_user_bytes(upload.getvalue())
+    for warning in warnings:
+        st.warning(warning)
+    return text
+
+
+def charlm_section(ctx: PageContext) -> None:
+    st.markdown(ctx.t("ar_char_intro", window=WINDOW))
+    text = _choose_text(ctx)
+    seconds = st.select_slider(ctx.t("ar_char_seconds"), [10, 30, 60], value=30, key="char_seconds")
+    if text is not None:
+        text, warnings = clean_user_text(text)
+        for warning in warnings:
+            st.info(warning)
+    if st.button(ctx.t("ar_char_train"), type="primary", icon=":material/model_training:", key="char_train",
+                 disabled=not text or not text.strip()):
+        _train_both(ctx, text, seconds)
+    _load_control(ctx)
+    models = st.session_state.get("char_models")
+    if models:
+        _compare(ctx, models)
+
+
+def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
+    progress, chart = st.progress(0.0), st.empty()
+    rows: list[dict] = []
+    models = {}
+    for n, kind in enumerate(KINDS):
+        name = ctx.t(f"ar_char_{kind}")
+
+        def report(p, name=name, n=n):
+            rows.append({"step": p.step, "loss": p.loss, "series": name})
+            if p.step % 25 == 0:
+                progress.progress(min(1.0, (n + min(1.0, p.elapsed_s / seconds)) / len(KINDS)),
+                                  text=ctx.t("ar_char_training", kind=name, step=p.step, loss=p.loss))
+                with chart.container():
+                    show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
+                                            series_title=ctx.t("ar_char_model"), presentation=ctx.presentation),
+                                key=f"char_live_{kind}_{p.step}")
+
+        try:
+            models[kind] = train_char_model(text, kind, seconds=seconds, callback=report)
+        except ValueError as error:
+            st.error(ctx.t("ar_char_error", error=error))
+            return
+    progress.empty()
+    chart.empty()
+    for ckpt in models.values():
+        _time_per_char(ckpt)
+    st.session_state.char_models = models
+
+
+def _time_per_char(ckpt) -> None:
+    """Measure generation speed once, when the model arrives, not on every rerun."""
+    start = torch.tensor([ckpt.vocab.bos_id])
+    timing = measure(lambda: generate(ckpt.model, start, 48, greedy=True), "cpu", 1, 5)
+    ckpt.metrics["ms_per_char"] = timing.median_ms / 48
+
+
+def _load_control(ctx: PageContext) -> None:
+    upload = st.file_uploader(ctx.t("ar_char_load"), type=["zip"], key="char_model_upload")
+    if upload is None:
+        return
+    try:
+        if upload.size > MAX_MODEL_BYTES:
+            raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB")
+        ckpt = from_bytes(upload.getvalue())
+    except ValueError as error:
+        st.error(ctx.t("ar_char_error", error=error))
+        return
+    kind = ckpt.recipe.get("name", "").removeprefix("char_")
+    if kind in KINDS:
+        _time_per_char(ckpt)
+        st.session_state.setdefault("char_models", {})[kind] = ckpt
+        st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
+
+
+def _compare(ctx: PageContext, models: dict) -> None:
+    rows = [{"step": i + 1, "loss": loss, "series": ctx.t(f"ar_char_{kind}")}
+            for kind, ckpt in models.items() for i, loss in enumerate(ckpt.metrics.get("losses", []))]
+    if rows:
+        show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
+                                series_title=ctx.t("ar_char_model"), presentation=ctx.presentation), key="char_losses")
+    prompt = st.text_input(ctx.t("ar_char_prompt"), value="the ", key="char_prompt", max_chars=200)
+    columns = st.columns(len(models))
+    for column, (kind, ckpt) in zip(columns, models.items()):
+        with column:
+            st.markdown(ctx.t("ar_char_sample", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", 0),
+                              seconds=ckpt.metrics.get("train_seconds", 0), params=ckpt.metrics.get("parameters", 0),
+                              ms=ckpt.metrics.get("ms_per_char", 0.0), device=describe("cpu")))
+            st.code(prompt + sample(ckpt, prompt, 200, temperature=0.8, seed=0), language=None, wrap_lines=True)
+            st.download_button(ctx.t("ar_char_download", kind=ctx.t(f"ar_char_{kind}")), data=lambda ckpt=ckpt: to_bytes(ckpt),
+                               file_name=f"seqviz_char_{kind}.zip", mime="application/zip", key=f"char_dl_{kind}",
+                               on_click="ignore", icon=":material/download:")
