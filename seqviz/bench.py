@@ -2,7 +2,8 @@
 
     python -m seqviz.bench [--quick] [--device auto|cpu|cuda] [--threads N] [--json FILE]
 
-So far: the KV cache (generation with the cache vs recomputing every prefix, identical tokens required).
+So far: the KV cache (generation with the cache vs recomputing every prefix, identical tokens required)
+and the latency of one "Next token" click on the autoregressive page.
 Method: fixed seeds and thread count, warm-up runs, device synchronisation around every run, the median
 of the repeats; model building and input preparation stay outside the timed region.
 """
@@ -71,6 +72,10 @@ def print_table(report: dict) -> None:
     for name, by_length in report["kv_cache"].items():
         for length, r in by_length.items():
             print(f"{name:<18}{length:>8}{r['cached_ms']:>12.1f}{r['recompute_ms']:>14.1f}{r['speedup']:>8.1f}x{str(r['identical']):>11}")
+    i = report["interaction_ms"]
+    print(f"\n'Next token' click, median of {i['runs']}: step panel {i['ar_step_p50_ms']} ms, "
+          f"whole page {i['ar_step_page_rerun_p50_ms']} ms")
+    print(f"({i['note']})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,12 +93,80 @@ def main(argv: list[str] | None = None) -> int:
         "method": f"median of {repeats} runs after {warmup} warm-up run(s), device synchronised around each run, "
         "greedy decoding from a one-token prompt, random-weight decoder-only models",
         "kv_cache": kv_cache(device, lengths, repeats, warmup),
+        "interaction_ms": interaction(5 if args.quick else 15),
     }
     print_table(report)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
     return 0 if all(r["identical"] for by_len in report["kv_cache"].values() for r in by_len.values()) else 1
+
+
+
+def interaction(repeats: int) -> dict:
+    """In-process latency of one "Next token" click on the autoregressive page, through Streamlit's AppTest.
+    AppTest reruns the whole page (a browser reruns only the step fragment), so this is an upper bound."""
+    import time
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=300)
+    app.run()
+    app.switch_page("pages/3_Autoregressive.py")
+    app.run()
+    app.button(key="ar_next").click().run()  # warm-up: models loaded, caches filled
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        app.button(key="ar_next").click().run()
+        times.append((time.perf_counter() - start) * 1000)
+        if app.exception:
+            raise RuntimeError(f"the page raised: {app.exception}")
+    times.sort()
+    return {"ar_step_page_rerun_p50_ms": round(times[len(times) // 2], 1), "ar_step_p50_ms": fragment_step(repeats),
+            "runs": repeats, "note": "ar_step: one decoding step plus building and serialising the step panel's "
+            "figures (what the fragment reruns); page_rerun: the whole page through AppTest (an upper bound)"}
+
+
+def fragment_step(repeats: int) -> float:
+    """Median ms of what one "Next token" click does in its fragment: one decoding step with the session's
+    KV cache, then the distribution, growing-attention and cache figures built and serialised to JSON."""
+    import statistics
+    import time
+
+    from .evaluation import text_suppressor
+    from .recipes import load_builtin
+    from .viz.attention import attention_heatmap
+    from .viz.generation import cache_shapes_figure, distribution_before_after
+    from .decoding.autoregressive import decode_step, sampling_processors
+
+    ckpt = load_builtin("toy_clm")
+    model, vocab = ckpt.model, ckpt.vocab
+    processors = [text_suppressor(vocab), *sampling_processors(1.0)]
+    ids, cache, rows, times = [vocab.bos_id, *vocab.encode(["the", "small"])], model.new_cache(), [], []
+    for step in range(repeats + 2):
+        start = time.perf_counter()
+        record = decode_step(model, torch.tensor(ids), processors, False, torch.Generator().manual_seed(step), cache, True, step)
+        ids.append(record.token_id)
+        rows.append(record.attention[-1].mean(0).numpy())
+        top = record.probs_before.topk(8).indices.tolist()
+        grid = torch.full((len(rows), len(rows[-1])), float("nan"))
+        for i, row in enumerate(rows):
+            grid[i, : len(row)] = torch.from_numpy(row)
+        labels = vocab.decode(ids)
+        figures = (
+            distribution_before_after(vocab.decode(top), record.probs_before[top].tolist(), record.probs_after[top].tolist()),
+            attention_heatmap(grid.numpy(), labels[: len(rows)], labels[: len(rows[-1])], masked=torch.isnan(grid).numpy()),
+            cache_shapes_figure(record.cache_shapes),
+        )
+        for fig in figures:
+            fig.to_json()
+        if step >= 2:  # the first two are warm-up
+            times.append((time.perf_counter() - start) * 1000)
+        if record.token_id == vocab.eos_id:
+            ids, cache, rows = ids[:3], model.new_cache(), []
+    return round(statistics.median(times), 1)
 
 
 if __name__ == "__main__":

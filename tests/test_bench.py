@@ -10,6 +10,7 @@ def test_quick_benchmark_writes_json_with_identical_outputs(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert main(["--quick", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
+    assert report["interaction_ms"]["ar_step_p50_ms"] > 0 and report["interaction_ms"]["ar_step_page_rerun_p50_ms"] > 0
     assert set(report["machine"]) == {"device", "device_name", "torch", "threads", "python"}
     for by_length in report["kv_cache"].values():
         for result in by_length.values():

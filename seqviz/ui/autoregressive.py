@@ -23,6 +23,7 @@ from .figures import show_plotly
 from .page import PageContext
 
 TOP_K_SHOWN = 8
+MAX_BEAMS = 8  # a wider tree stops being readable
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,10 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     if width > len(vocab):
         st.info(ctx.t("ar_beam_width_capped", v=len(vocab)))
         width = len(vocab)
-    device = next(model.parameters()).device
-    result = beam_search(model, torch.tensor(prompt, device=device), min(width, 8), steps, penalty, vocab.eos_id)
+    if width > MAX_BEAMS:
+        st.info(ctx.t("ar_beam_width_shown", n=MAX_BEAMS))
+        width = MAX_BEAMS
+    result = _beam(model, f"toy_clm:{ctx.device}", tuple(prompt), width, steps, penalty, vocab.eos_id)
     labels = [" ".join(vocab.decode(prompt[1:])) or "<bos>"] + [vocab.token(n.token_id) for n in result.nodes[1:]]
     best = _best_path(result)
     fig = beam_tree(result.nodes, labels, presentation=ctx.presentation, kept_label=ctx.t("ar_kept"),
@@ -188,6 +191,13 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     show_plotly(fig, "autoregressive", "beam_tree", key="ar_beam_tree")
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _beam(_model, model_key: str, prompt: tuple[int, ...], width: int, steps: int, penalty: float, eos_id: int):
+    """Beam search is deterministic: computed once per setting, not on every rerun."""
+    device = next(_model.parameters()).device
+    return beam_search(_model, torch.tensor(prompt, device=device), width, steps, penalty, eos_id)
 
 
 def _best_path(result) -> list[int]:
@@ -241,27 +251,39 @@ def kv_section(ctx: PageContext) -> None:
         st.markdown(ctx.t("ar_kv_result", n=result["lengths"][-1], ratio=ratio, same=same, method=result["method"]))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _teacher_forcing(_model, model_key: str, ids: tuple[int, ...]) -> tuple[int, float, float]:
+    """(correct next-token predictions, one-pass ms, sequential ms): measured once per sentence and device."""
+    device = next(_model.parameters()).device
+    ids = torch.tensor(ids, device=device)
+    with torch.no_grad():
+        predicted = _model(ids[None]).logits[0, :-1].argmax(-1)  # (T,)
+        one_pass = measure(lambda: _model(ids[None]), device, 3, 9)
+        sequential = measure(lambda: generate(_model, ids[:1], len(ids) - 1, use_cache=False), device, 3, 9)
+    return int((predicted == ids[1:]).sum()), one_pass.median_ms, sequential.median_ms
+
+
 def parallel_section(ctx: PageContext, ckpt: Checkpoint, sentence: tuple[str, ...]) -> None:
     """One teacher-forced pass predicts every next token; generation needs one pass per token."""
-    model, vocab = ckpt.model, ckpt.vocab
-    device = next(model.parameters()).device
-    ids = torch.tensor([vocab.bos_id, *vocab.encode(sentence), vocab.eos_id], device=device)
-    with torch.no_grad():
-        predicted = model(ids[None]).logits[0, :-1].argmax(-1)  # (T,)
-    correct = int((predicted == ids[1:]).sum())
-    n = len(ids) - 1
-    with torch.no_grad():
-        one_pass = measure(lambda: model(ids[None]), device, 3, 9)
-        sequential = measure(lambda: generate(model, ids[:1], n, use_cache=False), device, 3, 9)
-    st.markdown(ctx.t("ar_parallel_result", sentence=" ".join(sentence), n=n, correct=correct,
-                      t1=one_pass.median_ms, t2=sequential.median_ms, device=describe(ctx.device)))
+    vocab = ckpt.vocab
+    ids = (vocab.bos_id, *vocab.encode(sentence), vocab.eos_id)
+    correct, t1, t2 = _teacher_forcing(ckpt.model, f"toy_clm:{ctx.device}", ids)
+    st.markdown(ctx.t("ar_parallel_result", sentence=" ".join(sentence), n=len(ids) - 1, correct=correct,
+                      t1=t1, t2=t2, device=describe(ctx.device)))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _greedy(_model, model_key: str, prefix: tuple[int, ...], eos_id: int) -> list[int]:
+    """The greedy continuation of a prefix (deterministic, so computed once)."""
+    device = next(_model.parameters()).device
+    return generate(_model, torch.tensor(prefix, device=device), 20, greedy=True, eos_id=eos_id).tolist()
 
 
 def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     st.markdown(ctx.t("ar_exposure_intro"))
     model, vocab = ckpt.model, ckpt.vocab
     device = next(model.parameters()).device
-    original = generate(model, torch.tensor(prompt, device=device), 20, greedy=True, eos_id=vocab.eos_id).tolist()
+    original = _greedy(model, f"toy_clm:{ctx.device}", tuple(prompt), vocab.eos_id)
     new = original[len(prompt):]
     if len(new) < 2:
         return
@@ -270,7 +292,7 @@ def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> N
     choices = [w for w in vocab.decode(vocab.regular_ids) if w != vocab.token(new[k - 1])]
     forced_word = c2.selectbox(ctx.t("ar_force_token"), choices, key="ar_force_token")
     forced_prefix = original[: len(prompt) + k - 1] + [vocab.id(forced_word)]
-    forced = generate(model, torch.tensor(forced_prefix, device=device), 20, greedy=True, eos_id=vocab.eos_id).tolist()
+    forced = _greedy(model, f"toy_clm:{ctx.device}", tuple(forced_prefix), vocab.eos_id)
 
     def show(ids, mark):
         words = vocab.decode(ids[1:])

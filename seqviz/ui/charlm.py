@@ -18,12 +18,22 @@ from .page import PageContext
 MAX_UPLOAD_MB = 2
 
 
+@st.cache_data(show_spinner=False)
+def _builtin_text() -> str:
+    return "\n".join(" ".join(p.en) for p in make_pairs(3000, seed=0))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _clean(text: str) -> tuple[str, list[str]]:
+    return clean_user_text(text)
+
+
 def _choose_text(ctx: PageContext) -> str | None:
     sources = ("builtin", "paste", "upload")
     source = st.radio(ctx.t("ar_char_source"), sources, horizontal=True, key="char_source",
                       format_func=lambda s: ctx.t(f"ar_char_{s}"))
     if source == "builtin":
-        return "\n".join(" ".join(p.en) for p in make_pairs(3000, seed=0))
+        return _builtin_text()
     if source == "paste":
         return st.text_area(ctx.t("ar_char_paste_box"), key="char_text", max_chars=200_000, height=150)
     upload = st.file_uploader(ctx.t("ar_char_upload_box", mb=MAX_UPLOAD_MB), type=["txt"], key="char_upload")
@@ -43,7 +53,7 @@ def charlm_section(ctx: PageContext) -> None:
     text = _choose_text(ctx)
     seconds = st.select_slider(ctx.t("ar_char_seconds"), [10, 30, 60], value=30, key="char_seconds")
     if text is not None:
-        text, warnings = clean_user_text(text)
+        text, warnings = _clean(text)
         for warning in warnings:
             st.info(warning)
     if st.button(ctx.t("ar_char_train"), type="primary", icon=":material/model_training:", key="char_train",

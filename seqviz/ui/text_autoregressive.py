@@ -88,6 +88,10 @@ AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
         "en": "A beam wider than the vocabulary ({v} tokens) is the same as {v}; using {v}.",
         "zh": "束宽超过词表大小（{v} 个词元）与 {v} 相同；改用 {v}。",
     },
+    "ar_beam_width_shown": {
+        "en": "The tree shows at most {n} beams to stay readable; searching with width {n}.",
+        "zh": "为保持清晰，树最多显示 {n} 个束；按束宽 {n} 搜索。",
+    },
     "ar_kept": {"en": "kept", "zh": "保留"},
     "ar_pruned": {"en": "pruned", "zh": "剪掉"},
     "ar_finished_node": {"en": "finished (<eos>)", "zh": "结束（<eos>）"},
