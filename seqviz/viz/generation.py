@@ -68,7 +68,8 @@ def distribution_before_after(
             x=values, y=y, orientation="h", name=display_label(name), marker_color=color,
             text=[("✕" if removed and v == 0 else _percent(v)) for v in values], textposition="outside",
             constraintext="inside", cliponaxis=False,
-            textfont={"size": sizes["tick"], "color": [REMOVED_MARK if removed and v == 0 else TEXT_COLOR for v in values]},
+            textfont={"size": sizes["tick"],
+                      "color": [REMOVED_MARK if removed and v == 0 else TEXT_COLOR for v in values]},
             hovertext=[display_label(t) for t in tokens], hovertemplate="%{hovertext}: %{x:.3f}<extra></extra>",
         ))
     if chosen_row is not None:
@@ -138,7 +139,8 @@ def beam_tree(
         return f'{shown}<br><span style="color:#6b6b6b">{node.score:.2f}</span>'
 
     def text_px(node) -> float:  # rendered fonts run ~10% narrower than the estimate; bold ~8% wider
-        px = max(text_width_px(html.unescape(token[node.node_id]), sizes["base"]) * (1.08 if node.node_id in on_best else 1),
+        bold = 1.08 if node.node_id in on_best else 1.0
+        px = max(text_width_px(html.unescape(token[node.node_id]), sizes["base"]) * bold,
                  text_width_px(f"{node.score:.2f}", sizes["base"]))
         return px * (0.9 if node.status != "pruned" else 0.9 * sizes["tick"] / sizes["base"])
 
@@ -147,7 +149,7 @@ def beam_tree(
     dot = {"pruned": 8 * scale, "kept": 15 * scale, "finished": 15 * scale}  # marker sizes in px
     rows, total = _tree_rows([root] + [n for n in nodes if n is not root], children,
                              lambda n: 2.0 if n.node_id in texted else (dot[n.status] + 3) / row_px)
-    # Columns: the widest label ends before LABEL_FRAC of a column; the fan bracket stands at FAN_AT.
+    # Columns: the widest label ends within label_frac of a column; the fan bracket stands at fan_at.
     label_frac, fan_at = 0.62, 0.72
     widest = max([text_px(by_id[i]) for i in texted] + [0.0])
     col_px = max(90 if presentation else 64, (widest + 16) / label_frac)
@@ -197,12 +199,13 @@ def beam_tree(
         ))
 
     legend_px = _legend_below(fig, presentation)
-    fig.update_yaxes(visible=False, range=[total + 0.2, -0.2], fixedrange=False)
+    fig.update_yaxes(visible=False, range=[total + 0.2, -0.2])
     fig.update_xaxes(tickvals=list(range(max_step + 1)), range=[-left, max_step + right], zeroline=False,
                      title=display_label(x_title), gridcolor="#f3f3f3", tickfont={"size": sizes["tick"]})
     axis_px = sizes["tick"] * 1.8 + sizes["base"] * 2.2
-    fig = apply_layout(fig, title, presentation, width=int(max(col_px * (max_step + left + right) + 30, 560 if presentation else 420)),
-                       height=int(max(total, 2) * row_px + axis_px + legend_px + (sizes["title"] * 2.6 if title else 16)))
+    width = max(col_px * (max_step + left + right) + 30, 560 if presentation else 420)
+    height = max(total, 2) * row_px + axis_px + legend_px + (sizes["title"] * 2.6 if title else 16)
+    fig = apply_layout(fig, title, presentation, width=int(width), height=int(height))
     fig.update_layout(margin={"b": legend_px + 6})
     return fig
 
@@ -218,7 +221,8 @@ def latency_chart(
         raise ValueError("lengths, cached_ms and recompute_ms must have the same length")
     sizes = font_sizes(presentation)
     fig = go.Figure()
-    for name, values, color in ((recompute_label, recompute_ms, RECOMPUTE_COLOR), (cached_label, cached_ms, CACHED_COLOR)):
+    for name, values, color in ((recompute_label, recompute_ms, RECOMPUTE_COLOR),
+                                (cached_label, cached_ms, CACHED_COLOR)):
         fig.add_trace(go.Scatter(x=list(lengths), y=list(values), mode="lines+markers", name=display_label(name),
                                  line={"color": color, "width": 4 if presentation else 3},
                                  marker={"size": 12 if presentation else 9},
