@@ -113,9 +113,9 @@ AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
     "ar_parallel_result": {
         "en": "Teacher forcing on “{sentence}”: **one** forward pass predicts all {n} next tokens at once "
         "({correct} of {n} right, {t1:.1f} ms). Generating the same {n} tokens needs **{n}** sequential passes "
-        "({t2:.1f} ms). Both timed as the median of 9 runs after 3 warm-up runs on {device}.",
+        "({t2:.1f} ms). Both timed as the median of 9 interleaved runs, each after a warm-up run, on {device}.",
         "zh": "在 “{sentence}” 上做教师强制：**一次**前向计算同时预测全部 {n} 个下一个词元（对了 {correct}/{n}，{t1:.1f} 毫秒）。"
-        "生成同样的 {n} 个词元需要 **{n}** 次串行计算（{t2:.1f} 毫秒）。两者都是在 {device} 上预热 3 次后 9 次运行的中位数。",
+        "生成同样的 {n} 个词元需要 **{n}** 次串行计算（{t2:.1f} 毫秒）。两者都是在 {device} 上交替运行 9 次（每次先预热）的中位数。",
     },
     "ar_exposure": {"en": "Exposure bias: one forced token changes everything after it", "zh": "曝光偏差：强行改变一个词元，之后的一切都会改变"},
     "ar_exposure_intro": {
