@@ -104,27 +104,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def interaction(repeats: int) -> dict:
-    """In-process latency of one "Next token" click on the autoregressive page, through Streamlit's AppTest.
-    AppTest reruns the whole page (a browser reruns only the step fragment), so this is an upper bound."""
-    import time
-    from pathlib import Path
+    """Latency of one "Next token" click: the step panel's work in-process, and the whole page through
+    Streamlit's AppTest (which reruns every section, so it is an upper bound)."""
+    from .ui.apptest_timing import next_token_page_rerun_ms
 
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=300)
-    app.run()
-    app.switch_page("pages/3_Autoregressive.py")
-    app.run()
-    app.button(key="ar_next").click().run()  # warm-up: models loaded, caches filled
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        app.button(key="ar_next").click().run()
-        times.append((time.perf_counter() - start) * 1000)
-        if app.exception:
-            raise RuntimeError(f"the page raised: {app.exception}")
-    times.sort()
-    return {"ar_step_page_rerun_p50_ms": round(times[len(times) // 2], 1), "ar_step_p50_ms": fragment_step(repeats),
+    return {"ar_step_page_rerun_p50_ms": next_token_page_rerun_ms(repeats), "ar_step_p50_ms": fragment_step(repeats),
             "runs": repeats, "note": "ar_step: one decoding step plus building and serialising the step panel's "
             "figures (what the fragment reruns); page_rerun: the whole page through AppTest (an upper bound)"}
 
