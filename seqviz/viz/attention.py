@@ -10,11 +10,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .style import (
-    MASKED_COLOR, WEIGHT_COLORSCALE, apply_layout, as_array, category_axis, cell_px, check_labels,
-    display_label, font_sizes, max_label_px, plain_text, top_margin, x_labels_height,
+    MASKED_COLOR, WEIGHT_COLORSCALE, as_array, axis_suffix, category_axis, cell_px, check_labels, display_label,
+    font_sizes, make_figure, max_label_px, plain_text, subplot_layout, top_margin, x_labels_height,
 )
 
 AUTO_VALUES_MAX_CELLS = 144      # show numbers in cells up to 12 x 12
@@ -98,10 +97,8 @@ def attention_heatmap(
     gap = 1 if cell >= 16 else 0
     z = compact(np.where(blocked, np.nan, w))
 
-    fig = go.Figure()
-    if blocked.any():
-        fig.add_trace(masked_layer(blocked, names, hover=masked_label, xgap=gap, ygap=gap))
-    fig.add_trace(go.Heatmap(
+    traces = [masked_layer(blocked, names, hover=masked_label, xgap=gap, ygap=gap)] if blocked.any() else []
+    traces.append(go.Heatmap(
         z=z, zmin=zmin, zmax=1.0 if zmax is None else zmax,
         colorscale=colorscale or WEIGHT_COLORSCALE, hoverongaps=False, name="weights",
         xgap=gap, ygap=gap, customdata=names, hovertemplate=hover_template(names, "%{z:.3f}"),
@@ -110,19 +107,15 @@ def attention_heatmap(
         colorbar={"title": {"text": plain_text(colorbar_title), "side": "right"},
                   "thickness": 24 if presentation else 16, "tickfont": {"size": sizes["tick"]}},
     ))
-
     left = max_label_px(q_labels, presentation) + sizes["base"] * 3
     bottom = x_labels_height(k_labels, cell, presentation) + 10
-    apply_layout(fig, title, presentation, width=int(n_k * cell + left + sizes["tick"] * 7),
-                 height=int(n_q * cell + bottom + top_margin(title, presentation)))
-    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, horizontal=True))
-    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title),
-                     autorange="reversed", scaleanchor="x", scaleratio=1)
-    return fig
-
-
-def _axis_name(kind: str, index: int) -> str:
-    return kind if index == 1 else f"{kind}{index}"
+    return make_figure(
+        traces, title, presentation, width=n_k * cell + left + sizes["tick"] * 7,
+        height=n_q * cell + bottom + top_margin(title, presentation),
+        xaxis=category_axis(k_labels, cell, presentation, x_title, horizontal=True),
+        yaxis={**category_axis(q_labels, cell, presentation, y_title),
+               "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+    )
 
 
 def head_grid(
@@ -158,8 +151,8 @@ def head_grid(
     height = n_layers * (panel + title_h) + label_h + top_margin(title, presentation) + 10
     height += 0 if crowded else (n_layers - 1) * label_h
 
-    fig = make_subplots(
-        rows=n_layers, cols=n_heads,
+    layout = subplot_layout(
+        n_layers, n_heads,
         subplot_titles=[plain_text(f"{lay} {head}") for lay in layer_names for head in head_names],
         horizontal_spacing=min(0.2, (18 if crowded else label_w + 12) / width),
         vertical_spacing=min(0.3, (title_h + (0 if crowded else label_h)) / height),
@@ -167,29 +160,29 @@ def head_grid(
     names = hover_names(q_labels, k_labels)
     x_axis = category_axis(k_labels, cell, presentation, horizontal=True)
     y_axis = category_axis(q_labels, cell, presentation)
+    traces = []
     for layer in range(n_layers):
         for head in range(n_heads):
-            row, col = layer + 1, head + 1
+            n = axis_suffix(layer * n_heads + head + 1)
+            on_axes = {"xaxis": f"x{n}", "yaxis": f"y{n}"}
             name = plain_text(f"{layer_names[layer]} {head_names[head]}")
             z = a[layer, head] if blocked is None else np.where(blocked, np.nan, a[layer, head])
             if blocked is not None and blocked.any():
-                fig.add_trace(masked_layer(blocked, names), row=row, col=col)
-            fig.add_trace(go.Heatmap(
+                traces.append(masked_layer(blocked, names, **on_axes))
+            traces.append(go.Heatmap(
                 z=z, coloraxis="coloraxis", hoverongaps=False, customdata=names, name=name,
-                hovertemplate=f"{name} · " + hover_template(names, "%{z:.3f}"),
-            ), row=row, col=col)
+                hovertemplate=f"{name} · " + hover_template(names, "%{z:.3f}"), **on_axes,
+            ))
             # Crowded grids label only the outer edge: x under the bottom row, y left of column 1.
-            fig.update_xaxes(x_axis, showticklabels=not crowded or row == n_layers, row=row, col=col)
-            fig.update_yaxes(y_axis, showticklabels=not crowded or col == 1, autorange="reversed",
-                             scaleanchor=_axis_name("x", layer * n_heads + col), scaleratio=1,
-                             row=row, col=col)
-
-    apply_layout(fig, title, presentation, width=int(width), height=int(height))
-    fig.update_layout(coloraxis={
-        "colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0,
-        "colorbar": {"title": {"text": plain_text(colorbar_title)}, "thickness": 24 if presentation else 16,
-                     "tickfont": {"size": sizes["tick"]}, "len": min(1.0, 500 / height)},
-    })
-    fig.update_annotations(font={"size": sizes["base"]})
-    fig.update_layout(margin={"t": int(top_margin(title, presentation) + title_h * 0.6)})
-    return fig
+            layout[f"xaxis{n}"].update(x_axis, showticklabels=not crowded or layer == n_layers - 1)
+            layout[f"yaxis{n}"].update(y_axis, showticklabels=not crowded or head == 0, autorange="reversed",
+                                       scaleanchor=f"x{n}", scaleratio=1)
+    for annotation in layout["annotations"]:
+        annotation["font"] = {"size": sizes["base"]}
+    return make_figure(
+        traces, title, presentation, width=width, height=height, **layout,
+        coloraxis={"colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0, "colorbar": {
+            "title": {"text": plain_text(colorbar_title)}, "thickness": 24 if presentation else 16,
+            "tickfont": {"size": sizes["tick"]}, "len": min(1.0, 500 / height)}},
+        margin={"t": int(top_margin(title, presentation) + title_h * 0.6)},
+    )

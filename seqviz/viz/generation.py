@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .style import TEXT_COLOR, apply_layout, display_label, font_sizes, text_width_px
+from .style import TEXT_COLOR, display_label, font_sizes, make_figure, text_width_px
 
 BEFORE_COLOR, AFTER_COLOR = "#9ecae1", "#1f5fa8"
 STATUS_COLORS = {"kept": "#1f5fa8", "pruned": "#c7c7c7", "finished": "#1b7f3b"}
@@ -20,12 +20,11 @@ GRID_COLOR = "#eeeeee"
 CROWDED_NODES = 60  # above this, pruned beam nodes lose their text (hover keeps it)
 
 
-def _legend_below(fig, presentation: bool) -> int:
-    """Horizontal legend pinned to the figure's bottom edge; returns the px it needs."""
-    sizes = font_sizes(presentation)
-    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0,
-                              "font": {"size": sizes["tick"]}})
-    return int(sizes["tick"] * 2.6)
+def _legend_below(presentation: bool) -> tuple[dict, int]:
+    """A horizontal legend pinned to the figure's bottom edge, and the px it needs."""
+    size = font_sizes(presentation)["tick"]
+    return ({"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "font": {"size": size}},
+            int(size * 2.6))
 
 
 def _percent(p: float) -> str:
@@ -61,10 +60,10 @@ def distribution_before_after(
             label = f'<span style="color:{REMOVED_COLOR}">✕ {label}</span>'
         labels.append(label)
     y = list(range(len(tokens)))
-    fig = go.Figure()
+    traces = []
     for name, values, color in ((before_label, before, BEFORE_COLOR), (after_label, after, AFTER_COLOR)):
         removed = values is after
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             x=values, y=y, orientation="h", name=display_label(name), marker_color=color,
             text=[("✕" if removed and v == 0 else _percent(v)) for v in values], textposition="outside",
             constraintext="inside", cliponaxis=False,
@@ -72,18 +71,20 @@ def distribution_before_after(
                       "color": [REMOVED_MARK if removed and v == 0 else TEXT_COLOR for v in values]},
             hovertext=[display_label(t) for t in tokens], hovertemplate="%{hovertext}: %{x:.3f}<extra></extra>",
         ))
-    if chosen_row is not None:
-        fig.add_hrect(y0=chosen_row - 0.5, y1=chosen_row + 0.5, fillcolor=CHOSEN_BAND, line_width=0, layer="below")
+    band = [] if chosen_row is None else [{
+        "type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": chosen_row - 0.5,
+        "y1": chosen_row + 0.5, "fillcolor": CHOSEN_BAND, "line": {"width": 0}, "layer": "below"}]
     top = max(before + after + [0.05])
-    fig.update_layout(barmode="group", bargap=0.22, bargroupgap=0.05)
-    fig.update_yaxes(tickvals=y, ticktext=labels, autorange="reversed", tickfont={"size": sizes["tick"] + 2})
-    fig.update_xaxes(range=[0, min(1.18, top * 1.22 + 0.04)], tickvals=_percent_ticks(top), tickformat=".0%",
-                     title=display_label(x_title), gridcolor=GRID_COLOR, tickfont={"size": sizes["tick"]})
-    legend_px = _legend_below(fig, presentation)
+    legend, legend_px = _legend_below(presentation)
     row = 58 if presentation else 40
-    fig = apply_layout(fig, title, presentation, height=row * len(tokens) + sizes["base"] * 5 + legend_px)
-    fig.update_layout(margin={"b": legend_px + 8})
-    return fig
+    return make_figure(
+        traces, title, presentation, height=row * len(tokens) + sizes["base"] * 5 + legend_px,
+        barmode="group", bargap=0.22, bargroupgap=0.05, shapes=band, legend=legend, margin={"b": legend_px + 8},
+        yaxis={"tickvals": y, "ticktext": labels, "autorange": "reversed", "tickfont": {"size": sizes["tick"] + 2}},
+        xaxis={"range": [0, min(1.18, top * 1.22 + 0.04)], "tickvals": _percent_ticks(top), "tickformat": ".0%",
+               "title": {"text": display_label(x_title)}, "gridcolor": GRID_COLOR,
+               "tickfont": {"size": sizes["tick"]}},
+    )
 
 
 def _tree_rows(nodes, children: dict[int, list], unit) -> tuple[dict[int, float], float]:
@@ -158,7 +159,7 @@ def beam_tree(
     max_step = max(n.step for n in nodes)
     right = (widest + 24) / col_px if texted else left  # a lone root sits centred
 
-    fig = go.Figure()
+    traces = []
     edge_sets = {"pruned": ([], [], "#d6d6d6", 1.0), "kept": ([], [], "#8c8c8c", 1.6),
                  "best": ([], [], HIGHLIGHT_COLOR, 7 if presentation else 5)}
     for node in nodes:
@@ -174,7 +175,7 @@ def beam_tree(
         ys += [rows[parent.node_id], rows[parent.node_id], rows[node.node_id], rows[node.node_id], None]
     for key, (xs, ys, color, width) in edge_sets.items():
         if xs:
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=key, hoverinfo="skip", showlegend=False,
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=key, hoverinfo="skip", showlegend=False,
                                      line={"color": color, "width": width}))
 
     names = {"kept": kept_label, "pruned": pruned_label, "finished": finished_label}
@@ -185,7 +186,7 @@ def beam_tree(
         if not group:
             continue
         small = status == "pruned"
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=[n.step for n in group], y=[rows[n.node_id] for n in group], mode="markers+text",
             name=display_label(names[status]),
             text=[root_text if n is root else text(n) if n.node_id in texted else "" for n in group],
@@ -198,16 +199,16 @@ def beam_tree(
             hovertemplate="%{hovertext}<extra></extra>",
         ))
 
-    legend_px = _legend_below(fig, presentation)
-    fig.update_yaxes(visible=False, range=[total + 0.2, -0.2])
-    fig.update_xaxes(tickvals=list(range(max_step + 1)), range=[-left, max_step + right], zeroline=False,
-                     title=display_label(x_title), gridcolor="#f3f3f3", tickfont={"size": sizes["tick"]})
+    legend, legend_px = _legend_below(presentation)
     axis_px = sizes["tick"] * 1.8 + sizes["base"] * 2.2
     width = max(col_px * (max_step + left + right) + 30, 560 if presentation else 420)
     height = max(total, 2) * row_px + axis_px + legend_px + (sizes["title"] * 2.6 if title else 16)
-    fig = apply_layout(fig, title, presentation, width=int(width), height=int(height))
-    fig.update_layout(margin={"b": legend_px + 6})
-    return fig
+    return make_figure(
+        traces, title, presentation, width=width, height=height, legend=legend, margin={"b": legend_px + 6},
+        yaxis={"visible": False, "range": [total + 0.2, -0.2]},
+        xaxis={"tickvals": list(range(max_step + 1)), "range": [-left, max_step + right], "zeroline": False,
+               "title": {"text": display_label(x_title)}, "gridcolor": "#f3f3f3", "tickfont": {"size": sizes["tick"]}},
+    )
 
 
 def latency_chart(
@@ -220,29 +221,29 @@ def latency_chart(
     if not len(lengths) == len(cached_ms) == len(recompute_ms):
         raise ValueError("lengths, cached_ms and recompute_ms must have the same length")
     sizes = font_sizes(presentation)
-    fig = go.Figure()
-    for name, values, color in ((recompute_label, recompute_ms, RECOMPUTE_COLOR),
-                                (cached_label, cached_ms, CACHED_COLOR)):
-        fig.add_trace(go.Scatter(x=list(lengths), y=list(values), mode="lines+markers", name=display_label(name),
-                                 line={"color": color, "width": 4 if presentation else 3},
-                                 marker={"size": 12 if presentation else 9},
-                                 hovertemplate="%{x}: %{y:.2f} ms<extra></extra>"))
-    margin_r = 10
+    traces = [go.Scatter(x=list(lengths), y=list(values), mode="lines+markers", name=display_label(name),
+                         line={"color": color, "width": 4 if presentation else 3},
+                         marker={"size": 12 if presentation else 9}, hovertemplate="%{x}: %{y:.2f} ms<extra></extra>")
+              for name, values, color in ((recompute_label, recompute_ms, RECOMPUTE_COLOR),
+                                          (cached_label, cached_ms, CACHED_COLOR))]
+    margin_r, shapes, annotations = 10, [], []
     if len(lengths) and cached_ms[-1] > 0:
         ratio = recompute_ms[-1] / cached_ms[-1]
         label = display_label(speedup_text.format(ratio=ratio))
         x, low, high = lengths[-1], cached_ms[-1], recompute_ms[-1]
-        fig.add_shape(type="line", x0=x, x1=x, y0=low, y1=high, line={"color": "#555555", "width": 2, "dash": "dot"})
-        fig.add_annotation(x=x, y=(low + high) / 2, text=f"<b>{label}</b>", showarrow=False, xanchor="left",
-                           xshift=12, font={"size": sizes["title"] + 4, "color": TEXT_COLOR})
+        shapes.append({"type": "line", "x0": x, "x1": x, "y0": low, "y1": high,
+                       "line": {"color": "#555555", "width": 2, "dash": "dot"}})
+        annotations.append({"x": x, "y": (low + high) / 2, "text": f"<b>{label}</b>", "showarrow": False,
+                            "xanchor": "left", "xshift": 12, "font": {"size": sizes["title"] + 4, "color": TEXT_COLOR}})
         margin_r = int(text_width_px(html.unescape(label), sizes["title"] + 4) + 30)
-    fig.update_xaxes(title=display_label(x_title), gridcolor=GRID_COLOR, tickfont={"size": sizes["tick"]})
-    fig.update_yaxes(title=display_label(y_title), gridcolor=GRID_COLOR, rangemode="tozero",
-                     tickfont={"size": sizes["tick"]})
-    legend_px = _legend_below(fig, presentation)
-    fig = apply_layout(fig, title, presentation, height=(480 if presentation else 360) + legend_px)
-    fig.update_layout(margin={"r": margin_r, "b": legend_px + 6})
-    return fig
+    legend, legend_px = _legend_below(presentation)
+    return make_figure(
+        traces, title, presentation, height=(480 if presentation else 360) + legend_px,
+        shapes=shapes, annotations=annotations, legend=legend, margin={"r": margin_r, "b": legend_px + 6},
+        xaxis={"title": {"text": display_label(x_title)}, "gridcolor": GRID_COLOR, "tickfont": {"size": sizes["tick"]}},
+        yaxis={"title": {"text": display_label(y_title)}, "gridcolor": GRID_COLOR, "rangemode": "tozero",
+               "tickfont": {"size": sizes["tick"]}},
+    )
 
 
 def cache_shapes_figure(
@@ -256,11 +257,11 @@ def cache_shapes_figure(
     sizes = font_sizes(presentation)
     y = list(range(len(shapes)))
     lengths = [s[2] for s in shapes]
-    fig = go.Figure(go.Bar(
+    traces = [go.Bar(
         x=lengths, y=y, orientation="h", marker_color=CACHED_COLOR, width=0.7, cliponaxis=False, showlegend=False,
         text=["  K,V: " + "×".join(str(d) for d in s) for s in shapes], textposition="outside",
         constraintext="inside", textfont={"size": sizes["tick"]}, hovertemplate="%{x}<extra></extra>",
-    ))
+    )]
     if max(lengths + [0]) <= 80:  # thin white cuts make the positions countable
         xs, ys = [], []
         for row, t in zip(y, lengths):
@@ -268,11 +269,12 @@ def cache_shapes_figure(
                 xs += [k, k, None]
                 ys += [row - 0.35, row + 0.35, None]
         if xs:
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "white", "width": 1.5},
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "white", "width": 1.5},
                                      hoverinfo="skip", showlegend=False))
-    fig.update_yaxes(tickvals=y, ticktext=[f"{display_label(layer_label)} {i + 1}" for i in y], autorange="reversed",
-                     tickfont={"size": sizes["tick"] + 2})
-    fig.update_xaxes(title=display_label(x_title), range=[0, max(lengths + [1]) * 1.55], gridcolor=GRID_COLOR,
-                     tickfont={"size": sizes["tick"]}, rangemode="tozero")
-    return apply_layout(fig, title, presentation,
-                        height=(52 if presentation else 36) * len(shapes) + sizes["base"] * 5 + (40 if title else 0))
+    return make_figure(
+        traces, title, presentation, height=(52 if presentation else 36) * len(shapes) + sizes["base"] * 5 + (40 if title else 0),
+        yaxis={"tickvals": y, "ticktext": [f"{display_label(layer_label)} {i + 1}" for i in y],
+               "autorange": "reversed", "tickfont": {"size": sizes["tick"] + 2}},
+        xaxis={"title": {"text": display_label(x_title)}, "range": [0, max(lengths + [1]) * 1.55],
+               "gridcolor": GRID_COLOR, "tickfont": {"size": sizes["tick"]}, "rangemode": "tozero"},
+    )

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .attention import AUTO_VALUES_MAX_CELLS, compact, hover_names, hover_template, masked_layer
 from .style import (
-    MASK_ALLOWED_COLOR, MASK_BLOCKED_COLOR, SCORE_COLORSCALE, WEIGHT_COLORSCALE, apply_layout,
-    as_array, category_axis, cell_px, check_labels, font_sizes, max_label_px, plain_text, top_margin,
-    x_labels_height,
+    MASK_ALLOWED_COLOR, MASK_BLOCKED_COLOR, SCORE_COLORSCALE, WEIGHT_COLORSCALE, as_array, axis_suffix,
+    category_axis, cell_px, check_labels, font_sizes, make_figure, max_label_px, plain_text, subplot_layout,
+    top_margin, x_labels_height,
 )
 
 
@@ -65,34 +64,35 @@ def mask_figure(
     state = np.where(allowed, plain_text(allowed_label), plain_text(blocked_label))
     customdata = None if names is None else np.stack([names, state], axis=-1)
 
-    fig = go.Figure(go.Heatmap(
+    traces = [go.Heatmap(
         z=allowed.astype(np.uint8), zmin=0, zmax=1, showscale=False, xgap=gap, ygap=gap,
         colorscale=[[0, MASK_BLOCKED_COLOR], [0.5, MASK_BLOCKED_COLOR],
                     [0.5, MASK_ALLOWED_COLOR], [1, MASK_ALLOWED_COLOR]],
         customdata=customdata, name="mask",
         hovertemplate=("%{customdata[0]}: %{customdata[1]}<extra></extra>" if customdata is not None
                        else hover_template(None, "%{z}")),
-    ))
+    )]
+    axes = {
+        "xaxis": category_axis(k_labels, cell, presentation, x_title, show_labels=not small, horizontal=True),
+        "yaxis": {**category_axis(q_labels, cell, presentation, y_title, show_labels=not small),
+                  "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+    }
     if small:
-        apply_layout(fig, "", presentation, width=180, height=180)
-        fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4}, showlegend=False)
-    else:
-        fig.add_trace(_legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation))
-        fig.add_trace(_legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation))
-        left = max_label_px(q_labels, presentation) + sizes["base"] * 3
-        bottom = x_labels_height(k_labels, cell, presentation) + 10
-        top = top_margin(title, presentation) + sizes["base"] * 2.4  # title, then the legend row
-        apply_layout(fig, title, presentation,
-                     width=int(max(n_k * cell + left + 40, 360)), height=int(n_q * cell + bottom + top))
-        fig.update_layout(margin={"t": int(top)}, showlegend=True, legend={
+        return make_figure(traces, "", presentation, width=180, height=180, showlegend=False,
+                           margin={"l": 4, "r": 4, "t": 4, "b": 4}, **axes)
+    traces += [_legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation),
+               _legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation)]
+    left = max_label_px(q_labels, presentation) + sizes["base"] * 3
+    bottom = x_labels_height(k_labels, cell, presentation) + 10
+    top = top_margin(title, presentation) + sizes["base"] * 2.4  # title, then the legend row
+    return make_figure(
+        traces, title, presentation, width=max(n_k * cell + left + 40, 360), height=n_q * cell + bottom + top,
+        margin={"t": int(top)}, showlegend=True, legend={
             "orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom",
             "bgcolor": "rgba(0,0,0,0)", "font": {"size": sizes["base"]},
-            "itemclick": False, "itemdoubleclick": False})
-    fig.update_xaxes(category_axis(k_labels, cell, presentation, x_title, show_labels=not small,
-                                   horizontal=True))
-    fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=not small),
-                     autorange="reversed", scaleanchor="x", scaleratio=1)
-    return fig
+            "itemclick": False, "itemdoubleclick": False},
+        **axes,
+    )
 
 
 def scores_pipeline_figure(
@@ -139,34 +139,36 @@ def scores_pipeline_figure(
               "t": int(top_margin(title, presentation) + sizes["title"] * 1.6),
               "b": int(x_labels_h + bar_block + 10)}
     plot_w = 3 * panel_w + 2 * spacing
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[plain_text(t) for t in titles],
-                        horizontal_spacing=spacing / plot_w)
+    layout = subplot_layout(1, 3, subplot_titles=[plain_text(t) for t in titles],
+                            horizontal_spacing=spacing / plot_w)
 
-    def panel(z: np.ndarray, name: str, coloraxis: str) -> go.Heatmap:
+    def panel(z: np.ndarray, name: str, coloraxis: str, axes: str) -> go.Heatmap:
         return go.Heatmap(z=compact(z), name=name, coloraxis=coloraxis, xgap=gap, ygap=gap,
-                          hoverongaps=False, customdata=names,
+                          hoverongaps=False, customdata=names, xaxis=f"x{axes}", yaxis=f"y{axes}",
                           hovertemplate=hover_template(names, "%{z:.3f}"), **text)
 
-    fig.add_trace(panel(s, "scores", "coloraxis"), 1, 1)
-    fig.add_trace(masked_layer(~allowed, names, text="−∞" if show_values else "",
-                               textfont={"size": value_font, "color": "white"}, xgap=gap, ygap=gap), 1, 2)
-    fig.add_trace(panel(np.where(allowed, s, np.nan), "masked scores", "coloraxis"), 1, 2)
-    fig.add_trace(panel(weights, "weights", "coloraxis2"), 1, 3)
+    traces = [
+        panel(s, "scores", "coloraxis", ""),
+        masked_layer(~allowed, names, text="−∞" if show_values else "", xaxis="x2", yaxis="y2",
+                     textfont={"size": value_font, "color": "white"}, xgap=gap, ygap=gap),
+        panel(np.where(allowed, s, np.nan), "masked scores", "coloraxis", "2"),
+        panel(weights, "weights", "coloraxis2", "3"),
+    ]
     x_axis = category_axis(k_labels, cell, presentation, x_title, horizontal=True)
     for col in (1, 2, 3):
-        fig.update_xaxes(x_axis, row=1, col=col)
-        fig.update_yaxes(category_axis(q_labels, cell, presentation, y_title, show_labels=col == 1),
-                         autorange="reversed", scaleanchor="x" if col == 1 else f"x{col}", scaleratio=1,
-                         row=1, col=col)
-
-    apply_layout(fig, title, presentation, width=int(plot_w + margin["l"] + margin["r"]),
-                 height=int(panel_h + margin["t"] + margin["b"]))
+        n = axis_suffix(col)
+        layout[f"xaxis{n}"].update(x_axis)
+        layout[f"yaxis{n}"].update(category_axis(q_labels, cell, presentation, y_title, show_labels=col == 1),
+                                   autorange="reversed", scaleanchor=f"x{n}", scaleratio=1)
+    for annotation in layout["annotations"]:
+        annotation["font"] = {"size": sizes["title"] * 0.85}
     # Horizontal colour bars below the x labels: scores under panels 1–2, weights under panel 3.
     bar = dict(orientation="h", y=-x_labels_h / panel_h, yanchor="top", thickness=sizes["tick"],
                tickfont={"size": sizes["tick"]}, xanchor="center")
-    d1, d2, d3 = (fig.layout[f"xaxis{i}"].domain if i > 1 else fig.layout.xaxis.domain for i in (1, 2, 3))
-    fig.update_layout(
-        margin=margin,
+    d1, d2, d3 = (layout[f"xaxis{axis_suffix(i)}"]["domain"] for i in (1, 2, 3))
+    return make_figure(
+        traces, title, presentation, width=plot_w + margin["l"] + margin["r"],
+        height=panel_h + margin["t"] + margin["b"], **layout, margin=margin,
         coloraxis={"colorscale": SCORE_COLORSCALE, "cmin": -bound, "cmax": bound, "colorbar": {
             **bar, "x": (d1[0] + d2[1]) / 2, "len": (d2[1] - d1[0]) * 0.8,
             "title": {"text": plain_text(colorbar_titles[0]), "side": "top"}}},
@@ -174,5 +176,3 @@ def scores_pipeline_figure(
             **bar, "x": (d3[0] + d3[1]) / 2, "len": (d3[1] - d3[0]) * 0.8,
             "title": {"text": plain_text(colorbar_titles[1]), "side": "top"}}},
     )
-    fig.update_annotations(font={"size": sizes["title"] * 0.85})
-    return fig
