@@ -15,7 +15,7 @@ clm = builtin_model("toy_clm", str(ctx.device))
 settings = sections.settings(ctx)
 prompt = sections.prompt_ids(ctx, clm)
 sections.stepper(ctx, clm, settings, prompt)
-sections.quality_caption(ctx, clm)
+sections.quality_section(ctx, clm, settings)
 
 st.header(ctx.t("ar_beam"))
 sections.beam_section(ctx, clm, prompt)

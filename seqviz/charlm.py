@@ -77,12 +77,11 @@ def train_char_model(
 
 def sample(ckpt: Checkpoint, prompt: str, length: int, temperature: float = 0.8, seed: int = 0) -> str:
     """Continue `prompt` by `length` characters (from <bos> when the prompt is empty). A Transformer sees
-    only its last WINDOW characters, so the prompt is cropped to fit."""
+    only its last WINDOW characters: the window slides along as the text grows."""
     vocab, model = ckpt.vocab, ckpt.model
     prompt_ids = [vocab.bos_id, *vocab.encode(prompt)][-(model.config.max_len - 1):]
-    room = min(length, model.config.max_len - len(prompt_ids))
-    out = generate(model, torch.tensor(prompt_ids), room, processors=sampling_processors(temperature),
-                   greedy=False, generator=torch.Generator().manual_seed(seed))
+    out = generate(model, torch.tensor(prompt_ids), length, processors=sampling_processors(temperature),
+                   greedy=False, generator=torch.Generator().manual_seed(seed), slide=True)
     return vocab.decode(out[len(prompt_ids):].tolist())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 
@@ -129,16 +129,87 @@ def strip_eos(words: list[str], vocab: Vocab) -> tuple[list[str], bool]:
 
 
 @torch.no_grad()
-def sample_grammatical(model, vocab: Vocab, n: int = 200, temperature: float = 1.0, seed: int = 0) -> float:
-    """Share of n sentences sampled from <bos> (seeded, at this temperature, no top-k/top-p) that end with
-    <eos> and pass the toy-language checker."""
+def sample_checked(model, vocab: Vocab, n: int, processors: Sequence, greedy: bool = False,
+                   seed: int = 0) -> list[tuple[list[str], bool]]:
+    """n sentences sampled from <bos> (seeded) with these processors, each with the checker's verdict:
+    True when it ends with <eos> and is a sentence of the toy language."""
     generator = torch.Generator().manual_seed(seed)
-    processors = [text_suppressor(vocab), *sampling_processors(temperature)]
     prompt = torch.tensor([vocab.bos_id], device=_device(model))
-    good = 0
+    checked = []
     for _ in range(n):
-        out = generate(model, prompt, model.config.max_len - 1, processors=processors, greedy=False,
+        out = generate(model, prompt, model.config.max_len - 1, processors=processors, greedy=greedy,
                        generator=generator, eos_id=vocab.eos_id)
         words, ended = strip_eos(vocab.decode(out[1:].tolist()), vocab)
-        good += ended and is_grammatical(words)
-    return round(good / n, 4)
+        checked.append((words, ended and is_grammatical(words)))
+    return checked
+
+
+def sample_grammatical(model, vocab: Vocab, n: int = 200, temperature: float = 1.0, seed: int = 0) -> float:
+    """Share of n sentences sampled at this temperature (no top-k/top-p) that pass the checker."""
+    checked = sample_checked(model, vocab, n, [text_suppressor(vocab), *sampling_processors(temperature)], seed=seed)
+    return round(sum(ok for _, ok in checked) / n, 4)
+
+
+# ---- sequence-to-sequence ----------------------------------------------------------------------------
+
+LENGTH_BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 30), (31, 40))  # source words
+
+
+def bucket_label(low: int, high: int) -> str:
+    return f"{low}–{high}"
+
+
+def encode_pairs(pairs, vocab: Vocab) -> dict[str, torch.Tensor]:
+    """Sources as words (B, S) and targets as <bos> words <eos> (B, T), right-padded; the keyword arguments
+    of a seq2seq model's forward (labels = tgt: each position predicts the next target token)."""
+    src = pad_rows([vocab.encode(s) for s, _ in pairs], vocab.pad_id)
+    tgt = pad_rows([[vocab.bos_id, *vocab.encode(t), vocab.eos_id] for _, t in pairs], vocab.pad_id)
+    return {"src": src, "tgt": tgt, "labels": tgt}
+
+
+@torch.no_grad()
+def translate_all(model, vocab: Vocab, sources, batch_size: int = 100) -> list[list[str]]:
+    """Greedy translations of many sources, batched by similar length."""
+    from .decoding.seq2seq import translate_batch
+
+    model.eval()
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    out: list[list[str]] = [[] for _ in sources]
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        src = pad_rows([vocab.encode(sources[i]) for i in rows], vocab.pad_id).to(_device(model))
+        for i, ids in zip(rows, translate_batch(model, src, vocab.bos_id, vocab.eos_id)):
+            out[i] = vocab.decode(ids)
+    return out
+
+
+def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool]) -> dict:
+    """Exact match of greedy translations on held-out (source, target) pairs, overall and by source-length
+    bucket; `correct(source, output)` decides (the toy-language checker accepts every valid translation)."""
+    outputs = translate_all(model, vocab, [s for s, _ in pairs])
+    hits = [correct(s, out) for (s, _), out in zip(pairs, outputs)]
+    by_length = {}
+    for low, high in LENGTH_BUCKETS:
+        inside = [hit for (s, _), hit in zip(pairs, hits) if low <= len(s) <= high]
+        if inside:
+            by_length[bucket_label(low, high)] = {"n": len(inside), "exact_match": round(sum(inside) / len(inside), 4)}
+    return {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4), "exact_match_by_length": by_length}
+
+
+@torch.no_grad()
+def reverse_alignment(model, vocab: Vocab, pairs) -> dict[str, float]:
+    """Per decoder layer, how often a target position's strongest cross-attention (mean over heads) falls on
+    the source position it copies when reversing: target t <- source S-1-t (the anti-diagonal)."""
+    model.eval()
+    batch = encode_pairs(pairs, vocab)
+    out = model(batch["src"].to(_device(model)), batch["tgt"].to(_device(model)), need_weights=True)
+    shares = {}
+    for layer, weights in enumerate(out.cross_attention, 1):
+        strongest = weights.mean(1).argmax(-1).cpu()  # (B, T): the source position each target position reads
+        hits = total = 0
+        for row, (source, _) in enumerate(pairs):
+            n = len(source)  # decoder position t (after <bos> and t-1 digits) writes digit t = source[n-1-t]
+            hits += sum(int(strongest[row, t]) == n - 1 - t for t in range(n))
+            total += n
+        shares[f"layer_{layer}"] = round(hits / total, 4)
+    return shares

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from seqviz.charlm import KINDS, from_bytes, sample, to_bytes, train_char_model
+from seqviz.charlm import KINDS, WINDOW, from_bytes, sample, to_bytes, train_char_model
 from seqviz.models.checkpoint import save_checkpoint
 from seqviz.recipes import load_builtin
 
@@ -23,6 +23,8 @@ def test_char_model_loss_falls_and_round_trips_through_bytes(kind):
     loaded = from_bytes(to_bytes(ckpt))
     assert type(loaded.model) is type(ckpt.model)
     assert sample(loaded, "the ", 30, temperature=0.8, seed=1) == text
+    long = sample(ckpt, "the ", 3 * WINDOW, temperature=0.8, seed=1)  # the Transformer's window slides
+    assert len(long) >= 2 * WINDOW  # (specials, never text, may take a few of the steps)
 
 
 def test_too_short_or_unknown_kind_is_a_clear_error():

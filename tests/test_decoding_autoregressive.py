@@ -145,3 +145,15 @@ def test_page_kv_measurement_reports_identical_tokens():
     assert result["identical"] is True and result["lengths"] == [16, 32]
     assert all(v > 0 for v in result["cached"] + result["recompute"])
     assert "median of 3 runs" in result["method"]
+
+
+def test_a_full_window_stops_generation_unless_it_slides():
+    torch.manual_seed(0)
+    model = CausalLM(ModelConfig(vocab_size=24, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=8)).eval()
+    assert len(generate(model, PROMPT, 20)) == 8  # stops at the window
+    slid = generate(model, PROMPT, 20, slide=True)
+    assert len(slid) == len(PROMPT) + 20
+    ids = PROMPT.tolist()  # by hand: each token from the last 7 tokens, recomputed
+    while len(ids) < len(slid):
+        ids.append(int(model(torch.tensor(ids[-7:])[None]).logits[0, -1].argmax()))
+    assert ids == slid.tolist()

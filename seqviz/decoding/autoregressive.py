@@ -37,6 +37,7 @@ class StepRecord:
     attention: tuple[torch.Tensor, ...] | None  # per layer (H, T): the new position's attention row
     cache_shapes: list[tuple[int, ...]] | None  # per layer (B, H, T, Dh), after this step
     positions_computed: int  # positions this step's forward pass ran over (1 with a cache, T without)
+    cross_attention: tuple[torch.Tensor, ...] | None = None  # encoder-decoders: per layer (H, S) over the source
 
 
 @torch.no_grad()
@@ -53,11 +54,12 @@ def decode_step(
     scores = out.logits[0, -1]  # (V,)
     processed = apply(processors, scores)
     token = choose(processed, greedy, generator)
-    has_attention = need_weights and out.self_attention is not None  # a GRU has none
-    attention = tuple(layer[0, :, -1] for layer in out.self_attention) if has_attention else None
+    def last_rows(weights):  # per layer (B, H, T, K) -> (H, K): what the new position looked at
+        return tuple(layer[0, :, -1] for layer in weights) if need_weights and weights is not None else None
+
     return StepRecord(
-        step, int(token), scores.softmax(-1), processed.softmax(-1), attention,
-        cache.shapes() if cache is not None else None, feed.numel(),
+        step, int(token), scores.softmax(-1), processed.softmax(-1), last_rows(out.self_attention),
+        cache.shapes() if cache is not None else None, feed.numel(), last_rows(out.cross_attention),
     )
 
 
@@ -71,17 +73,22 @@ def generate_steps(
     use_cache: bool = True,
     eos_id: int | None = None,
     need_weights: bool = False,
+    slide: bool = False,
 ) -> Iterator[StepRecord]:
     """Generate after prompt_ids (T,) (at least one token, e.g. <bos>), one StepRecord per new token.
-    Stops at eos_id, after max_new_tokens, or when the model's context window is full."""
+    Stops at eos_id, after max_new_tokens, or when the model's context window is full — unless `slide`,
+    which then keeps going on the last window-1 tokens, recomputed each step (the model sees only those)."""
     if prompt_ids.numel() == 0:
         raise ValueError("the prompt needs at least one token (start from <bos>)")
     cache = model.new_cache() if use_cache else None
-    ids = prompt_ids
+    ids, window = prompt_ids, model.config.max_len
     for step in range(max_new_tokens):
-        if ids.numel() >= model.config.max_len:
+        if ids.numel() >= window and not slide:
             return
-        record = decode_step(model, ids, processors, greedy, generator, cache, need_weights, step)
+        if ids.numel() >= window:  # cached positions would be stale once the window moves
+            record = decode_step(model, ids[-(window - 1):], processors, greedy, generator, None, need_weights, step)
+        else:
+            record = decode_step(model, ids, processors, greedy, generator, cache, need_weights, step)
         yield record
         ids = torch.cat((ids, torch.tensor([record.token_id], dtype=ids.dtype, device=ids.device)))
         if eos_id is not None and record.token_id == eos_id:

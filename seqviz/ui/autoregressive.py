@@ -15,7 +15,7 @@ from ..data.toy import is_grammatical, tokenize, unknown_words
 from ..decoding.autoregressive import beam_search, decode_step, generate, sampling_processors
 from ..decoding.timing import measure
 from ..device import describe
-from ..evaluation import strip_eos, text_suppressor
+from ..evaluation import sample_checked, strip_eos, text_suppressor
 from ..models.checkpoint import Checkpoint
 from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
@@ -306,7 +306,25 @@ def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> N
     st.markdown(ctx.t("ar_forced", text=show(forced, "red")))
 
 
-def quality_caption(ctx: PageContext, ckpt: Checkpoint) -> None:
+SAMPLES_CHECKED = 20
+
+
+@st.fragment
+def quality_section(ctx: PageContext, ckpt: Checkpoint, s: Settings) -> None:
+    """The held-out share recorded with the checkpoint, and a live check of sentences sampled with the
+    current settings (kept in the session until a setting changes)."""
     m = ckpt.metrics
     if "samples_grammatical_t1" in m:
         st.caption(ctx.t("ar_quality", share=m["samples_grammatical_t1"], ppl=m["perplexity"], n=1000))
+    if st.button(ctx.t("ar_check_samples", n=SAMPLES_CHECKED), icon=":material/fact_check:", key="ar_check"):
+        checked = sample_checked(ckpt.model, ckpt.vocab, SAMPLES_CHECKED, s.processors(ckpt.vocab), s.greedy, s.seed)
+        st.session_state.ar_checked = (s, checked)
+    saved = st.session_state.get("ar_checked")
+    if not saved or saved[0] != s:
+        return
+    checked = saved[1]
+    st.markdown(ctx.t("ar_checked_share", good=sum(ok for _, ok in checked), n=len(checked)))
+    lines = [f"{'✅' if ok else '❌'} {_md(' '.join(words)) or '∅'}" for words, ok in checked]
+    middle = (len(lines) + 1) // 2
+    for column, part in zip(st.columns(2), (lines[:middle], lines[middle:])):
+        column.markdown("  \n".join(part))  # two trailing spaces: a line break

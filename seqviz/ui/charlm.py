@@ -103,20 +103,22 @@ def _time_per_char(ckpt) -> None:
 
 def _load_control(ctx: PageContext) -> None:
     upload = st.file_uploader(ctx.t("ar_char_load"), type=["zip"], key="char_model_upload")
-    if upload is None:
-        return
+    if upload is None or st.session_state.get("char_loaded_file") == upload.file_id:
+        return  # nothing attached, or this file was already loaded (reruns do not time it again)
     try:
         if upload.size > MAX_MODEL_BYTES:
             raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB")
         ckpt = from_bytes(upload.getvalue())
+        kind = ckpt.recipe.get("name", "").removeprefix("char_")
+        if kind not in KINDS:
+            raise ValueError(f"this page loads its own {' and '.join(KINDS)} models, not {kind or 'an unnamed model'!r}")
     except ValueError as error:
         st.error(ctx.t("ar_char_error", error=error))
         return
-    kind = ckpt.recipe.get("name", "").removeprefix("char_")
-    if kind in KINDS:
-        _time_per_char(ckpt)
-        st.session_state.setdefault("char_models", {})[kind] = ckpt
-        st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
+    _time_per_char(ckpt)
+    st.session_state.setdefault("char_models", {})[kind] = ckpt
+    st.session_state.char_loaded_file = upload.file_id
+    st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
 
 
 def _compare(ctx: PageContext, models: dict) -> None:

@@ -134,6 +134,15 @@ AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
         "zh": "**toy_clm** 的留出集质量：温度 1 下采样的 200 个句子中 {share:.1%} 通过玩具语言检查器；"
         "在 {n} 个测试句上的困惑度为 {ppl:.2f}。",
     },
+    "ar_check_samples": {"en": "Sample {n} sentences with these settings and check them",
+                         "zh": "用当前设置采样 {n} 个句子并检查"},
+    "ar_checked_share": {
+        "en": "**{good} of {n}** sentences sampled with these settings end with ‹eos› and pass the toy-language "
+        "checker. Raise the temperature and check again: variety grows, grammar suffers; lower it or top-p and "
+        "the share rises.",
+        "zh": "用当前设置采样的句子中，**{n} 个里有 {good} 个**以 ‹eos› 结束并通过玩具语言检查器。"
+        "调高温度再检查一次：句子更多样，语法更差；调低温度或 top-p，合格比例上升。",
+    },
     "ar_token": {"en": "token", "zh": "词元"},
     "ar_tokens": {"en": "generated tokens", "zh": "生成的词元数"},
     "ar_ms_per_token": {"en": "time per token (ms)", "zh": "每个词元耗时（毫秒）"},

@@ -283,3 +283,66 @@ def test_autoregressive_too_little_text_gets_a_clear_message():
     at.button(key="char_train").click().run()
     assert not at.exception
     assert "needs at least" in "\n".join(e.value for e in at.error)
+
+
+def test_autoregressive_live_grammar_check_follows_the_settings():
+    at = _autoregressive()
+    at.button(key="ar_check").click().run()
+    assert not at.exception
+    text = _all_text(at)
+    assert "of 20** sentences" in text
+    assert text.count("✅") + text.count("❌") == 20
+    at.segmented_control(key="ar_mode").set_value("greedy").run()
+    assert "of 20** sentences" not in _all_text(at)  # a result is never shown under other settings
+    at.button(key="ar_check").click().run()
+    lines = [line for e in at.markdown for line in str(e.value).split("  \n") if line[:1] in "✅❌"]
+    assert len(lines) == 20 and len(set(lines)) == 1  # greedy: the same sentence every time
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("latin1.txt", "café crème, s'il vous plaît. ".encode("latin-1") * 40, "not valid UTF-8"),
+        ("empty.txt", b"", "The text is empty"),
+        ("huge.txt", b"a" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
+    ],
+)
+def test_autoregressive_bad_text_uploads_get_a_clear_message(name, content, expected):
+    at = _autoregressive()
+    at.radio(key="char_source").set_value("upload").run()
+    at.file_uploader(key="char_upload").set_value((name, content, "text/plain")).run()
+    assert not at.exception, at.exception
+    messages = "\n".join(e.value for e in [*at.warning, *at.info, *at.error])
+    assert expected in messages
+    if expected != "not valid UTF-8":
+        assert at.button(key="char_train").disabled
+
+
+def test_autoregressive_model_upload_loads_ours_and_refuses_others(tmp_path):
+    import zipfile
+
+    from seqviz.charlm import to_bytes, train_char_model
+    from seqviz.models.checkpoint import CONFIG, METRICS, WEIGHTS, save_checkpoint
+    from seqviz.recipes import load_builtin
+
+    at = _autoregressive()
+    uploader = at.file_uploader(key="char_model_upload")
+    uploader.set_value(("notes.zip", b"not a zip at all", "application/zip")).run()
+    assert "not a seqviz model file" in "\n".join(e.value for e in at.error)
+
+    save_checkpoint(tmp_path, load_builtin("toy_clm"))  # a word model: another page's
+    with zipfile.ZipFile(tmp_path / "word.zip", "w") as archive:
+        for name in (WEIGHTS, CONFIG, METRICS):
+            archive.write(tmp_path / name, name)
+    at.file_uploader(key="char_model_upload").set_value(
+        ("word.zip", (tmp_path / "word.zip").read_bytes(), "application/zip")).run()
+    assert "saved by another page" in "\n".join(e.value for e in at.error)
+
+    gru = train_char_model("the cat sleeps. the dog runs. " * 40, "gru", seconds=5, max_steps=20)
+    at.file_uploader(key="char_model_upload").set_value(("gru.zip", to_bytes(gru), "application/zip")).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert "Loaded a GRU" in "\n".join(e.value for e in at.success)
+    assert "ms per character" in _all_text(at)  # the loaded model joins the comparison
+    at.run()
+    assert "Loaded a GRU" not in "\n".join(e.value for e in at.success)  # loaded (and timed) once, not per rerun
