@@ -15,13 +15,17 @@ from typing import Callable
 
 import torch
 
-from .data.toy import en_vocab, make_splits
+from .data.digits import digit_answer, digit_pairs, digit_vocab
+from .data.toy import check_translation, en_vocab, joint_vocab, make_splits
 from .data.vocab import Vocab
 from .evaluation import (
     encode_clm,
     encode_mlm,
+    encode_pairs,
     evaluate_fill,
     evaluate_next_token,
+    evaluate_translation,
+    reverse_alignment,
     right_context_agreement,
     right_context_items,
     sample_grammatical,
@@ -30,6 +34,7 @@ from .models.autoencoding import MaskedLM, masked_lm_corruption
 from .models.autoregressive import CausalLM
 from .models.checkpoint import Checkpoint, load_checkpoint
 from .models.layers import ModelConfig
+from .models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from .train import Progress, train_loop
 
 CHECKPOINTS = Path(__file__).parent / "checkpoints"
@@ -46,6 +51,7 @@ class Recipe:
     lr: float
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
+    task: str = "language"  # language (English sentences), translation (toy English→French), digits-TASK
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -75,10 +81,10 @@ def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[s
     return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
 
 
-def length_windows(sentences, batch_size: int) -> Callable[[torch.Generator], list]:
+def length_windows(sentences, batch_size: int, length: Callable = len) -> Callable[[torch.Generator], list]:
     """Draw batches of sentences of similar length (a random window of the length-sorted list), so little
     compute goes to padding; every sentence is still equally likely to be drawn."""
-    by_length = sorted(sentences, key=len)
+    by_length = sorted(sentences, key=length)
     window = min(len(by_length), 8 * batch_size)
 
     def draw(generator: torch.Generator) -> list:
@@ -131,21 +137,61 @@ def evaluate(model, vocab: Vocab, splits) -> dict:
     return metrics
 
 
+@lru_cache(maxsize=4)
+def translation_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    splits = make_splits(n_train, n_valid, n_test, seed)
+    return {name: [(pair.en, pair.fr) for pair in pairs] for name, pairs in splits.items()}
+
+
+def digit_splits(task: str, n_train: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    train, test = digit_pairs(task, n_train, seed), digit_pairs(task, n_test, seed + 1)
+    seen = set(train)
+    return {"train": train, "test": [pair for pair in test if pair not in seen]}
+
+
+def pair_batches(pairs, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
+    draw = length_windows(pairs, batch_size, length=lambda pair: len(pair[0]))  # similar source lengths
+    return lambda generator: encode_pairs(draw(generator), vocab)
+
+
+def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
+    """The recipe's vocabulary, data splits and batch function."""
+    if recipe.task == "translation":
+        vocab, splits = joint_vocab(), translation_splits(**recipe.data)
+        return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task.startswith("digits-"):
+        vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
+        return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    vocab, splits = en_vocab(), english_splits(**recipe.data)
+    batches = mlm_batches if recipe.architecture is MaskedLM else clm_batches
+    return vocab, splits, batches(splits["train"], vocab, recipe.batch_size)
+
+
+def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
+    if recipe.task == "translation":
+        return evaluate_translation(model, vocab, splits["test"], check_translation)
+    if recipe.task.startswith("digits-"):
+        task = recipe.task.removeprefix("digits-")
+        metrics = evaluate_translation(model, vocab, splits["test"], lambda s, out: tuple(out) == digit_answer(task, s))
+        if task == "reverse":
+            metrics["anti_diagonal_share"] = reverse_alignment(model, vocab, splits["test"][:200])
+        return metrics
+    return evaluate(model, vocab, splits)
+
+
 def train_recipe(
     name: str, steps: int | None = None, device: torch.device | str = "cpu", callback: Callable[[Progress], object] | None = None
 ) -> Checkpoint:
     recipe = RECIPES[name]
-    splits = english_splits(**recipe.data)
-    vocab = en_vocab()
+    vocab, splits, batches = prepare(recipe)
     torch.manual_seed(recipe.seed)
     model = recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, **recipe.model))
-    batches = (mlm_batches if recipe.architecture is MaskedLM else clm_batches)(splits["train"], vocab, recipe.batch_size)
     start = time.perf_counter()
     losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
     train_seconds = time.perf_counter() - start
     metrics = {
         "split": "test",
-        **evaluate(model, vocab, splits),
+        **evaluate_recipe(recipe, model, vocab, splits),
         "steps": len(losses),
         "final_train_loss": round(sum(losses[-50:]) / len(losses[-50:]), 4),
         "train_seconds": round(train_seconds, 1),
@@ -158,6 +204,10 @@ def train_recipe(
 
 TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
 TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
+TOY_MT_TRANSFORMER = dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=40, dropout=0.1, positions="learned")
+TOY_MT_GRU = dict(d_model=192, n_layers=1, max_len=40, dropout=0.1)
+DIGITS_SIZE = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.0, positions="learned")
+DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
 
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
@@ -169,6 +219,34 @@ RECIPES: dict[str, Recipe] = {
         name="toy_clm",
         description="GPT-style causal LM of the same size on the same sentences (decoder, causal mask)",
         architecture=CausalLM, model=TOY_LM_SIZE, steps=8000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
+    ),
+    "toy_transformer_mt": Recipe(
+        name="toy_transformer_mt",
+        description="Transformer encoder-decoder, toy English→French (bidirectional encoder, causal decoder, cross-attention)",
+        architecture=TransformerSeq2Seq, model=TOY_MT_TRANSFORMER, steps=3000, batch_size=64, lr=1e-3, seed=0,
+        data=TOY_DATA, task="translation",
+    ),
+    "toy_gru_mt": Recipe(
+        name="toy_gru_mt",
+        description="GRU encoder-decoder without attention, same data (the decoder sees the source only as one vector)",
+        architecture=RNNSeq2Seq, model=TOY_MT_GRU, steps=3000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
+        task="translation",
+    ),
+    "toy_bahdanau_mt": Recipe(
+        name="toy_bahdanau_mt",
+        description="GRU encoder-decoder with Bahdanau (additive) attention, same data",
+        architecture=BahdanauSeq2Seq, model=TOY_MT_GRU, steps=3000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
+        task="translation",
+    ),
+    "digits_reverse": Recipe(
+        name="digits_reverse", description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",
+        architecture=TransformerSeq2Seq, model=DIGITS_SIZE, steps=1500, batch_size=64, lr=1e-3, seed=0,
+        data=DIGIT_DATA, task="digits-reverse",
+    ),
+    "digits_sort": Recipe(
+        name="digits_sort", description="Transformer encoder-decoder sorting 3–12 digits",
+        architecture=TransformerSeq2Seq, model=DIGITS_SIZE, steps=1500, batch_size=64, lr=1e-3, seed=0,
+        data=DIGIT_DATA, task="digits-sort",
     ),
 }
 

@@ -66,3 +66,47 @@ def test_causal_lm_samples_are_grammatical():
     ckpt = load_builtin("toy_clm")
     assert sample_grammatical(ckpt.model, ckpt.vocab, n=200, temperature=1.0) >= 0.95
     assert ckpt.metrics["samples_grammatical_t1"] >= 0.95
+
+
+TRANSLATORS = ("toy_transformer_mt", "toy_bahdanau_mt", "toy_gru_mt")
+
+
+@pytest.fixture(scope="module")
+def test_pairs():
+    from seqviz.recipes import translation_splits
+
+    return translation_splits(**RECIPES["toy_transformer_mt"].data)["test"]
+
+
+def test_translation_bars_recorded_and_remeasured(test_pairs):
+    """Exact match (the checker accepts every valid translation): Transformer >= 95%, Bahdanau GRU >= 90%,
+    as recorded on all 1,000 test pairs and again here on 300 of them."""
+    from seqviz.data.toy import check_translation
+    from seqviz.evaluation import evaluate_translation
+
+    for name, bar in (("toy_transformer_mt", 0.95), ("toy_bahdanau_mt", 0.90)):
+        ckpt = load_builtin(name)
+        assert ckpt.metrics["exact_match"] >= bar, name
+        again = evaluate_translation(ckpt.model, ckpt.vocab, test_pairs[:300], check_translation)
+        assert again["exact_match"] >= bar - 0.03, (name, again)
+
+
+def test_without_attention_long_sentences_fail():
+    """The shape of Bahdanau et al.'s Figure 2: without attention, quality falls with length; with it, it holds."""
+    by_length = {name: load_builtin(name).metrics["exact_match_by_length"] for name in TRANSLATORS}
+    buckets = list(by_length["toy_gru_mt"])
+    shortest, longest = buckets[0], buckets[-1]
+    assert by_length["toy_gru_mt"][longest]["exact_match"] < by_length["toy_gru_mt"][shortest]["exact_match"] - 0.3
+    assert by_length["toy_gru_mt"][longest]["exact_match"] < by_length["toy_bahdanau_mt"][longest]["exact_match"] - 0.3
+    assert by_length["toy_transformer_mt"][longest]["exact_match"] >= 0.85
+
+
+def test_reverse_task_cross_attention_is_anti_diagonal():
+    from seqviz.data.digits import digit_pairs
+    from seqviz.evaluation import reverse_alignment
+
+    ckpt = load_builtin("digits_reverse")
+    assert ckpt.metrics["exact_match"] >= 0.95
+    shares = reverse_alignment(ckpt.model, ckpt.vocab, digit_pairs("reverse", 100, seed=99))
+    assert max(shares.values()) >= 0.9, shares
+    assert load_builtin("digits_sort").metrics["exact_match"] >= 0.9

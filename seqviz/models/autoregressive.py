@@ -15,6 +15,22 @@ from .masks import causal_mask
 from .output import ModelOutput
 
 
+def decoder_mask(ids: torch.Tensor, pad_id: int, cached: int = 0) -> torch.Tensor | None:
+    """Causal: new position i (after `cached` earlier ones) sees positions 0..cached+i. Without a cache,
+    padding keys are hidden too. -> (B, T, T), or (T, cached + T) with a cache, or None for a single new
+    position, which may see everything cached."""
+    if cached:
+        length = ids.size(1)
+        return None if length == 1 else torch.ones(length, cached + length, dtype=torch.bool, device=ids.device).tril(cached)
+    return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, pad_id)
+
+
+def next_token_loss(logits: torch.Tensor, labels: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """Cross-entropy of position t's logits (B, T, V) against labels[t + 1] (B, T); padding carries none."""
+    targets = labels[:, 1:].masked_fill(labels[:, 1:] == pad_id, -100)  # (B, T-1)
+    return F.cross_entropy(logits[:, :-1].flatten(0, 1), targets.flatten(), ignore_index=-100)
+
+
 class CausalLM(nn.Module):
     paradigm = "autoregressive"
 
@@ -25,13 +41,7 @@ class CausalLM(nn.Module):
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
     def mask(self, ids: torch.Tensor, cached: int = 0) -> torch.Tensor | None:
-        """Causal: new position i (after `cached` earlier ones) sees positions 0..cached+i. Without a cache,
-        padding keys are hidden too. -> (B, T, T), or (T, cached + T) with a cache, or None for a single new
-        position, which may see everything cached."""
-        if cached:
-            length = ids.size(1)
-            return None if length == 1 else torch.ones(length, cached + length, dtype=torch.bool, device=ids.device).tril(cached)
-        return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, self.config.pad_id)
+        return decoder_mask(ids, self.config.pad_id, cached)
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config.n_layers, self.config.max_len)
@@ -45,8 +55,5 @@ class CausalLM(nn.Module):
         mask = self.mask(ids, cache.length if cache is not None else 0)
         out = self.decoder(ids, mask, need_weights=need_weights, cache=cache)
         logits = self.head(out.hidden)  # (B, T, V)
-        loss = None
-        if labels is not None:
-            targets = labels[:, 1:].masked_fill(labels[:, 1:] == self.config.pad_id, -100)  # (B, T-1)
-            loss = F.cross_entropy(logits[:, :-1].flatten(0, 1), targets.flatten(), ignore_index=-100)
+        loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
         return ModelOutput(logits, loss, out.self_attention)

@@ -23,8 +23,11 @@ from .autoencoding import MaskedLM
 from .autoregressive import CausalLM
 from .layers import ModelConfig
 from .recurrent import GRULM
+from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 
-ARCHITECTURES: dict[str, type[nn.Module]] = {"MaskedLM": MaskedLM, "CausalLM": CausalLM, "GRULM": GRULM}
+ARCHITECTURES: dict[str, type[nn.Module]] = {
+    cls.__name__: cls for cls in (MaskedLM, CausalLM, GRULM, TransformerSeq2Seq, RNNSeq2Seq, BahdanauSeq2Seq)
+}
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
 WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"
 

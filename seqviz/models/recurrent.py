@@ -8,9 +8,9 @@ need_weights, cache) -> ModelOutput, and new_cache() makes the per-call state (h
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from .autoregressive import next_token_loss
 from .layers import ModelConfig
 from .output import ModelOutput
 
@@ -52,8 +52,5 @@ class GRULM(nn.Module):
         if cache is not None:
             cache.hidden, cache.length = hidden, cache.length + ids.size(1)
         logits = self.head(states)  # (B, T, V)
-        loss = None
-        if labels is not None:
-            targets = labels[:, 1:].masked_fill(labels[:, 1:] == self.config.pad_id, -100)
-            loss = F.cross_entropy(logits[:, :-1].flatten(0, 1), targets.flatten(), ignore_index=-100)
+        loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
         return ModelOutput(logits, loss, None)

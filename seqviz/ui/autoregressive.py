@@ -324,7 +324,7 @@ def quality_section(ctx: PageContext, ckpt: Checkpoint, s: Settings) -> None:
         return
     checked = saved[1]
     st.markdown(ctx.t("ar_checked_share", good=sum(ok for _, ok in checked), n=len(checked)))
-    lines = [f"{'✅' if ok else '❌'} {_md(' '.join(words)) or '∅'}" for words, ok in checked]
+    lines = [f"{':green[**✓**]' if ok else ':red[**✗**]'} {_md(' '.join(words)) or '∅'}" for words, ok in checked]
     middle = (len(lines) + 1) // 2
     for column, part in zip(st.columns(2), (lines[:middle], lines[middle:])):
         column.markdown("  \n".join(part))  # two trailing spaces: a line break

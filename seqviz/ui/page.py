@@ -20,6 +20,7 @@ PAGES = (
     ("pages/1_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
     ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
     ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
+    ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
 )
 
 _PRESENTATION_CSS = """

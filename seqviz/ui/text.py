@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .text_autoencoding import AUTOENCODING_TEXT
 from .text_autoregressive import AUTOREGRESSIVE_TEXT
+from .text_seq2seq import SEQ2SEQ_TEXT
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -68,8 +69,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "输入一句话，并排查看每一种掩码；再跟随一个查询的分数，经过掩码和 softmax 得到注意力权重。",
     },
     "home_coming": {
-        "en": "Coming next: translation with cross-attention, parallel decoding.",
-        "zh": "即将推出：带交叉注意力的翻译、并行解码。",
+        "en": "Coming next: parallel (non-autoregressive) decoding.",
+        "zh": "即将推出：并行（非自回归）解码。",
     },
     # masks page
     "masks_title": {"en": "Masks: one block, four paradigms", "zh": "掩码：一个模块，四种范式"},
@@ -236,6 +237,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 TEXT.update(AUTOENCODING_TEXT)
 TEXT.update(AUTOREGRESSIVE_TEXT)
+TEXT.update(SEQ2SEQ_TEXT)
 
 
 def tr(lang: str, key: str, **values) -> str:

@@ -1,0 +1,272 @@
+"""The sections of the sequence-to-sequence page: the source sentence, three translations side by side, the
+Transformer's decoding step by step (a fragment), cross-attention and self-attention maps, Bahdanau beside
+the Transformer, accuracy by length, teacher forcing vs free running, the time split, and digit tasks."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+import torch
+
+from ..data.digits import digit_answer
+from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, tokenize, unknown_words
+from ..decoding.seq2seq import (
+    attention_maps, teacher_forcing_vs_free_running, time_encode_decode, translate_batch, translate_steps,
+)
+from ..device import describe
+from ..evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
+from ..models.checkpoint import Checkpoint
+from ..recipes import RECIPES, translation_splits
+from ..viz.attention import attention_heatmap, head_grid
+from ..viz.bars import topk_bars
+from ..viz.curves import accuracy_curves
+from .figures import show_altair, show_plotly
+from .page import PageContext
+
+MODELS = {"toy_transformer_mt": "s2s_transformer", "toy_gru_mt": "s2s_gru", "toy_bahdanau_mt": "s2s_bahdanau"}
+MAX_SOURCE_WORDS = 35  # the longest English sentence in the training data
+TOP_K_SHOWN = 6
+RECOMPUTE_PAIRS = 300
+
+
+def _md(token: str) -> str:
+    """A token safe inside Markdown: <eos> shown as ‹eos›, never as HTML."""
+    return token.replace("<", "‹").replace(">", "›")
+
+
+def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
+    """The English words to translate, normalised, with a note for everything changed or refused."""
+    left, right = st.columns([3, 2])
+    example = right.selectbox(ctx.t("s2s_example"), examples, index=None, key="s2s_example")
+    if example is not None and st.session_state.get("s2s_last_example") != example:
+        st.session_state.s2s_last_example = example
+        st.session_state.s2s_sentence = example
+    text = left.text_input(ctx.t("s2s_sentence"), value="the black cat sees the small dogs", key="s2s_sentence",
+                           help=ctx.t("s2s_sentence_help"), max_chars=1000)
+    tokens = tokenize(text)
+    marks = [t for t in tokens if not any(ch.isalnum() for ch in t)]
+    words = [t for t in tokens if t not in marks]
+    if marks:
+        st.info(ctx.t("s2s_dropped", marks=" ".join(dict.fromkeys(marks))), icon=":material/format_clear:")
+    if words and " ".join(words) != text.strip():
+        st.caption(ctx.t("s2s_normalised", text=" ".join(words)))
+    missing = unknown_words(words, EN_WORDS)
+    if missing:
+        st.warning(ctx.t("s2s_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=", ".join(EN_WORDS)),
+                   icon=":material/translate:")
+        words = [w for w in words if w not in missing]
+    if not words:
+        st.info(ctx.t("s2s_empty"), icon=":material/keyboard:")
+        return None
+    if len(words) > MAX_SOURCE_WORDS:
+        st.info(ctx.t("s2s_too_long", n=len(words), max=MAX_SOURCE_WORDS), icon=":material/content_cut:")
+        words = words[:MAX_SOURCE_WORDS]
+    if not is_grammatical(words):
+        st.info(ctx.t("s2s_not_grammatical"), icon=":material/help:")
+    return words
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _translate(_model, model_key: str, words: tuple[str, ...], _vocab) -> list[str]:
+    """Greedy translation (deterministic, so computed once per model and sentence)."""
+    src = torch.tensor(_vocab.encode(words), device=next(_model.parameters()).device)
+    return _vocab.decode(translate_batch(_model, src[None], _vocab.bos_id, _vocab.eos_id)[0])
+
+
+def translations_section(ctx: PageContext, models: dict[str, Checkpoint], words: list[str]) -> dict[str, list[str]]:
+    reference = canonical_translation(words)
+    if reference:
+        st.markdown(ctx.t("s2s_reference", text=" ".join(reference)))
+    outputs = {}
+    for column, (name, ckpt) in zip(st.columns(len(models)), models.items()):
+        outputs[name] = _translate(ckpt.model, f"{name}:{ctx.device}", tuple(words), ckpt.vocab)
+        verdict = ("s2s_right" if check_translation(words, outputs[name]) else "s2s_wrong") if reference else "s2s_unchecked"
+        with column.container(border=True):
+            st.subheader(ctx.t(MODELS[name]))
+            st.markdown(f"### {_md(' '.join(outputs[name])) or '∅'}")
+            st.markdown(ctx.t(verdict))
+            if "exact_match" in ckpt.metrics:
+                st.caption(ctx.t("s2s_model_quality", share=ckpt.metrics["exact_match"]))
+    return outputs
+
+
+@st.fragment
+def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
+    """Next token / to the end / reset: the encoder has run once; each click runs the decoder once."""
+    vocab, model = ckpt.vocab, ckpt.model
+    key = tuple(words)
+    state = st.session_state.get("s2s_run")
+    if state is None or state["key"] != key:
+        state = st.session_state.s2s_run = {"key": key, "records": []}
+    c1, c2, c3 = st.columns(3)
+    steps = 0
+    if c1.button(ctx.t("s2s_next"), type="primary", icon=":material/skip_next:", key="s2s_next"):
+        steps = 1
+    if c2.button(ctx.t("s2s_to_end"), icon=":material/fast_forward:", key="s2s_to_end"):
+        steps = model.config.max_len
+    if c3.button(ctx.t("s2s_reset"), icon=":material/restart_alt:", key="s2s_reset"):
+        state["records"] = []
+    done = state["records"] and state["records"][-1].token_id == vocab.eos_id
+    if steps and not done:  # replaying is deterministic (greedy): regenerate up to the new length
+        src = torch.tensor(vocab.encode(words), device=next(model.parameters()).device)
+        generator = translate_steps(model, src, vocab.bos_id, vocab.eos_id, len(state["records"]) + steps)
+        state["records"] = list(generator)
+    records = state["records"]
+    written = [vocab.token(r.token_id) for r in records]
+    st.markdown(ctx.t("s2s_passes", n=len(records), text=" ".join(_md(w) for w in written) or "‹bos›"))
+    if not records:
+        st.info(ctx.t("s2s_press_next"), icon=":material/touch_app:")
+        return
+    record = records[-1]
+    if record.token_id == vocab.eos_id:
+        st.success(ctx.t("s2s_finished"))
+    st.markdown(ctx.t("s2s_step_chose", step=len(records), token=_md(written[-1]), p=float(record.probs_after[record.token_id])))
+    left, right = st.columns(2)
+    top = record.probs_after.topk(TOP_K_SHOWN)
+    with left:
+        show_plotly(topk_bars(vocab.decode(top.indices.tolist()), top.values.tolist(),
+                              ctx.t("s2s_step_distribution", step=len(records)), presentation=ctx.presentation,
+                              x_title=ctx.t("s2s_probability")), "seq2seq", "step_distribution", key="s2s_step_bars")
+    with right:
+        row = record.cross_attention[-1].mean(0).cpu().numpy()  # (S,)
+        show_plotly(topk_bars(words, row.tolist(), ctx.t("s2s_step_cross", step=len(records)),
+                              presentation=ctx.presentation, x_title=ctx.t("s2s_weight")),
+                    "seq2seq", "step_cross_attention", key="s2s_step_cross")
+
+
+def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
+    vocab, device = ckpt.vocab, next(ckpt.model.parameters()).device
+    src = torch.tensor(vocab.encode(words), device=device)
+    tgt = torch.tensor([vocab.bos_id, *vocab.encode(target)], device=device)
+    return attention_maps(ckpt.model, src, tgt)
+
+
+def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], output: list[str]) -> None:
+    """The Transformer's attention on its own translation: cross (picked layer/head), the grid, and the
+    encoder's and decoder's self-attention."""
+    st.markdown(ctx.t("s2s_attention_intro"))
+    rows = [*output, "<eos>"]  # decoder position t writes rows[t]
+    maps = _maps(ckpt, words, output)
+    n_layers, n_heads = len(maps.cross), maps.cross[0].shape[0]
+    c1, c2 = st.columns(2)
+    layer = c1.select_slider(ctx.t("s2s_layer"), list(range(1, n_layers + 1)), value=n_layers, key="s2s_layer")
+    heads = [ctx.t("s2s_mean_heads"), *[f"H{h + 1}" for h in range(n_heads)]]
+    head = c2.segmented_control(ctx.t("s2s_head"), heads, default=heads[0], required=True, key="s2s_head")
+    cross = maps.cross[layer - 1]
+    weights = cross.mean(0) if head == heads[0] else cross[heads.index(head) - 1]
+    common = dict(presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight"))
+    show_plotly(attention_heatmap(weights, rows, words, ctx.t("s2s_cross_title", layer=layer, head=head),
+                                  x_title=ctx.t("s2s_source"), y_title=ctx.t("s2s_target"), **common),
+                "seq2seq", "cross_attention", " ".join(words), key="s2s_cross")
+    with st.expander(ctx.t("s2s_all_heads"), icon=":material/grid_view:"):
+        show_plotly(head_grid(np.stack(maps.cross), rows, words, **common), "seq2seq", "cross_heads", key="s2s_grid")
+    axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"))
+    left, right = st.columns(2)
+    with left:
+        show_plotly(attention_heatmap(maps.encoder[layer - 1].mean(0), words, words,
+                                      ctx.t("s2s_encoder_self", layer=layer), **axes, **common),
+                    "seq2seq", "encoder_self_attention", key="s2s_encoder_self")
+    with right:
+        inputs = ["<bos>", *output]
+        future = np.triu(np.ones((len(inputs), len(inputs)), bool), 1)
+        show_plotly(attention_heatmap(maps.decoder[layer - 1].mean(0), inputs, inputs,
+                                      ctx.t("s2s_decoder_self", layer=layer), masked=future,
+                                      masked_label=ctx.t("s2s_masked"), **axes, **common),
+                    "seq2seq", "decoder_self_attention", key="s2s_decoder_self")
+
+
+def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkpoint, words: list[str]) -> None:
+    target = list(canonical_translation(words) or _translate(transformer.model, f"toy_transformer_mt:{ctx.device}",
+                                                             tuple(words), transformer.vocab))
+    st.markdown(ctx.t("s2s_bahdanau_intro"))
+    rows = [*target, "<eos>"]
+    common = dict(presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight"), x_title=ctx.t("s2s_source"),
+                  y_title=ctx.t("s2s_target"))
+    left, right = st.columns(2)
+    with left:
+        alignment = _maps(bahdanau, words, target).cross[0][0]  # one additive attention per step (T, S)
+        show_plotly(attention_heatmap(alignment, rows, words, ctx.t("s2s_bahdanau_title"), **common),
+                    "seq2seq", "bahdanau_alignment", key="s2s_bahdanau")
+    with right:
+        cross = _maps(transformer, words, target).cross[-1].mean(0)
+        show_plotly(attention_heatmap(cross, rows, words, ctx.t("s2s_transformer_title"), **common),
+                    "seq2seq", "transformer_cross_mean", key="s2s_transformer_mean")
+
+
+def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
+    recorded = {name: ckpt.metrics.get("exact_match_by_length", {}) for name, ckpt in models.items()}
+    n = next((ckpt.metrics.get("heldout_pairs") for ckpt in models.values()), 0)
+    st.markdown(ctx.t("s2s_length_intro", n=n))
+    if st.button(ctx.t("s2s_recompute", n=RECOMPUTE_PAIRS), icon=":material/replay:", key="s2s_recompute"):
+        pairs = translation_splits(**RECIPES["toy_transformer_mt"].data)["test"][:RECOMPUTE_PAIRS]
+        start = time.perf_counter()
+        st.session_state.s2s_measured = {
+            name: evaluate_translation(ckpt.model, ckpt.vocab, pairs, check_translation)["exact_match_by_length"]
+            for name, ckpt in models.items()}
+        st.session_state.s2s_measured_seconds = time.perf_counter() - start
+    measured = st.session_state.get("s2s_measured")
+    if measured:
+        recorded = measured
+        st.caption(ctx.t("s2s_recomputed", device=describe(ctx.device), n=RECOMPUTE_PAIRS,
+                         seconds=st.session_state.s2s_measured_seconds))
+    rows = [{"step": bucket_label(*bucket), "accuracy": by_length[bucket_label(*bucket)]["exact_match"],
+             "series": ctx.t(MODELS[name])}
+            for name, by_length in recorded.items() for bucket in LENGTH_BUCKETS if bucket_label(*bucket) in by_length]
+    show_altair(accuracy_curves(rows, x_title=ctx.t("s2s_length_x"), y_title=ctx.t("s2s_length_y"),
+                                series_title=ctx.t("s2s_model"), presentation=ctx.presentation, categorical_steps=True),
+                key="s2s_length_chart")
+
+
+def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
+    reference = canonical_translation(words)
+    if not reference:
+        return
+    st.markdown(ctx.t("s2s_forcing_intro"))
+    vocab = ckpt.vocab
+    src = torch.tensor(vocab.encode(words), device=next(ckpt.model.parameters()).device)
+    result = teacher_forcing_vs_free_running(ckpt.model, src, vocab.encode(reference), vocab.bos_id, vocab.eos_id)
+    expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
+    marked = [f"**:{'green' if w == e else 'orange'}[{_md(w)}]**" for w, e in zip(vocab.decode(result.teacher_forced), expected)]
+    st.markdown(ctx.t("s2s_reference_row", text=" ".join(reference)))
+    st.markdown(ctx.t("s2s_forced_row", passes=result.forward_passes[0], text=" ".join(marked)))
+    st.markdown(ctx.t("s2s_free_row", passes=result.forward_passes[1], text=_md(" ".join(vocab.decode(result.free_running)))))
+    if result.first_divergence is None:
+        st.success(ctx.t("s2s_same"))
+    elif check_translation(words, vocab.decode(result.free_running)):
+        st.info(ctx.t("s2s_diverged_valid", k=result.first_divergence + 1))
+    else:
+        st.warning(ctx.t("s2s_diverged_wrong", k=result.first_divergence + 1))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def _times(_model, model_key: str, words: tuple[str, ...], _vocab, device: str):
+    src = torch.tensor(_vocab.encode(words), device=device)
+    return time_encode_decode(_model, src, _vocab.bos_id, _vocab.eos_id)
+
+
+def timing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
+    t = _times(ckpt.model, f"toy_transformer_mt:{ctx.device}", tuple(words), ckpt.vocab, str(ctx.device))
+    st.markdown(ctx.t("s2s_timing", enc=t.encoder.median_ms, dec=t.decoder.median_ms, steps=t.steps,
+                      per=t.decoder.median_ms / t.steps, runs=t.encoder.repeats, device=t.encoder.device))
+
+
+def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
+    st.markdown(ctx.t("s2s_digits_intro"))
+    c1, c2 = st.columns([1, 2])
+    task = c1.segmented_control(ctx.t("s2s_digits_task"), list(models), default="reverse", required=True,
+                                format_func=lambda k: ctx.t(f"s2s_{k}"), key="s2s_digits_task")
+    text = c2.text_input(ctx.t("s2s_digits_input"), value="31415926", key="s2s_digits", max_chars=100)
+    digits = [ch for ch in text if ch.isdigit() and ch.isascii()]
+    if not 3 <= len(digits) <= 12:
+        st.warning(ctx.t("s2s_digits_bad"), icon=":material/pin:")
+        digits = list("31415926")
+    ckpt = models[task]
+    output = _translate(ckpt.model, f"digits_{task}:{ctx.device}", tuple(digits), ckpt.vocab)
+    right = tuple(output) == digit_answer(task, digits)
+    st.markdown(ctx.t("s2s_digits_output", out=" ".join(output), verdict=":green[**✓**]" if right else ":red[**✗**]") + " " +
+                ctx.t("s2s_digits_quality", share=ckpt.metrics.get("exact_match", 0.0)))
+    cross = _maps(ckpt, digits, output).cross
+    show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, presentation=ctx.presentation,
+                          colorbar_title=ctx.t("s2s_weight")), "seq2seq", f"digits_{task}", key="s2s_digits_grid")
