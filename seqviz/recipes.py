@@ -240,7 +240,7 @@ RECIPES: dict[str, Recipe] = {
     ),
     "digits_reverse": Recipe(
         name="digits_reverse", description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",
-        architecture=TransformerSeq2Seq, model=DIGITS_SIZE, steps=1500, batch_size=64, lr=1e-3, seed=0,
+        architecture=TransformerSeq2Seq, model=DIGITS_SIZE, steps=4000, batch_size=64, lr=1e-3, seed=0,
         data=DIGIT_DATA, task="digits-reverse",
     ),
     "digits_sort": Recipe(

