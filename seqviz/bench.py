@@ -2,8 +2,9 @@
 
     python -m seqviz.bench [--quick] [--device auto|cpu|cuda] [--threads N] [--json FILE]
 
-So far: the KV cache (generation with the cache vs recomputing every prefix, identical tokens required)
-and the latency of one "Next token" click on the autoregressive page.
+So far: the KV cache (generation with the cache vs recomputing every prefix, identical tokens required),
+the latency of one "Next token" click on the autoregressive page, and parallel decoding (NAT, CTC,
+mask-predict) vs autoregressive greedy decoding at batch 1 and 64.
 Method: fixed seeds and thread count, warm-up runs, device synchronisation around every run, the median
 of the repeats; model building and input preparation stay outside the timed region.
 """
@@ -76,6 +77,12 @@ def print_table(report: dict) -> None:
     print(f"\n'Next token' click, median of {i['runs']}: step panel {i['ar_step_p50_ms']} ms, "
           f"whole page {i['ar_step_page_rerun_p50_ms']} ms")
     print(f"({i['note']})")
+    p = report["parallel_decoding"]
+    print(f"\nParallel vs autoregressive decoding ({p['note']})")
+    print(f"{'tokens':>7}{'batch':>7}{'AR ms':>10}{'NAT':>9}{'CTC':>9}{'mask-predict':>14}")
+    for r in p["results"]:
+        print(f"{r['tokens']:>7}{r['batch']:>7}{r['ar_ms']:>10.1f}{r['nat_speedup']:>8.1f}x{r['ctc_speedup']:>8.1f}x"
+              f"{r['mask_predict_speedup']:>13.1f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "greedy decoding from a one-token prompt, random-weight decoder-only models",
         "kv_cache": kv_cache(device, lengths, repeats, warmup),
         "interaction_ms": interaction(5 if args.quick else 15),
+        "parallel_decoding": parallel(quick=args.quick, device=device),
     }
     print_table(report)
     if args.json:
@@ -101,6 +109,23 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(report, f, indent=1)
     return 0 if all(r["identical"] for by_len in report["kv_cache"].values() for r in by_len.values()) else 1
 
+
+
+def parallel(quick: bool, device: torch.device) -> dict:
+    """AR greedy (KV cache) vs NAT, CTC and mask-predict (T = 10) writing the same number of tokens, with the
+    shipped translation model's size and random weights."""
+    from .decoding.speed import decoding_speeds, speedups
+    from .recipes import RECIPES
+
+    size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
+    lengths, batches, repeats = ((8,), (1, 4), 2) if quick else ((8, 16, 32, 64), (1, 64), 5)
+    rows = decoding_speeds(size, 176, lengths, batches, device=device, repeats=repeats)
+    ar = {(r.length, r.batch): r.median_ms for r in rows if r.method == "ar"}
+    results = [{"tokens": n, "batch": b, "ar_ms": round(ar[(n, b)], 2),
+                **{f"{method}_speedup": ratio for method, ratio in ratios.items()}}
+               for (n, b), ratios in speedups(rows).items()]
+    return {"results": results, "note": "speed-up = AR time / method time, whole decode incl. the encoder, "
+            "1 warm-up, median of the repeats, 3+3 layers d 128, random weights, mask-predict T = 10"}
 
 
 def interaction(repeats: int) -> dict:

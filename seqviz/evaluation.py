@@ -167,33 +167,49 @@ def encode_pairs(pairs, vocab: Vocab) -> dict[str, torch.Tensor]:
     return {"src": src, "tgt": tgt, "labels": tgt}
 
 
-@torch.no_grad()
-def translate_all(model, vocab: Vocab, sources, batch_size: int = 100) -> list[list[str]]:
-    """Greedy translations of many sources, batched by similar length."""
+def greedy_decode(model, src: torch.Tensor, vocab: Vocab) -> list[list[int]]:
+    """Autoregressive greedy translations of a padded batch (B, S)."""
     from .decoding.seq2seq import translate_batch
 
+    return translate_batch(model, src, vocab.bos_id, vocab.eos_id)
+
+
+@torch.no_grad()
+def translate_all(model, vocab: Vocab, sources, batch_size: int = 100, decode: Callable = greedy_decode) -> list[list[str]]:
+    """Translations of many sources, batched by similar length; `decode(model, src, vocab)` turns a padded
+    batch (B, S) into token ids per row (autoregressive greedy unless told otherwise)."""
     model.eval()
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
     out: list[list[str]] = [[] for _ in sources]
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         src = pad_rows([vocab.encode(sources[i]) for i in rows], vocab.pad_id).to(_device(model))
-        for i, ids in zip(rows, translate_batch(model, src, vocab.bos_id, vocab.eos_id)):
+        for i, ids in zip(rows, decode(model, src, vocab)):
             out[i] = vocab.decode(ids)
     return out
 
 
-def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool]) -> dict:
-    """Exact match of greedy translations on held-out (source, target) pairs, overall and by source-length
-    bucket; `correct(source, output)` decides (the toy-language checker accepts every valid translation)."""
-    outputs = translate_all(model, vocab, [s for s, _ in pairs])
+def repeated_token_rate(outputs) -> float:
+    """Share of output tokens equal to the token just before them (rare in correct toy French, e.g. "qui
+    courent courent"; parallel decoders produce many more when positions pick from different translations)."""
+    repeats = sum(a == b for out in outputs for a, b in zip(out, out[1:]))
+    return round(repeats / max(1, sum(len(out) for out in outputs)), 4)
+
+
+def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool],
+                         decode: Callable = greedy_decode) -> dict:
+    """Exact match of the translations on held-out (source, target) pairs, overall and by source-length
+    bucket, and the repeated-token rate; `correct(source, output)` decides (the toy-language checker accepts
+    every valid translation)."""
+    outputs = translate_all(model, vocab, [s for s, _ in pairs], decode=decode)
     hits = [correct(s, out) for (s, _), out in zip(pairs, outputs)]
     by_length = {}
     for low, high in LENGTH_BUCKETS:
         inside = [hit for (s, _), hit in zip(pairs, hits) if low <= len(s) <= high]
         if inside:
             by_length[bucket_label(low, high)] = {"n": len(inside), "exact_match": round(sum(inside) / len(inside), 4)}
-    return {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4), "exact_match_by_length": by_length}
+    return {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4),
+            "repeated_token_rate": repeated_token_rate(outputs), "exact_match_by_length": by_length}
 
 
 @torch.no_grad()

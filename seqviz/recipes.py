@@ -25,6 +25,8 @@ from .evaluation import (
     evaluate_fill,
     evaluate_next_token,
     evaluate_translation,
+    pad_rows,
+    translate_all,
     reverse_alignment,
     right_context_agreement,
     right_context_items,
@@ -34,7 +36,9 @@ from .models.autoencoding import MaskedLM, masked_lm_corruption
 from .models.autoregressive import CausalLM
 from .models.checkpoint import Checkpoint, load_checkpoint
 from .models.layers import ModelConfig
+from .models.nonautoregressive import CTCTransformer, NARTransformer
 from .models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
+from .decoding.parallel import ctc_decode, mask_predict, nat_decode
 from .train import Progress, train_loop
 
 CHECKPOINTS = Path(__file__).parent / "checkpoints"
@@ -51,7 +55,8 @@ class Recipe:
     lr: float
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
-    task: str = "language"  # language (English sentences), translation (toy English→French), digits-TASK
+    task: str = "language"  # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK
+    teacher: str | None = None  # distillation: this model's translations replace the training targets
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -154,11 +159,54 @@ def pair_batches(pairs, vocab: Vocab, batch_size: int) -> Callable[[torch.Genera
     return lambda generator: encode_pairs(draw(generator), vocab)
 
 
+@lru_cache(maxsize=2)
+def distilled_splits(teacher: str, n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    """The translation splits with every training target replaced by the teacher's greedy translation
+    (sequence-level knowledge distillation: one consistent choice among the synonyms)."""
+    splits = translation_splits(n_train, n_valid, n_test, seed)
+    ckpt = load_builtin(teacher)
+    outputs = translate_all(ckpt.model, ckpt.vocab, [source for source, _ in splits["train"]])
+    return {**splits, "train": [(source, tuple(out)) for (source, _), out in zip(splits["train"], outputs)]}
+
+
+def parallel_batches(pairs, vocab: Vocab, batch_size: int, objective: str) -> Callable[[torch.Generator], dict]:
+    """Batches for the non-autoregressive objectives: nat reads every target position as [MASK]; cmlm masks
+    a uniformly drawn number of them (1..T) and scores only those; ctc reads the source and scores the target."""
+    draw = length_windows(pairs, batch_size, length=lambda pair: len(pair[0]))
+
+    def next_batch(generator: torch.Generator) -> dict:
+        chosen = draw(generator)
+        src = pad_rows([vocab.encode(s) for s, _ in chosen], vocab.pad_id)
+        tgt = pad_rows([vocab.encode(t) for _, t in chosen], vocab.pad_id)  # (B, T) no <bos>/<eos>
+        if objective == "ctc":
+            return {"src": src, "labels": tgt}
+        real = tgt != vocab.pad_id
+        masked = real
+        if objective == "cmlm":
+            count = (torch.rand(len(chosen), generator=generator) * real.sum(1)).long() + 1  # 1..T per row
+            rank = torch.rand(tgt.shape, generator=generator).masked_fill(~real, 2.0).argsort(1).argsort(1)
+            masked = rank < count[:, None]
+        return {"src": src, "tgt": tgt.masked_fill(masked, vocab.mask_id), "labels": tgt.masked_fill(~masked, vocab.pad_id)}
+
+    return next_batch
+
+
+PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
+    "nat": lambda model, src, vocab: nat_decode(model, src, vocab.mask_id).tokens,
+    "cmlm": lambda model, src, vocab: mask_predict(model, src, vocab.mask_id, iterations=10).tokens,
+    "ctc": lambda model, src, vocab: ctc_decode(model, src).tokens,
+}
+
+
 def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     """The recipe's vocabulary, data splits and batch function."""
     if recipe.task == "translation":
         vocab, splits = joint_vocab(), translation_splits(**recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task in PARALLEL_DECODERS:
+        vocab = joint_vocab()
+        splits = distilled_splits(recipe.teacher, **recipe.data) if recipe.teacher else translation_splits(**recipe.data)
+        return vocab, splits, parallel_batches(splits["train"], vocab, recipe.batch_size, recipe.task)
     if recipe.task.startswith("digits-"):
         vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
@@ -170,6 +218,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
 def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
     if recipe.task == "translation":
         return evaluate_translation(model, vocab, splits["test"], check_translation)
+    if recipe.task in PARALLEL_DECODERS:
+        return evaluate_translation(model, vocab, splits["test"], check_translation, PARALLEL_DECODERS[recipe.task])
     if recipe.task.startswith("digits-"):
         task = recipe.task.removeprefix("digits-")
         metrics = evaluate_translation(model, vocab, splits["test"], lambda s, out: tuple(out) == digit_answer(task, s))
@@ -185,7 +235,7 @@ def train_recipe(
     recipe = RECIPES[name]
     vocab, splits, batches = prepare(recipe)
     torch.manual_seed(recipe.seed)
-    model = recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, **recipe.model))
+    model = recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model))
     start = time.perf_counter()
     losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
     train_seconds = time.perf_counter() - start
@@ -207,6 +257,12 @@ TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
 TOY_MT_TRANSFORMER = dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=40, dropout=0.1, positions="learned")
 TOY_MT_GRU = dict(d_model=192, n_layers=1, max_len=40, dropout=0.1)
 DIGITS_SIZE = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.0, positions="learned")
+PARALLEL_KINDS = {
+    "nat": "Non-autoregressive Transformer (NAT): length head, then every token at once from [MASK]s",
+    "cmlm": "Conditional masked LM (CMLM), decoded by mask-predict",
+    "ctc": "CTC decoder over the source up-sampled ×2 (blanks, repeats merged)",
+}
+PARALLEL_DATA = {"raw": "the raw data (random synonyms)", "distilled": "the AR Transformer's translations (distilled)"}
 DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
 
 RECIPES: dict[str, Recipe] = {
@@ -238,6 +294,14 @@ RECIPES: dict[str, Recipe] = {
         architecture=BahdanauSeq2Seq, model=TOY_MT_GRU, steps=3000, batch_size=64, lr=2e-3, seed=0, data=TOY_DATA,
         task="translation",
     ),
+    **{f"{objective}_{data}": Recipe(
+        name=f"{objective}_{data}",
+        description=f"{PARALLEL_KINDS[objective]}, trained on {PARALLEL_DATA[data]}",
+        architecture=CTCTransformer if objective == "ctc" else NARTransformer,
+        model={**TOY_MT_TRANSFORMER, "max_len": 72} if objective == "ctc" else TOY_MT_TRANSFORMER,
+        steps=3000, batch_size=64, lr=1e-3, seed=0, data=TOY_DATA, task=objective,
+        teacher="toy_transformer_mt" if data == "distilled" else None,
+    ) for objective in PARALLEL_KINDS for data in ("raw", "distilled")},
     "digits_reverse": Recipe(
         name="digits_reverse", description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",
         architecture=TransformerSeq2Seq, model=DIGITS_SIZE, steps=4000, batch_size=64, lr=1e-3, seed=0,

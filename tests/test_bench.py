@@ -16,4 +16,6 @@ def test_quick_benchmark_writes_json_with_identical_outputs(tmp_path, capsys):
         for result in by_length.values():
             assert result["identical"] is True
             assert result["cached_ms"] > 0 and result["speedup"] > 0
+    for row in report["parallel_decoding"]["results"]:
+        assert row["ar_ms"] > 0 and row["nat_speedup"] > 0 and row["mask_predict_speedup"] > 0
     assert "KV cache" in capsys.readouterr().out

@@ -22,11 +22,13 @@ from ..data.vocab import Vocab
 from .autoencoding import MaskedLM
 from .autoregressive import CausalLM
 from .layers import ModelConfig
+from .nonautoregressive import CTCTransformer, NARTransformer
 from .recurrent import GRULM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 
 ARCHITECTURES: dict[str, type[nn.Module]] = {
-    cls.__name__: cls for cls in (MaskedLM, CausalLM, GRULM, TransformerSeq2Seq, RNNSeq2Seq, BahdanauSeq2Seq)
+    cls.__name__: cls for cls in (MaskedLM, CausalLM, GRULM, TransformerSeq2Seq, RNNSeq2Seq, BahdanauSeq2Seq,
+                                  NARTransformer, CTCTransformer)
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
 WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"

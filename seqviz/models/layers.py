@@ -28,6 +28,7 @@ class ModelConfig:
     dropout: float = 0.1
     positions: str = "learned"
     pad_id: int = 0
+    blank_id: int | None = None  # CTC models only: the id of <blank>
 
     def __post_init__(self):
         if self.d_model % self.n_heads:

@@ -21,6 +21,7 @@ from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
 from .figures import show_plotly
 from .page import PageContext
+from .text import md_token
 
 TOP_K_SHOWN = 8
 MAX_BEAMS = 8  # a wider tree stops being readable
@@ -115,7 +116,7 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
         state = {"key": state["key"], "ids": list(prompt), "records": [], "cache": None, "done": False}
         st.session_state.ar_run = state
     tokens = vocab.decode(state["ids"])
-    shown = " ".join(f"**:blue[{_md(t)}]**" if i >= len(prompt) else _md(t) for i, t in enumerate(tokens))
+    shown = " ".join(f"**:blue[{md_token(t)}]**" if i >= len(prompt) else md_token(t) for i, t in enumerate(tokens))
     st.markdown(ctx.t("ar_text_so_far", text=shown))
     if not state["records"]:
         st.info(ctx.t("ar_press_next"), icon=":material/touch_app:")
@@ -126,7 +127,7 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
         st.success(ctx.t("ar_finished") + " " + ctx.t("ar_checker_ok" if is_grammatical(words) else "ar_checker_bad"))
     elif state["done"] == "window":
         st.warning(ctx.t("ar_window_full", n=ckpt.model.config.max_len))
-    st.markdown(ctx.t("ar_step_chosen", step=record.step + 1, token=_md(vocab.token(record.token_id)),
+    st.markdown(ctx.t("ar_step_chosen", step=record.step + 1, token=md_token(vocab.token(record.token_id)),
                       p=float(record.probs_after[record.token_id]), n=record.positions_computed))
     left, right = st.columns(2)
     with left:
@@ -148,10 +149,6 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
     else:
         st.caption(ctx.t("ar_no_cache", n=record.positions_computed))
 
-
-def _md(token: str) -> str:
-    """A token safe inside Markdown: special tokens like <eos> shown as ‹eos›, never as HTML."""
-    return token.replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")
 
 
 def _growing_attention(ctx: PageContext, state: dict, tokens: list[str]):
@@ -300,7 +297,7 @@ def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> N
 
     def show(ids, mark):
         words = vocab.decode(ids[1:])
-        return " ".join(f"**:{mark}[{_md(w)}]**" if i == len(prompt) + k - 2 else _md(w) for i, w in enumerate(words))
+        return " ".join(f"**:{mark}[{md_token(w)}]**" if i == len(prompt) + k - 2 else md_token(w) for i, w in enumerate(words))
 
     st.markdown(ctx.t("ar_original", text=show(original, "blue")))
     st.markdown(ctx.t("ar_forced", text=show(forced, "red")))
@@ -324,7 +321,7 @@ def quality_section(ctx: PageContext, ckpt: Checkpoint, s: Settings) -> None:
         return
     checked = saved[1]
     st.markdown(ctx.t("ar_checked_share", good=sum(ok for _, ok in checked), n=len(checked)))
-    lines = [f"{':green[**✓**]' if ok else ':red[**✗**]'} {_md(' '.join(words)) or '∅'}" for words, ok in checked]
+    lines = [f"{':green[**✓**]' if ok else ':red[**✗**]'} {md_token(' '.join(words)) or '∅'}" for words, ok in checked]
     middle = (len(lines) + 1) // 2
     for column, part in zip(st.columns(2), (lines[:middle], lines[middle:])):
         column.markdown("  \n".join(part))  # two trailing spaces: a line break

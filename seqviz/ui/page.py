@@ -21,6 +21,7 @@ PAGES = (
     ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
     ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
     ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
+    ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
 )
 
 _PRESENTATION_CSS = """

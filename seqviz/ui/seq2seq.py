@@ -24,16 +24,13 @@ from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
 from .figures import show_altair, show_plotly
 from .page import PageContext
+from .text import md_token
 
 MODELS = {"toy_transformer_mt": "s2s_transformer", "toy_gru_mt": "s2s_gru", "toy_bahdanau_mt": "s2s_bahdanau"}
 MAX_SOURCE_WORDS = 35  # the longest English sentence in the training data
 TOP_K_SHOWN = 6
 RECOMPUTE_PAIRS = 300
 
-
-def _md(token: str) -> str:
-    """A token safe inside Markdown: <eos> shown as ‹eos›, never as HTML."""
-    return token.replace("<", "‹").replace(">", "›")
 
 
 def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
@@ -85,7 +82,7 @@ def translations_section(ctx: PageContext, models: dict[str, Checkpoint], words:
         verdict = ("s2s_right" if check_translation(words, outputs[name]) else "s2s_wrong") if reference else "s2s_unchecked"
         with column.container(border=True):
             st.subheader(ctx.t(MODELS[name]))
-            st.markdown(f"### {_md(' '.join(outputs[name])) or '∅'}")
+            st.markdown(f"### {md_token(' '.join(outputs[name])) or '∅'}")
             st.markdown(ctx.t(verdict))
             if "exact_match" in ckpt.metrics:
                 st.caption(ctx.t("s2s_model_quality", share=ckpt.metrics["exact_match"]))
@@ -115,14 +112,14 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
         state["records"] = list(generator)
     records = state["records"]
     written = [vocab.token(r.token_id) for r in records]
-    st.markdown(ctx.t("s2s_passes", n=len(records), text=" ".join(_md(w) for w in written) or "‹bos›"))
+    st.markdown(ctx.t("s2s_passes", n=len(records), text=" ".join(md_token(w) for w in written) or "‹bos›"))
     if not records:
         st.info(ctx.t("s2s_press_next"), icon=":material/touch_app:")
         return
     record = records[-1]
     if record.token_id == vocab.eos_id:
         st.success(ctx.t("s2s_finished"))
-    st.markdown(ctx.t("s2s_step_chose", step=len(records), token=_md(written[-1]), p=float(record.probs_after[record.token_id])))
+    st.markdown(ctx.t("s2s_step_chose", step=len(records), token=md_token(written[-1]), p=float(record.probs_after[record.token_id])))
     left, right = st.columns(2)
     top = record.probs_after.topk(TOP_K_SHOWN)
     with left:
@@ -228,10 +225,10 @@ def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> Non
     src = torch.tensor(vocab.encode(words), device=next(ckpt.model.parameters()).device)
     result = teacher_forcing_vs_free_running(ckpt.model, src, vocab.encode(reference), vocab.bos_id, vocab.eos_id)
     expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
-    marked = [f"**:{'green' if w == e else 'orange'}[{_md(w)}]**" for w, e in zip(vocab.decode(result.teacher_forced), expected)]
+    marked = [f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**" for w, e in zip(vocab.decode(result.teacher_forced), expected)]
     st.markdown(ctx.t("s2s_reference_row", text=" ".join(reference)))
     st.markdown(ctx.t("s2s_forced_row", passes=result.forward_passes[0], text=" ".join(marked)))
-    st.markdown(ctx.t("s2s_free_row", passes=result.forward_passes[1], text=_md(" ".join(vocab.decode(result.free_running)))))
+    st.markdown(ctx.t("s2s_free_row", passes=result.forward_passes[1], text=md_token(" ".join(vocab.decode(result.free_running)))))
     if result.first_divergence is None:
         st.success(ctx.t("s2s_same"))
     elif check_translation(words, vocab.decode(result.free_running)):

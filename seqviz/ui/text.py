@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .text_autoencoding import AUTOENCODING_TEXT
 from .text_autoregressive import AUTOREGRESSIVE_TEXT
+from .text_parallel import PARALLEL_TEXT
 from .text_seq2seq import SEQ2SEQ_TEXT
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -69,8 +70,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "输入一句话，并排查看每一种掩码；再跟随一个查询的分数，经过掩码和 softmax 得到注意力权重。",
     },
     "home_coming": {
-        "en": "Coming next: parallel (non-autoregressive) decoding.",
-        "zh": "即将推出：并行（非自回归）解码。",
+        "en": "Coming next: figure export for slides, the positional-encoding page, and exploring real models.",
+        "zh": "即将推出：为幻灯片导出图表、位置编码页面，以及探索真实模型。",
     },
     # masks page
     "masks_title": {"en": "Masks: one block, four paradigms", "zh": "掩码：一个模块，四种范式"},
@@ -238,6 +239,7 @@ TEXT: dict[str, dict[str, str]] = {
 TEXT.update(AUTOENCODING_TEXT)
 TEXT.update(AUTOREGRESSIVE_TEXT)
 TEXT.update(SEQ2SEQ_TEXT)
+TEXT.update(PARALLEL_TEXT)
 
 
 def tr(lang: str, key: str, **values) -> str:
@@ -295,3 +297,8 @@ def paradigm_table_markdown(lang: str) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| **" + row[0] + "** | " + " | ".join(row[1:]) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def md_token(token: str) -> str:
+    """A token safe inside Markdown: special tokens like <eos> shown as ‹eos›, never as HTML or a link."""
+    return token.replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")

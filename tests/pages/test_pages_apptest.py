@@ -405,3 +405,36 @@ def test_seq2seq_heads_layers_recompute_and_digits():
     at.button(key="s2s_recompute").click().run(timeout=300)
     assert not at.exception
     assert "Measured just now" in _all_text(at)
+
+
+# ---- parallel decoding page ----------------------------------------------------------------------------
+
+
+def test_parallel_four_decoders_side_by_side_with_passes_and_times():
+    at = _open("pages/5_Parallel.py")
+    assert not at.exception, at.exception
+    text = _all_text(at)
+    assert text.count("decoder pass") == 4 and "ms**" in text
+    assert "1 decoder pass(es)" in text  # NAT and CTC
+    assert "Raw path (" in text and "Collapsed:" in text
+    for iterations in (1, 3):
+        at.slider(key="par_iterations").set_value(iterations).run()
+        assert not at.exception
+        assert f"Mask-predict (T = {iterations})" in _all_text(at)
+    at.segmented_control(key="par_data").set_value("raw").run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("length, expected", [(7, "Length forced to 7"), (100, "outside what the models can write")])
+def test_parallel_length_outside_the_trained_range_gets_a_clear_message(length, expected):
+    at = _open("pages/5_Parallel.py")
+    at.number_input(key="par_length").set_value(length).run()
+    assert not at.exception, at.exception
+    assert expected in _all_text(at)
+
+
+def test_parallel_bad_sentence_gets_the_seq2seq_messages():
+    at = _typed("pages/5_Parallel.py", "s2s_sentence", "the zebra, sleeps")
+    assert "do not know “zebra”" in _all_text(at) and "Punctuation ignored" in _all_text(at)
+    at.text_input(key="s2s_sentence").set_value("").run()
+    assert not at.exception and "Type an English sentence" in _all_text(at)

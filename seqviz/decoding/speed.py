@@ -1,0 +1,116 @@
+"""Autoregressive vs parallel decoding speed: wall-clock per method, target length and batch size.
+
+Decoding cost does not depend on what the weights learned, so the models here have the shipped sizes and
+random weights; that lets the target length run past what the toy language produces. Every method writes
+exactly N target tokens for sources of N tokens (the toy French is as long as its English):
+- AR: greedy, one decoder pass per token with the KV cache (N passes, no early <eos>);
+- NAT: the length head, then one pass over N [MASK]s;
+- CTC: one pass over the source up-sampled ×2;
+- mask-predict: T passes over N positions.
+Timed without attention capture: warm-up, device synchronisation, median of the repeats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ..models.layers import ModelConfig
+from ..models.nonautoregressive import CTCTransformer, NARTransformer
+from ..models.seq2seq import TransformerSeq2Seq
+from .parallel import ctc_decode, mask_predict
+from .timing import measure
+
+MASK, BLANK = 4, 7  # special ids of the word vocabularies (see data/vocab.py)
+
+
+@dataclass(frozen=True)
+class SpeedRow:
+    method: str  # "ar", "nat", "ctc", "mask_predict"
+    length: int  # target tokens per sentence
+    batch: int
+    median_ms: float
+    passes: int  # decoder forward passes
+
+
+def _models(size: dict, vocab_size: int, max_len: int, device) -> dict:
+    config = dict(size, vocab_size=vocab_size, dropout=0.0, max_len=max_len, blank_id=BLANK)
+    torch.manual_seed(0)
+    return {
+        "ar": TransformerSeq2Seq(ModelConfig(**config)).to(device).eval(),
+        "nat": NARTransformer(ModelConfig(**config)).to(device).eval(),
+        "ctc": CTCTransformer(ModelConfig(**{**config, "max_len": 2 * max_len})).to(device).eval(),
+    }
+
+
+@torch.no_grad()
+def _ar_greedy(model, src: torch.Tensor, length: int) -> None:
+    decoder, cache = model.decoder(model.encode(src)), model.new_cache()
+    feed = torch.full((src.size(0), 1), 1, dtype=torch.long, device=src.device)  # <bos>
+    for _ in range(length):
+        feed = decoder(feed, cache=cache).logits[:, -1:].argmax(-1)  # (B, 1)
+
+
+def decoding_speeds(size: dict, vocab_size: int, lengths, batches, iterations: int = 10, device="cpu",
+                    warmup: int = 1, repeats: int = 5) -> list[SpeedRow]:
+    """Median wall-clock of each method for every (target length, batch size)."""
+    models = _models(size, vocab_size, max(lengths) + 1, device)
+    generator = torch.Generator().manual_seed(0)
+    rows = []
+    for batch in batches:
+        for length in lengths:
+            src = torch.randint(8, vocab_size, (batch, length), generator=generator).to(device)
+            runs = {
+                "ar": (lambda: _ar_greedy(models["ar"], src, length), length),
+                "nat": (lambda: mask_predict(models["nat"], src, MASK, 1, length=length), 1),
+                "ctc": (lambda: ctc_decode(models["ctc"], src), 1),
+                "mask_predict": (lambda: mask_predict(models["nat"], src, MASK, iterations, length=length),
+                                 mask_predict(models["nat"], src, MASK, iterations, length=length).passes),
+            }
+            for method, (run, passes) in runs.items():
+                rows.append(SpeedRow(method, length, batch, measure(run, device, warmup, repeats).median_ms, passes))
+    return rows
+
+
+def speedups(rows: list[SpeedRow]) -> dict[tuple[int, int], dict[str, float]]:
+    """AR time / method time for every (length, batch) — how many times faster than AR each method is."""
+    ar = {(r.length, r.batch): r.median_ms for r in rows if r.method == "ar"}
+    out: dict[tuple[int, int], dict[str, float]] = {}
+    for r in rows:
+        if r.method != "ar":
+            out.setdefault((r.length, r.batch), {})[r.method] = round(ar[(r.length, r.batch)] / r.median_ms, 2)
+    return out
+
+
+@dataclass
+class Decoded:
+    tokens: list[int]  # the output ids
+    passes: int  # decoder forward passes
+    timing: object  # Timing of the whole decode (encoder included)
+    detail: object = None  # the method's own result (iterations, length distribution, CTC path)
+
+
+def compare_decoders(models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None,
+                     warmup: int = 1, repeats: int = 5) -> dict[str, Decoded]:
+    """Decode one source (S,) with AR greedy (models["ar"]), NAT (models["nat"]), CTC (models["ctc"]) and
+    mask-predict (models["cmlm"]); each timed as a whole, median after warm-up. `length` overrides the
+    predicted target length of NAT and mask-predict (CTC has no length to set)."""
+    from .seq2seq import translate_batch
+
+    batch, device = src[None], src.device
+    runs = {
+        "ar": lambda: translate_batch(models["ar"], batch, vocab.bos_id, vocab.eos_id),
+        "nat": lambda: mask_predict(models["nat"], batch, vocab.mask_id, 1, length=length),
+        "ctc": lambda: ctc_decode(models["ctc"], batch),
+        "mask_predict": lambda: mask_predict(models["cmlm"], batch, vocab.mask_id, iterations, length=length),
+    }
+    out = {}
+    for method, run in runs.items():
+        result = run()
+        timing = measure(run, device, warmup, repeats)
+        if method == "ar":
+            out[method] = Decoded(result[0], len(result[0]) + 1, timing)
+        else:
+            out[method] = Decoded(result.tokens[0], result.passes, timing, result)
+    return out

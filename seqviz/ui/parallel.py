@@ -1,0 +1,168 @@
+"""The sections of the parallel-decoding page: settings, four decoders side by side with their measured time,
+mask-predict's iterations, CTC's raw path, NAT's length distribution, raw vs distilled training, and speed
+against target length at batch 1 and 64."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from ..data.toy import check_translation, is_grammatical, make_pairs, tokenize
+from ..decoding.parallel import nat_decode
+from ..decoding.speed import compare_decoders, decoding_speeds, speedups
+from ..evaluation import repeated_token_rate
+from ..models.checkpoint import Checkpoint
+from ..recipes import RECIPES
+from ..viz.bars import topk_bars
+from ..viz.parallel import mask_predict_figure, speed_chart
+from .figures import show_plotly
+from .models import builtin_model
+from .page import PageContext
+from .text import md_token
+
+METHODS = ("ar", "nat", "ctc", "mask_predict")
+KINDS = ("nat", "cmlm", "ctc")
+SPEED_LENGTHS, SPEED_BATCHES = (8, 16, 32, 64), (1, 64)
+SYNONYM_EXAMPLES = ("the big dog chases the red ball", "the big cats chase the small balls",
+                    "the old horse that the big boy sees runs quickly")
+
+
+def models_for(ctx: PageContext, data: str) -> dict[str, Checkpoint]:
+    """The autoregressive teacher and the three parallel models trained on `data` (raw or distilled)."""
+    models = {kind: builtin_model(f"{kind}_{data}", str(ctx.device)) for kind in KINDS}
+    return {"ar": builtin_model("toy_transformer_mt", str(ctx.device)), **models}
+
+
+def settings(ctx: PageContext, max_len: int) -> tuple[str, int, int | None]:
+    c1, c2, c3 = st.columns([2, 1.4, 1])
+    data = c1.segmented_control(ctx.t("par_training"), ("distilled", "raw"), default="distilled", required=True,
+                                format_func=lambda d: ctx.t(f"par_{d}"), key="par_data")
+    iterations = c2.slider(ctx.t("par_iterations"), 1, 10, 10, key="par_iterations")
+    length = int(c3.number_input(ctx.t("par_length"), 0, 200, 0, key="par_length"))
+    if length and not 1 <= length <= max_len:
+        st.warning(ctx.t("par_length_bad", n=length, max=max_len), icon=":material/straighten:")
+        length = 0
+    return data, iterations, length or None
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def _decode_all(_models, key: tuple, words: tuple[str, ...], iterations: int, length: int | None, _vocab):
+    """Deterministic outputs and their timings, measured once per setting (not on every rerun)."""
+    src = torch.tensor(_vocab.encode(words), device=next(_models["ar"].parameters()).device)
+    return compare_decoders(_models, src, _vocab, iterations, length)
+
+
+def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, words: list[str], iterations: int,
+                 length: int | None) -> dict:
+    vocab = models["ar"].vocab
+    if length is not None:
+        st.info(ctx.t("par_length_forced", n=length, s=len(words)), icon=":material/straighten:")
+    results = _decode_all({name: ckpt.model for name, ckpt in models.items()}, (data, str(ctx.device)), tuple(words), iterations, length, vocab)
+    checkable = is_grammatical(words)
+    for column, method in zip(st.columns(4), METHODS):
+        result = results[method]
+        text = vocab.decode(result.tokens)
+        with column.container(border=True):
+            st.markdown(f"**{ctx.t('par_' + method, t=iterations)}**")
+            st.markdown(f"### {md_token(' '.join(text)) or '∅'}")
+            if checkable:
+                st.markdown(ctx.t("s2s_right" if check_translation(words, text) else "s2s_wrong"))
+            st.markdown(ctx.t("par_cost", ms=result.timing.median_ms, passes=result.passes))
+    any_timing = results["ar"].timing
+    st.caption(ctx.t("par_timing_note", runs=any_timing.repeats, device=any_timing.device))
+    return results
+
+
+def iterations_section(ctx: PageContext, result, vocab) -> None:
+    st.markdown(ctx.t("par_iter_intro"))
+    history = result.detail.iterations
+    real = history[-1].tokens[0] != vocab.pad_id
+    tokens = [vocab.decode(step.tokens[0][real].tolist()) for step in history]
+    figure = mask_predict_figure(tokens, torch.stack([s.confidence[0][real] for s in history]).cpu().numpy(),
+                                 torch.stack([s.remasked[0][real] for s in history]).cpu().numpy(),
+                                 ctx.t("par_iter_title"), presentation=ctx.presentation, x_title=ctx.t("par_position"),
+                                 y_title=ctx.t("par_iteration"), colorbar_title=ctx.t("par_confidence"))
+    show_plotly(figure, "parallel", "mask_predict_iterations", key="par_iterations_figure")
+
+
+def ctc_section(ctx: PageContext, result, vocab) -> None:
+    st.markdown(ctx.t("par_ctc_intro"))
+    path = ["‹_›" if i == vocab.blank_id else md_token(vocab.token(i)) for i in result.detail.paths[0]]
+    st.markdown(ctx.t("par_ctc_raw", n=len(path), path=" ".join(f"`{p}`" for p in path)))
+    st.markdown(ctx.t("par_ctc_collapsed", text=md_token(" ".join(vocab.decode(result.tokens))) or "∅"))
+
+
+def length_section(ctx: PageContext, result) -> None:
+    st.markdown(ctx.t("par_length_intro"))
+    probs, lengths = result.detail.length_probs[0], result.detail.lengths[0]
+    top = probs.topk(5)
+    labels = [ctx.t("par_tokens", n=int(lengths[i])) for i in top.indices]
+    show_plotly(topk_bars(labels, top.values.tolist(), ctx.t("par_length_title"), presentation=ctx.presentation,
+                          x_title=ctx.t("s2s_probability")), "parallel", "nat_length", key="par_length_bars")
+
+
+@st.cache_data(show_spinner=False)
+def _reference_repeats(n: int = 1000) -> float:
+    """The repeated-token rate of correct translations themselves (n generated pairs)."""
+    return repeated_token_rate([pair.fr for pair in make_pairs(n, seed=1)])
+
+
+def multimodality_section(ctx: PageContext) -> None:
+    names = {"toy_transformer_mt": ctx.t("par_ar"), "nat": ctx.t("par_nat"), "cmlm": ctx.t("par_mask_predict", t=10),
+             "ctc": ctx.t("par_ctc")}
+    rows = []
+    for name in ("toy_transformer_mt", *(f"{kind}_{data}" for kind in KINDS for data in ("raw", "distilled"))):
+        metrics = builtin_model(name, str(ctx.device)).metrics
+        kind, _, data = name.partition("_")
+        rows.append({ctx.t("par_model"): names.get(kind, names["toy_transformer_mt"]),
+                     ctx.t("par_data"): ctx.t(f"par_{data}") if data in ("raw", "distilled") else ctx.t("par_raw"),
+                     ctx.t("par_exact"): f"{metrics.get('exact_match', 0):.1%}",
+                     ctx.t("par_repeats"): f"{metrics.get('repeated_token_rate', 0):.2%}"})
+    st.markdown(ctx.t("par_multi_intro", n=builtin_model("nat_raw", str(ctx.device)).metrics.get("heldout_pairs", 0),
+                      ref=_reference_repeats()))
+    st.table(pd.DataFrame(rows))
+    st.markdown(ctx.t("par_multi_examples"))
+    for sentence in SYNONYM_EXAMPLES:
+        words = tokenize(sentence)
+        line = [f"*{sentence}*"]
+        for data in ("raw", "distilled"):
+            ckpt = builtin_model(f"nat_{data}", str(ctx.device))
+            src = torch.tensor(ckpt.vocab.encode(words), device=next(ckpt.model.parameters()).device)
+            out = ckpt.vocab.decode(nat_decode(ckpt.model, src[None], ckpt.vocab.mask_id).tokens[0])
+            mark = ":green[✓]" if check_translation(words, out) else ":red[✗]"
+            line.append(f"{ctx.t('par_' + data)}: {mark} {md_token(' '.join(out))}")
+        st.markdown("  \n".join(line))
+
+
+def speed_section(ctx: PageContext) -> None:
+    st.markdown(ctx.t("par_speed_intro"))
+    size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
+    if st.button(ctx.t("par_measure", s=40), icon=":material/speed:", key="par_measure"):
+        start = time.perf_counter()
+        rows = decoding_speeds(size, 176, SPEED_LENGTHS, SPEED_BATCHES, device=ctx.device, repeats=3)
+        st.session_state.par_speed = (rows, time.perf_counter() - start)
+    st.markdown(ctx.t("par_anchors"))
+    saved = st.session_state.get("par_speed")
+    if not saved:
+        return
+    rows, _ = saved
+    names = {m: ctx.t(f"par_{m}", t=10) for m in METHODS}
+    for column, batch in zip(st.columns(2), SPEED_BATCHES):
+        times = {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in METHODS}
+        with column:
+            show_plotly(speed_chart(SPEED_LENGTHS, times, names, ctx.t("par_speed_title", b=batch),
+                                    presentation=ctx.presentation, x_title=ctx.t("par_speed_x"), y_title=ctx.t("par_speed_y")),
+                        "parallel", f"speed_batch_{batch}", key=f"par_speed_{batch}")
+            ratios = speedups(rows)[(32, batch)]
+            st.markdown(ctx.t("par_speed_ratio", n=32, b=batch, nat=ratios["nat"], ctc=ratios["ctc"],
+                              mp=ratios["mask_predict"], t=10))
+    st.markdown(ctx.t("par_why"))
+    st.subheader(ctx.t("par_passes_header"))
+    st.markdown(ctx.t("par_passes_intro"))
+    table = [{ctx.t("par_method"): names[r.method], "N": r.length, "batch": r.batch, ctx.t("par_passes"): r.passes,
+              ctx.t("par_ms"): round(r.median_ms, 1), ctx.t("par_ms_per_pass"): round(r.median_ms / r.passes, 2)}
+             for r in rows if r.length == 32]
+    st.table(pd.DataFrame(table))

@@ -1,0 +1,67 @@
+"""Figures of parallel decoding: mask-predict's iterations and decoding speed against target length."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .style import WEIGHT_COLORSCALE, as_array, display_label, font_sizes, make_figure, plain_text, text_width_px
+
+METHOD_COLORS = {"ar": "#d95f02", "nat": "#1f5fa8", "ctc": "#1b7f3b", "mask_predict": "#7b3294"}
+RING_COLOR = "#e6550d"
+
+
+def mask_predict_figure(
+    tokens: Sequence[Sequence[str]], confidence: np.ndarray, remasked: np.ndarray, title: str = "", *,
+    presentation: bool = False, x_title: str = "target position", y_title: str = "iteration",
+    colorbar_title: str = "confidence",
+) -> go.Figure:
+    """Rows = iterations (first at the top), columns = target positions; each cell shows the token and is
+    coloured by its confidence; a ring marks the positions (re)predicted in that iteration."""
+    conf = as_array(confidence, 2, "confidence")
+    again = as_array(remasked, 2, "remasked", bool)
+    n_iter, n_pos = conf.shape
+    if again.shape != conf.shape or len(tokens) != n_iter or any(len(row) != n_pos for row in tokens):
+        raise ValueError("tokens, confidence and remasked must all be (iterations, positions)")
+    sizes = font_sizes(presentation)
+    labels = [[display_label(t, 10) for t in row] for row in tokens]
+    widest = max((text_width_px(t, sizes["cell"]) for row in tokens for t in row), default=20)
+    cell_w, cell_h = max(48.0, widest + 14), 44 if presentation else 34
+    rows, cols = np.nonzero(again)
+    traces = [
+        go.Heatmap(z=conf, zmin=0, zmax=1, colorscale=WEIGHT_COLORSCALE, text=labels, texttemplate="%{text}",
+                   textfont={"size": sizes["cell"]}, xgap=2, ygap=2, hovertemplate="%{text}: %{z:.2f}<extra></extra>",
+                   colorbar={"title": {"text": plain_text(colorbar_title)}, "thickness": 16, "tickfont": {"size": sizes["tick"]}}),
+        go.Scatter(x=cols.tolist(), y=rows.tolist(), mode="markers", hoverinfo="skip", showlegend=False,
+                   marker={"symbol": "circle-open", "size": 10 if presentation else 8, "color": RING_COLOR,
+                           "line": {"width": 2}}),
+    ]
+    return make_figure(
+        traces, title, presentation, width=n_pos * cell_w + 180, height=n_iter * cell_h + sizes["base"] * 7,
+        xaxis={"tickvals": list(range(n_pos)), "ticktext": [str(i + 1) for i in range(n_pos)], "showgrid": False,
+               "title": {"text": display_label(x_title)}, "tickfont": {"size": sizes["tick"]}},
+        yaxis={"tickvals": list(range(n_iter)), "ticktext": [str(i + 1) for i in range(n_iter)], "autorange": "reversed",
+               "showgrid": False, "title": {"text": display_label(y_title)}, "tickfont": {"size": sizes["tick"]}},
+    )
+
+
+def speed_chart(
+    lengths: Sequence[int], times: dict[str, Sequence[float]], names: dict[str, str], title: str = "", *,
+    presentation: bool = False, x_title: str = "target tokens", y_title: str = "ms",
+) -> go.Figure:
+    """One line per method (key of `times`, labelled by `names`): wall-clock against target length, log scale."""
+    sizes = font_sizes(presentation)
+    traces = [go.Scatter(x=list(lengths), y=list(values), mode="lines+markers", name=display_label(names[method]),
+                         line={"color": METHOD_COLORS.get(method), "width": 4 if presentation else 3},
+                         marker={"size": 11 if presentation else 8}, hovertemplate="%{x}: %{y:.1f} ms<extra></extra>")
+              for method, values in times.items()]
+    legend_px = int(sizes["tick"] * 2.6) * 2
+    return make_figure(
+        traces, title, presentation, height=(460 if presentation else 360) + legend_px,
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "font": {"size": sizes["tick"]}},
+        margin={"b": legend_px + 6},
+        xaxis={"title": {"text": display_label(x_title)}, "tickvals": list(lengths), "tickfont": {"size": sizes["tick"]}},
+        yaxis={"title": {"text": display_label(y_title)}, "type": "log", "tickfont": {"size": sizes["tick"]}},
+    )
