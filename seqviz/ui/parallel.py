@@ -13,6 +13,7 @@ import torch
 from ..data.toy import check_translation, is_grammatical, make_pairs, tokenize
 from ..decoding.parallel import nat_decode
 from ..decoding.speed import compare_decoders, decoding_speeds, speedups
+from ..device import describe
 from ..evaluation import repeated_token_rate
 from ..models.checkpoint import Checkpoint
 from ..recipes import RECIPES
@@ -141,14 +142,19 @@ def speed_section(ctx: PageContext) -> None:
     st.markdown(ctx.t("par_speed_intro"))
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
     if st.button(ctx.t("par_measure", s=40), icon=":material/speed:", key="par_measure"):
-        start = time.perf_counter()
-        rows = decoding_speeds(size, 176, SPEED_LENGTHS, SPEED_BATCHES, device=ctx.device, repeats=3)
+        start, rows, cases = time.perf_counter(), [], [(n, b) for b in SPEED_BATCHES for n in SPEED_LENGTHS]
+        progress = st.progress(0.0)
+        for done, (length, batch) in enumerate(cases, 1):
+            rows += decoding_speeds(size, 176, (length,), (batch,), device=ctx.device, repeats=3)
+            progress.progress(done / len(cases), text=f"N = {length}, batch {batch}")
+        progress.empty()
         st.session_state.par_speed = (rows, time.perf_counter() - start)
     st.markdown(ctx.t("par_anchors"))
     saved = st.session_state.get("par_speed")
     if not saved:
         return
-    rows, _ = saved
+    rows, seconds = saved
+    st.caption(ctx.t("par_measured", device=describe(ctx.device), seconds=seconds))
     names = {m: ctx.t(f"par_{m}", t=10) for m in METHODS}
     for column, batch in zip(st.columns(2), SPEED_BATCHES):
         times = {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in METHODS}

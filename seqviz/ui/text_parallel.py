@@ -55,9 +55,9 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_iter_intro": {
         "en": "Start with every position masked and predict them all; then mask again the least confident — "
         "L·(T−t)/T of them at iteration t — and predict those again. Cells show each token and its confidence; "
-        "a ring marks the positions predicted in that iteration.",
+        "an orange frame marks the positions predicted in that iteration.",
         "zh": "从所有位置都被遮挡开始，一次预测全部；然后把置信度最低的重新遮挡——第 t 次迭代遮挡 L·(T−t)/T 个——再预测它们。"
-        "每格显示词元及其置信度；圆圈标出本次迭代中被预测的位置。",
+        "每格显示词元及其置信度；橙色边框标出本次迭代中被预测的位置。",
     },
     "par_iteration": {"en": "iteration", "zh": "迭代"},
     "par_position": {"en": "target position", "zh": "目标位置"},
@@ -103,6 +103,8 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "zh": "与内置模型相同的规模、随机权重（解码开销与学到的内容无关），每种方法都恰好写出 N 个词元。点击按钮后在本机测量。",
     },
     "par_measure": {"en": "Measure on this device (about {s} s)", "zh": "在本机测量（约 {s} 秒）"},
+    "par_measured": {"en": "Measured on {device} in {seconds:.0f} s: 1 warm-up, median of 3 runs per point.",
+                     "zh": "在 {device} 上测量，用时 {seconds:.0f} 秒：每个点预热 1 次，取 3 次运行的中位数。"},
     "par_speed_y": {"en": "ms per batch", "zh": "每批毫秒数"},
     "par_speed_x": {"en": "target tokens N", "zh": "目标词元数 N"},
     "par_speed_title": {"en": "Batch {b}", "zh": "批大小 {b}"},

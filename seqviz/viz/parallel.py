@@ -19,7 +19,7 @@ def mask_predict_figure(
     colorbar_title: str = "confidence",
 ) -> go.Figure:
     """Rows = iterations (first at the top), columns = target positions; each cell shows the token and is
-    coloured by its confidence; a ring marks the positions (re)predicted in that iteration."""
+    coloured by its confidence; an orange frame marks the positions (re)predicted in that iteration."""
     conf = as_array(confidence, 2, "confidence")
     again = as_array(remasked, 2, "remasked", bool)
     n_iter, n_pos = conf.shape
@@ -27,19 +27,17 @@ def mask_predict_figure(
         raise ValueError("tokens, confidence and remasked must all be (iterations, positions)")
     sizes = font_sizes(presentation)
     labels = [[display_label(t, 10) for t in row] for row in tokens]
-    widest = max((text_width_px(t, sizes["cell"]) for row in tokens for t in row), default=20)
-    cell_w, cell_h = max(48.0, widest + 14), 44 if presentation else 34
-    rows, cols = np.nonzero(again)
-    traces = [
-        go.Heatmap(z=conf, zmin=0, zmax=1, colorscale=WEIGHT_COLORSCALE, text=labels, texttemplate="%{text}",
-                   textfont={"size": sizes["cell"]}, xgap=2, ygap=2, hovertemplate="%{text}: %{z:.2f}<extra></extra>",
-                   colorbar={"title": {"text": plain_text(colorbar_title)}, "thickness": 16, "tickfont": {"size": sizes["tick"]}}),
-        go.Scatter(x=cols.tolist(), y=rows.tolist(), mode="markers", hoverinfo="skip", showlegend=False,
-                   marker={"symbol": "circle-open", "size": 10 if presentation else 8, "color": RING_COLOR,
-                           "line": {"width": 2}}),
-    ]
+    widest = max((text_width_px(t, sizes["cell"] + 2) for row in tokens for t in row), default=20)
+    cell_w, cell_h = max(64.0, widest + 20), 54 if presentation else 42
+    frames = [{"type": "rect", "x0": c - 0.46, "x1": c + 0.46, "y0": r - 0.44, "y1": r + 0.44,
+               "line": {"color": RING_COLOR, "width": 3}} for r, c in zip(*np.nonzero(again))]
+    heatmap = go.Heatmap(
+        z=conf, zmin=0, zmax=1, colorscale=WEIGHT_COLORSCALE, text=labels, texttemplate="%{text}",
+        textfont={"size": sizes["cell"] + 2}, xgap=3, ygap=3, hovertemplate="%{text}: %{z:.2f}<extra></extra>",
+        colorbar={"title": {"text": plain_text(colorbar_title)}, "thickness": 16, "tickfont": {"size": sizes["tick"]}})
     return make_figure(
-        traces, title, presentation, width=n_pos * cell_w + 180, height=n_iter * cell_h + sizes["base"] * 7,
+        [heatmap], title, presentation, width=n_pos * cell_w + 200, height=n_iter * cell_h + sizes["base"] * 8,
+        shapes=frames,
         xaxis={"tickvals": list(range(n_pos)), "ticktext": [str(i + 1) for i in range(n_pos)], "showgrid": False,
                "title": {"text": display_label(x_title)}, "tickfont": {"size": sizes["tick"]}},
         yaxis={"tickvals": list(range(n_iter)), "ticktext": [str(i + 1) for i in range(n_iter)], "autorange": "reversed",

@@ -414,7 +414,7 @@ def test_parallel_four_decoders_side_by_side_with_passes_and_times():
     at = _open("pages/5_Parallel.py")
     assert not at.exception, at.exception
     text = _all_text(at)
-    assert text.count("decoder pass") == 4 and "ms**" in text
+    assert text.count("decoder pass(es)") == 4 and "ms**" in text
     assert "1 decoder pass(es)" in text  # NAT and CTC
     assert "Raw path (" in text and "Collapsed:" in text
     for iterations in (1, 3):
