@@ -11,7 +11,7 @@ ctx = setup_page("page_parallel")
 page_intro(ctx, "par_title", "par_intro", "par_look")
 
 words = source_words(ctx, example_sentences("en"))
-data, iterations, length = sections.settings(ctx, max_len=40)
+data, iterations, length = sections.settings(ctx)
 models = sections.models_for(ctx, data)
 if words:
     st.header(ctx.t("par_side_by_side"))

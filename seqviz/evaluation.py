@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 import torch
 
-from .data.toy import is_grammatical, right_context_sites
+from .data.toy import check_translation, is_grammatical, parse_english, right_context_sites
 from .data.vocab import Vocab
 from .decoding.autoregressive import generate, sampling_processors
 from .decoding.masked import fill_masks
@@ -196,6 +196,17 @@ def repeated_token_rate(outputs) -> float:
     return round(repeats / max(1, sum(len(out) for out in outputs)), 4)
 
 
+def is_mixed_translation(source: Sequence[str], output: Sequence[str]) -> bool:
+    """Wrong as a whole, yet every token is right for some valid translation at its position: pieces of
+    different translations mixed (e.g. "le balle", from "le ballon" and "la balle") — the multimodality
+    failure of decoders whose positions choose independently."""
+    lattice = parse_english(source)
+    if lattice is None or lattice.accepts(output):
+        return False
+    words, lengths = lattice.words_by_position()
+    return len(output) in lengths and all(word in words.get(i, ()) for i, word in enumerate(output))
+
+
 def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool],
                          decode: Callable = greedy_decode) -> dict:
     """Exact match of the translations on held-out (source, target) pairs, overall and by source-length
@@ -208,8 +219,12 @@ def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence
         inside = [hit for (s, _), hit in zip(pairs, hits) if low <= len(s) <= high]
         if inside:
             by_length[bucket_label(low, high)] = {"n": len(inside), "exact_match": round(sum(inside) / len(inside), 4)}
-    return {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4),
-            "repeated_token_rate": repeated_token_rate(outputs), "exact_match_by_length": by_length}
+    metrics = {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4),
+               "repeated_token_rate": repeated_token_rate(outputs)}
+    if correct is check_translation:  # the toy language: which wrong outputs are mixtures of valid ones
+        mixed = sum(is_mixed_translation(s, out) for (s, _), out in zip(pairs, outputs))
+        metrics["mixed_translation_rate"] = round(mixed / len(pairs), 4)
+    return {**metrics, "exact_match_by_length": by_length}
 
 
 @torch.no_grad()

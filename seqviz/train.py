@@ -2,6 +2,7 @@
 
     python -m seqviz.train --list
     python -m seqviz.train --model toy_mlm [--steps N] [--out DIR] [--device cpu]
+    python -m seqviz.train --model toy_mlm --evaluate   (re-measure the shipped checkpoint, keep its weights)
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the checkpoint here instead of the shipped location")
     parser.add_argument("--device", default="cpu", help="auto, cpu, cuda or mps (default cpu, for reproducibility)")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--evaluate", action="store_true",
+                        help="re-measure the shipped checkpoint on its held-out data and rewrite its metrics.json")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -95,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.model:
         parser.error("give --model NAME (see --list)")
+    if args.evaluate:
+        from .recipes import reevaluate
+
+        for key, value in reevaluate(args.model).items():
+            print(f"  {key}: {value}")
+        return 0
     from .device import pick_device
 
     out = args.out or checkpoint_dir(args.model)

@@ -113,22 +113,23 @@ def test_reverse_task_cross_attention_is_anti_diagonal():
 
 
 def test_parallel_decoders_bars_and_the_multimodality_lesson(test_pairs):
-    """Distilled NAT within 10 points of the AR Transformer's exact match; the raw-trained NAT repeats tokens
-    more often than the distilled one — recorded on 1,000 test pairs and re-measured here on 300."""
+    """Distilled NAT within 10 points of the AR Transformer's exact match. Multimodality, measured: the
+    raw-trained NAT mixes pieces of different valid translations more often than the distilled one, and
+    the AR model never does — recorded on 1,000 test pairs and re-measured here on 300."""
     from seqviz.data.toy import check_translation
     from seqviz.evaluation import evaluate_translation
     from seqviz.recipes import PARALLEL_DECODERS
 
-    ar = load_builtin("toy_transformer_mt").metrics["exact_match"]
-    recorded = {name: load_builtin(name).metrics for name in ("nat_raw", "nat_distilled")}
-    assert recorded["nat_distilled"]["exact_match"] >= ar - 0.10
-    assert recorded["nat_raw"]["repeated_token_rate"] > recorded["nat_distilled"]["repeated_token_rate"]
+    ar = load_builtin("toy_transformer_mt").metrics
+    recorded = {name: load_builtin(name).metrics for name in ("nat_raw", "nat_distilled", "cmlm_raw", "cmlm_distilled")}
+    assert recorded["nat_distilled"]["exact_match"] >= ar["exact_match"] - 0.10
+    for kind in ("nat", "cmlm"):  # distillation helps: fewer mixtures, more exact matches
+        raw, distilled = recorded[f"{kind}_raw"], recorded[f"{kind}_distilled"]
+        assert raw["mixed_translation_rate"] > distilled["mixed_translation_rate"] > ar["mixed_translation_rate"] - 1e-9
+        assert distilled["exact_match"] > raw["exact_match"]
     again = {}
-    for name in recorded:
+    for name in ("nat_raw", "nat_distilled"):
         ckpt = load_builtin(name)
         again[name] = evaluate_translation(ckpt.model, ckpt.vocab, test_pairs[:300], check_translation, PARALLEL_DECODERS["nat"])
-    assert again["nat_distilled"]["exact_match"] >= ar - 0.13, again
-    assert again["nat_raw"]["repeated_token_rate"] > again["nat_distilled"]["repeated_token_rate"], again
-    for kind in ("cmlm", "ctc"):  # distillation helps every parallel decoder
-        raw, distilled = (load_builtin(f"{kind}_{data}").metrics["exact_match"] for data in ("raw", "distilled"))
-        assert distilled > raw, kind
+    assert again["nat_distilled"]["exact_match"] >= ar["exact_match"] - 0.13, again
+    assert again["nat_raw"]["mixed_translation_rate"] > again["nat_distilled"]["mixed_translation_rate"], again

@@ -69,6 +69,23 @@ def _advance(node, fr, positions):
     return reached
 
 
+def _words_at(node, positions, table):
+    """Like _advance, but over every translation at once: record each word that can stand at each position."""
+    if type(node) is str:
+        for p in positions:
+            table.setdefault(p, set()).add(node)
+        return {p + 1 for p in positions}
+    tag, items = node
+    if tag == "s":
+        for item in items:
+            positions = _words_at(item, positions, table)
+        return positions
+    reached = set()
+    for item in items:
+        reached |= _words_at(item, positions, table)
+    return reached
+
+
 def _expand(node):
     if type(node) is str:
         return [(node,)]
@@ -100,6 +117,11 @@ class Lattice:
 
     def first(self) -> tuple[str, ...]:
         return _first(self.node)
+
+    def words_by_position(self) -> tuple[dict[int, set[str]], set[int]]:
+        """Every word some valid translation has at each position, and the lengths translations can have."""
+        table: dict[int, set[str]] = {}
+        return table, _words_at(self.node, {0}, table)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,6 +95,16 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_data": {"en": "trained on", "zh": "训练数据"},
     "par_exact": {"en": "exact match", "zh": "完全匹配率"},
     "par_repeats": {"en": "repeated tokens", "zh": "重复词元率"},
+    "par_mixed": {"en": "mixed translations", "zh": "混杂译文"},
+    "par_mixed_note": {
+        "en": "**Mixed translations**: wrong outputs in which every word is right for *some* valid translation at its "
+        "position — pieces of different translations combined, such as \"le balle\" (from \"le ballon\" and \"la balle\"). "
+        "This is how multimodality shows here. Repeated words stay rare in this toy language, because the French is "
+        "exactly as long as the English: the length is never in doubt, so positions do not drift into each other.",
+        "zh": "**混杂译文**：错误输出中每个词在其位置上都属于*某个*合法译文——即不同译文的片段拼在一起，例如 \"le balle\""
+        "（来自 \"le ballon\" 和 \"la balle\"）。这正是多峰问题在这里的表现。在这个玩具语言中重复词很少，"
+        "因为法文与英文长度完全相同：长度从不含糊，各位置不会相互错位。",
+    },
     "par_multi_examples": {"en": "The NAT trained both ways, on sentences with synonym choices:", "zh": "两种方式训练的 NAT，在含同义词选择的句子上："},
     "par_speed_header": {"en": "Speed vs target length, batch 1 and batch 64", "zh": "速度与目标长度：批大小 1 与 64"},
     "par_speed_intro": {

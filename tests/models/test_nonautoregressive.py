@@ -127,3 +127,14 @@ def test_distilled_targets_are_the_teachers_translations():
     assert [s for s, _ in distilled["train"]] == sources and distilled["test"] == raw["test"]
     assert [list(t) for _, t in distilled["train"]] == translate_all(teacher.model, teacher.vocab, sources)
     assert any(t1 != t2 for (_, t1), (_, t2) in zip(raw["train"], distilled["train"]))  # synonyms made consistent
+
+
+def test_mixed_translations_are_pieces_of_different_valid_ones():
+    from seqviz.evaluation import is_mixed_translation, repeated_token_rate
+
+    source = "the big dog chases the red ball".split()
+    assert not is_mixed_translation(source, "le grand chien chasse la balle rouge".split())  # valid
+    assert is_mixed_translation(source, "le grand chien chasse le balle rouge".split())  # le ballon + la balle
+    assert not is_mixed_translation(source, "le grand chien chasse le chat rouge".split())  # a plain error
+    assert not is_mixed_translation("cat the".split(), ["le"])  # no translation to mix
+    assert repeated_token_rate([["a", "a", "b"], ["c"]]) == 0.25

@@ -438,3 +438,17 @@ def test_parallel_bad_sentence_gets_the_seq2seq_messages():
     assert "do not know “zebra”" in _all_text(at) and "Punctuation ignored" in _all_text(at)
     at.text_input(key="s2s_sentence").set_value("").run()
     assert not at.exception and "Type an English sentence" in _all_text(at)
+
+
+def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
+    from seqviz.ui import parallel
+
+    monkeypatch.setattr(parallel, "SPEED_LENGTHS", (4, 8))  # the page measures 8–64 tokens; this only checks the path
+    monkeypatch.setattr(parallel, "SPEED_BATCHES", (1, 2))
+    monkeypatch.setattr(parallel, "RATIO_LENGTH", 8)
+    at = _open("pages/5_Parallel.py")
+    at.button(key="par_measure").click().run(timeout=300)
+    assert not at.exception, at.exception
+    text = _all_text(at)
+    assert "At 8 tokens, batch 1: NAT" in text and "At 8 tokens, batch 2" in text and "Measured on" in text
+    assert len(at.table) == 2  # the quality table and the per-pass table
