@@ -65,7 +65,8 @@ def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, wor
     if length is not None:
         st.info(ctx.t("par_length_forced", n=length, s=len(words)), icon=":material/straighten:")
     nets = {name: ckpt.model for name, ckpt in models.items()}
-    results = _decode_all(nets, (data, str(ctx.device)), tuple(words), iterations, length, vocab)
+    with st.spinner(ctx.t("par_timing_now")):
+        results = _decode_all(nets, (data, str(ctx.device)), tuple(words), iterations, length, vocab)
     checkable = is_grammatical(words)
     for column, method in zip(st.columns(4), METHODS):
         result = results[method]
@@ -147,7 +148,7 @@ def multimodality_section(ctx: PageContext) -> None:
 def speed_section(ctx: PageContext) -> None:
     st.markdown(ctx.t("par_speed_intro"))
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
-    if st.button(ctx.t("par_measure", s=40), icon=":material/speed:", key="par_measure"):
+    if st.button(ctx.t("par_measure"), icon=":material/speed:", key="par_measure"):
         start, rows, cases = time.perf_counter(), [], [(n, b) for b in SPEED_BATCHES for n in SPEED_LENGTHS]
         progress = st.progress(0.0)
         for done, (length, batch) in enumerate(cases, 1):

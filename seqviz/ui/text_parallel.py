@@ -22,10 +22,11 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "en": "- The four outputs side by side: decoder passes vs milliseconds — one NAR pass costs more than one AR step, "
         "but it replaces all of them.\n"
         "- Mask-predict, iteration by iteration: the least confident tokens are masked again and re-predicted.\n"
-        "- Raw vs distilled training: the repeated-token rate of the raw-trained NAT is the multimodality problem, measured.",
+        "- Raw vs distilled training: the raw-trained models mix pieces of different valid translations — the "
+        "multimodality problem, measured.",
         "zh": "- 四个输出并排：解码器前向次数与毫秒数——一次非自回归计算比一步自回归更贵，但它代替了所有步骤。\n"
         "- Mask-Predict 逐次迭代：置信度最低的词元被重新遮挡并再次预测。\n"
-        "- 原始数据与蒸馏数据训练：原始数据训练的 NAT 的重复词率，就是被测量出来的多峰问题。",
+        "- 原始数据与蒸馏数据训练：原始数据训练的模型会把不同合法译文的片段混在一起——这就是被测量出来的多峰问题。",
     },
     "par_training": {"en": "Parallel models trained on", "zh": "并行模型的训练数据"},
     "par_raw": {"en": "raw data (random synonyms)", "zh": "原始数据（随机同义词）"},
@@ -46,6 +47,7 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_ctc": {"en": "CTC (one pass)", "zh": "CTC（一次计算）"},
     "par_mask_predict": {"en": "Mask-predict (T = {t})", "zh": "Mask-Predict（T = {t}）"},
     "par_cost": {"en": "**{ms:.1f} ms** · {passes} decoder pass(es)", "zh": "**{ms:.1f} 毫秒** · 解码器 {passes} 次前向"},
+    "par_timing_now": {"en": "Decoding and timing the four on this device…", "zh": "正在本机上解码并计时四种方法……"},
     "par_timing_note": {
         "en": "Wall-clock per sentence: median of {runs} runs after warm-up, on {device}; attention not captured. "
         "The encoder runs once in every method and is included.",
@@ -112,7 +114,7 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "every method writing exactly N tokens. Measured on this device when you press the button.",
         "zh": "与内置模型相同的规模、随机权重（解码开销与学到的内容无关），每种方法都恰好写出 N 个词元。点击按钮后在本机测量。",
     },
-    "par_measure": {"en": "Measure on this device (about {s} s)", "zh": "在本机测量（约 {s} 秒）"},
+    "par_measure": {"en": "Measure on this device (takes a minute or two on a laptop CPU)", "zh": "在本机测量（在笔记本 CPU 上需要一两分钟）"},
     "par_measured": {"en": "Measured on {device} in {seconds:.0f} s: 1 warm-up, median of 3 runs per point.",
                      "zh": "在 {device} 上测量，用时 {seconds:.0f} 秒：每个点预热 1 次，取 3 次运行的中位数。"},
     "par_speed_y": {"en": "ms per batch", "zh": "每批毫秒数"},

@@ -18,7 +18,8 @@ VARIANTS = {"en": "", "zh_present": "lang=zh&present=1"}
 
 
 _IDLE = """() => {
-    const busy = document.querySelector('[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"]');
+    const busy = document.querySelector(
+        '[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"], [data-testid="stSpinner"]');
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
     const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
     const stale = document.querySelectorAll('[data-stale="true"]');
@@ -39,13 +40,23 @@ def _wait_until_idle(page, timeout_s=90):
         waited += 0.5
 
 
-def _full_page_screenshot(page, path):
-    height = page.evaluate(
+def _content_height(page) -> int:
+    return int(page.evaluate(
         """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, .main, body')]
                        .map(e => e.scrollHeight))"""
-    )
-    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 900), 12000)})
-    _wait_until_idle(page)
+    ))
+
+
+def _full_page_screenshot(page, path):
+    """Grow the viewport to the content (Streamlit scrolls inside its own container) until the height holds:
+    a page still rendering its lower sections grows after the first measurement."""
+    height = 0
+    for _ in range(6):
+        page.set_viewport_size({"width": 1400, "height": min(max(_content_height(page) + 40, 900), 12000)})
+        _wait_until_idle(page)
+        if _content_height(page) == height:
+            break
+        height = _content_height(page)
     page.screenshot(path=str(path), full_page=True)
 
 
