@@ -11,6 +11,7 @@ from .data.toy import check_translation, is_grammatical, parse_english, right_co
 from .data.vocab import Vocab
 from .decoding.autoregressive import generate, sampling_processors
 from .decoding.masked import fill_masks
+from .decoding.seq2seq import translate_batch
 from .decoding.processors import SuppressTokens
 
 
@@ -169,8 +170,6 @@ def encode_pairs(pairs, vocab: Vocab) -> dict[str, torch.Tensor]:
 
 def greedy_decode(model, src: torch.Tensor, vocab: Vocab) -> list[list[int]]:
     """Autoregressive greedy translations of a padded batch (B, S)."""
-    from .decoding.seq2seq import translate_batch
-
     return translate_batch(model, src, vocab.bos_id, vocab.eos_id)
 
 

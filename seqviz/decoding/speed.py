@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import torch
 
+from ..data.vocab import SPECIALS
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.seq2seq import TransformerSeq2Seq
 from .parallel import ctc_decode, mask_predict
 from .timing import measure
 
-MASK, BLANK = 4, 7  # special ids of the word vocabularies (see data/vocab.py)
+MASK, BLANK = SPECIALS.index("[MASK]"), SPECIALS.index("<blank>")  # ids in every word vocabulary
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,13 @@ def length_section(ctx: PageContext, result) -> None:
                           x_title=ctx.t("s2s_probability")), "parallel", "nat_length", key="par_length_bars")
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _nat_output(_model, model_key: str, words: tuple[str, ...], _vocab) -> list[str]:
+    """One NAT pass (deterministic, so computed once per model and sentence)."""
+    src = torch.tensor(_vocab.encode(words), device=next(_model.parameters()).device)
+    return _vocab.decode(nat_decode(_model, src[None], _vocab.mask_id).tokens[0])
+
+
 @st.cache_data(show_spinner=False)
 def _reference_repeats(n: int = 1000) -> float:
     """The repeated-token rate of correct translations themselves (n generated pairs)."""
@@ -138,8 +145,7 @@ def multimodality_section(ctx: PageContext) -> None:
         line = [f"*{sentence}*"]
         for data in ("raw", "distilled"):
             ckpt = builtin_model(f"nat_{data}", str(ctx.device))
-            src = torch.tensor(ckpt.vocab.encode(words), device=next(ckpt.model.parameters()).device)
-            out = ckpt.vocab.decode(nat_decode(ckpt.model, src[None], ckpt.vocab.mask_id).tokens[0])
+            out = _nat_output(ckpt.model, f"nat_{data}:{ctx.device}", tuple(words), ckpt.vocab)
             mark = ":green[✓]" if check_translation(words, out) else ":red[✗]"
             line.append(f"{ctx.t('par_' + data)}: {mark} {md_token(' '.join(out))}")
         st.markdown("  \n".join(line))

@@ -134,10 +134,17 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
 
 
 def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
-    vocab, device = ckpt.vocab, next(ckpt.model.parameters()).device
-    src = torch.tensor(vocab.encode(words), device=device)
-    tgt = torch.tensor([vocab.bos_id, *vocab.encode(target)], device=device)
-    return attention_maps(ckpt.model, src, tgt)
+    """Every attention of one teacher-forced pass, computed once per model, sentence and target."""
+    name = ckpt.recipe.get("name", "model")
+    return _attention(ckpt.model, f"{name}:{next(ckpt.model.parameters()).device}", tuple(words), tuple(target), ckpt.vocab)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _attention(_model, model_key: str, words: tuple[str, ...], target: tuple[str, ...], _vocab):
+    device = next(_model.parameters()).device
+    src = torch.tensor(_vocab.encode(words), device=device)
+    tgt = torch.tensor([_vocab.bos_id, *_vocab.encode(target)], device=device)
+    return attention_maps(_model, src, tgt)
 
 
 def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], output: list[str]) -> None:
