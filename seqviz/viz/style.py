@@ -220,7 +220,7 @@ def altair_chart_config(chart, presentation: bool = False):
         .configure(font=FONT_FAMILY, background="white")
         .configure_axis(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY,
                         labelFontSize=sizes["tick"], titleFontSize=sizes["base"], labelLimit=200)
-        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY,
+        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelLimit=400,
                           labelFontSize=sizes["tick"], titleFontSize=sizes["base"])
         .configure_title(font=FONT_FAMILY, fontSize=sizes["title"], anchor="start")
         .configure_view(strokeWidth=0)
