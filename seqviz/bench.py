@@ -19,7 +19,7 @@ import sys
 import torch
 
 from .decoding.autoregressive import generate
-from .decoding.timing import measure
+from .decoding.timing import measure_together
 from .device import describe, pick_device
 from .models.autoregressive import CausalLM
 from .models.layers import ModelConfig
@@ -28,6 +28,9 @@ KV_MODELS = {  # decoder-only, random weights: the cost of decoding does not dep
     "2 layers, d 64": dict(n_layers=2, d_model=64, n_heads=4, d_ff=256),
     "4 layers, d 128": dict(n_layers=4, d_model=128, n_heads=4, d_ff=512),
 }
+
+
+SECTIONS = ("kv", "interaction", "parallel")  # what `--only` can pick
 
 
 def kv_cache(device: torch.device, lengths: tuple[int, ...], repeats: int, warmup: int) -> dict:
@@ -43,8 +46,8 @@ def kv_cache(device: torch.device, lengths: tuple[int, ...], repeats: int, warmu
             def run(use_cache):
                 outputs[use_cache] = generate(model, prompt, length, greedy=True, use_cache=use_cache)
 
-            cached = measure(lambda: run(True), device, warmup, repeats)
-            recompute = measure(lambda: run(False), device, warmup, repeats)
+            timings = measure_together({"cached": lambda: run(True), "recompute": lambda: run(False)}, device, warmup, repeats)
+            cached, recompute = timings["cached"], timings["recompute"]
             results.setdefault(name, {})[str(length)] = {
                 "cached_ms": round(cached.median_ms, 2),
                 "recompute_ms": round(recompute.median_ms, 2),
@@ -69,14 +72,19 @@ def print_table(report: dict) -> None:
     m = report["machine"]
     print(f"seqviz benchmarks on {m['device_name']}, torch {m['torch']}, {m['threads']} threads")
     print(f"method: {report['method']}\n")
-    print(f"{'KV cache':<18}{'tokens':>8}{'cached ms':>12}{'recompute ms':>14}{'speedup':>9}{'identical':>11}")
-    for name, by_length in report["kv_cache"].items():
-        for length, r in by_length.items():
-            print(f"{name:<18}{length:>8}{r['cached_ms']:>12.1f}{r['recompute_ms']:>14.1f}{r['speedup']:>8.1f}x{str(r['identical']):>11}")
-    i = report["interaction_ms"]
-    print(f"\n'Next token' click, median of {i['runs']}: step panel {i['ar_step_p50_ms']} ms, "
-          f"whole page {i['ar_step_page_rerun_p50_ms']} ms")
-    print(f"({i['note']})")
+    if "kv_cache" in report:
+        print(f"{'KV cache':<18}{'tokens':>8}{'cached ms':>12}{'recompute ms':>14}{'speedup':>9}{'identical':>11}")
+        for name, by_length in report["kv_cache"].items():
+            for length, r in by_length.items():
+                print(f"{name:<18}{length:>8}{r['cached_ms']:>12.1f}{r['recompute_ms']:>14.1f}{r['speedup']:>8.1f}x"
+                      f"{str(r['identical']):>11}")
+    if "interaction_ms" in report:
+        i = report["interaction_ms"]
+        print(f"\n'Next token' click, median of {i['runs']}: step panel {i['ar_step_p50_ms']} ms, "
+              f"whole page {i['ar_step_page_rerun_p50_ms']} ms")
+        print(f"({i['note']})")
+    if "parallel_decoding" not in report:
+        return
     p = report["parallel_decoding"]
     print(f"\nParallel vs autoregressive decoding ({p['note']})")
     print(f"{'tokens':>7}{'batch':>7}{'AR ms':>10}{'NAT':>9}{'CTC':>9}{'mask-predict':>14}")
@@ -91,23 +99,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu", help="auto, cpu, cuda or mps (default cpu)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="run only these sections")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     device = pick_device(args.device)
     lengths, repeats, warmup = ((64, 128), 3, 1) if args.quick else ((512, 1024), 5, 1)
     report = {
         "machine": machine(device),
-        "method": f"median of {repeats} runs after {warmup} warm-up run(s), device synchronised around each run, "
-        "greedy decoding from a one-token prompt, random-weight decoder-only models",
-        "kv_cache": kv_cache(device, lengths, repeats, warmup),
-        "interaction_ms": interaction(5 if args.quick else 15),
-        "parallel_decoding": parallel(quick=args.quick, device=device),
+        "method": f"median of {repeats} runs after {warmup} warm-up run(s), the compared runs in interleaved rounds, "
+        "device synchronised around each run, greedy decoding from a one-token prompt, random-weight models",
     }
+    if "kv" in args.only:
+        report["kv_cache"] = kv_cache(device, lengths, repeats, warmup)
+    if "interaction" in args.only:
+        report["interaction_ms"] = interaction(5 if args.quick else 15)
+    if "parallel" in args.only:
+        report["parallel_decoding"] = parallel(quick=args.quick, device=device)
     print_table(report)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
-    return 0 if all(r["identical"] for by_len in report["kv_cache"].values() for r in by_len.values()) else 1
+    return 0 if all(r["identical"] for by_len in report.get("kv_cache", {}).values() for r in by_len.values()) else 1
 
 
 
@@ -118,14 +130,14 @@ def parallel(quick: bool, device: torch.device) -> dict:
     from .recipes import RECIPES
 
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
-    lengths, batches, repeats = ((8,), (1, 4), 2) if quick else ((8, 16, 32, 64), (1, 64), 5)
-    rows = decoding_speeds(size, 176, lengths, batches, device=device, repeats=repeats)
-    ar = {(r.length, r.batch): r.median_ms for r in rows if r.method == "ar"}
-    results = [{"tokens": n, "batch": b, "ar_ms": round(ar[(n, b)], 2),
+    lengths, batches, repeats = ((8,), (1, 4), 2) if quick else ((8, 16, 32, 64), (1, 64), 9)
+    rows = decoding_speeds(size, 176, lengths, batches, device=device, warmup=2, repeats=repeats)
+    ms = {(r.method, r.length, r.batch): round(r.median_ms, 2) for r in rows}
+    results = [{"tokens": n, "batch": b, **{f"{m}_ms": ms[(m, n, b)] for m in ("ar", *ratios)},
                 **{f"{method}_speedup": ratio for method, ratio in ratios.items()}}
                for (n, b), ratios in speedups(rows).items()]
     return {"results": results, "note": "speed-up = AR time / method time, whole decode incl. the encoder, "
-            "1 warm-up, median of the repeats, 3+3 layers d 128, random weights, mask-predict T = 10"}
+            f"2 warm-ups, median of {repeats} interleaved rounds, 3+3 layers d 128, random weights, mask-predict T = 10"}
 
 
 def interaction(repeats: int) -> dict:

@@ -19,3 +19,10 @@ def test_quick_benchmark_writes_json_with_identical_outputs(tmp_path, capsys):
     for row in report["parallel_decoding"]["results"]:
         assert row["ar_ms"] > 0 and row["nat_speedup"] > 0 and row["mask_predict_speedup"] > 0
     assert "KV cache" in capsys.readouterr().out
+
+
+def test_only_runs_the_sections_asked_for(tmp_path):
+    out = tmp_path / "bench.json"
+    assert main(["--quick", "--only", "parallel", "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert "parallel_decoding" in report and "kv_cache" not in report and "interaction_ms" not in report

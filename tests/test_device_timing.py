@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from seqviz.decoding.timing import measure
+from seqviz.decoding.timing import measure, measure_together
 from seqviz.device import available_devices, describe, pick_device
 
 
@@ -28,3 +28,10 @@ def test_measure_warms_up_repeats_and_reports_the_median():
     assert "median of 5 runs after 3 warm-up runs" in timing.method()
     with pytest.raises(ValueError):
         measure(lambda: None, repeats=0)
+
+
+def test_measure_together_interleaves_the_runs_and_times_each():
+    calls = []
+    timings = measure_together({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, "cpu", 1, 3)
+    assert calls == ["a", "b"] + ["a", "b"] * 3  # warm-up each, then rounds a, b, a, b, ...
+    assert set(timings) == {"a", "b"} and all(t.repeats == 3 for t in timings.values())

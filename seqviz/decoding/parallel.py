@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import torch
 
 from ..models.nonautoregressive import MAX_LENGTH_OFFSET, upsample
-from ..models.seq2seq import Memory
 
 
 @torch.no_grad()
@@ -73,24 +72,29 @@ def mask_predict(model, src: torch.Tensor, mask_id: int, iterations: int = 10, l
     if length is not None:
         candidates = torch.full((src.size(0), 1), length, device=src.device)
     b, k = candidates.shape
-    memory = repeat_memory(memory, k)
+    memory = memory.repeat(k)
     tokens = masked_input(candidates.flatten(), mask_id, pad)  # (B*k, T)
     real = tokens != pad
+    target_lengths = real.sum(1)  # (B*k,)
     confidence = torch.zeros(tokens.shape, device=src.device)
-    history, remask = [], real.clone()
+    history, remask = [], real
+    positions = torch.arange(tokens.size(1), device=src.device)[None]  # (1, T)
     for step in range(iterations):
         out = model.decode(memory, tokens)
         p, predicted = out.logits.softmax(-1).max(-1)  # (B*k, T)
         tokens = torch.where(remask, predicted, tokens)
         confidence = torch.where(remask, p, confidence)
-        history.append(Iteration(tokens.clone(), confidence.clone(), remask.clone()))
-        n_mask = (real.sum(1) * (iterations - 1 - step) // iterations)  # linear schedule: L·(T−t)/T
-        if step == iterations - 1 or int(n_mask.max()) == 0:
+        history.append(Iteration(tokens, confidence, remask))  # new tensors each iteration, never written in place
+        if tokens.size(1) * (iterations - 1 - step) // iterations == 0:  # nothing left to re-mask in any row
             break
-        rank = confidence.masked_fill(~real, float("inf")).argsort(1).argsort(1)  # 0 = least confident
+        n_mask = target_lengths * (iterations - 1 - step) // iterations  # linear schedule: L·(T−t)/T
+        order = confidence.masked_fill(~real, float("inf")).argsort(1)  # least confident first
+        rank = torch.empty_like(order).scatter_(1, order, positions.expand_as(order))  # each position's place
         remask = (rank < n_mask[:, None]) & real
         tokens = tokens.masked_fill(remask, mask_id)
-    score = (confidence.clamp_min(1e-9).log() * real).sum(1) / real.sum(1)  # mean log-probability
+    if k == 1:
+        return ParallelResult([row[keep].tolist() for row, keep in zip(tokens, real)], len(history), history, probs, lengths)
+    score = (confidence.clamp_min(1e-9).log() * real).sum(1) / target_lengths  # mean log-probability
     best = score.view(b, k).argmax(1) + torch.arange(b, device=src.device) * k  # (B,)
     rows = [tokens[i][real[i]].tolist() for i in best.tolist()]
     kept = [Iteration(h.tokens[best], h.confidence[best], h.remasked[best]) for h in history]
@@ -126,10 +130,3 @@ def ctc_decode(model, src: torch.Tensor) -> CTCResult:
     best = model.decode(model.encode(src), ids).logits.argmax(-1)  # (B, U)
     paths = [row[ids_row != model.config.pad_id].tolist() for row, ids_row in zip(best, ids)]
     return CTCResult([ctc_collapse(p, model.config.blank_id, model.config.pad_id) for p in paths], paths)
-
-
-def repeat_memory(memory: Memory, k: int) -> Memory:
-    """The encoder memory with each row repeated k times (one per length candidate)."""
-    if k == 1:
-        return memory
-    return Memory(memory.states.repeat_interleave(k, 0), memory.source_mask.repeat_interleave(k, 0))

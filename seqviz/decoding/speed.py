@@ -3,11 +3,13 @@
 Decoding cost does not depend on what the weights learned, so the models here have the shipped sizes and
 random weights; that lets the target length run past what the toy language produces. Every method writes
 exactly N target tokens for sources of N tokens (the toy French is as long as its English):
-- AR: greedy, one decoder pass per token with the KV cache (N passes, no early <eos>);
+- AR: greedy, one decoder pass per token with the KV cache (N passes, no early <eos>); the source's
+  cross-attention keys and values are computed once, as in every decoder here;
 - NAT: the length head, then one pass over N [MASK]s;
 - CTC: one pass over the source up-sampled ×2;
 - mask-predict: T passes over N positions.
-Timed without attention capture: warm-up, device synchronisation, median of the repeats.
+Timed without attention capture: warm-up, device synchronisation, the methods in interleaved rounds (so a slow
+spell of a shared machine falls on all alike), median of the repeats.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.seq2seq import TransformerSeq2Seq
 from .parallel import ctc_decode, mask_predict
-from .timing import measure
+from .timing import measure_together
 
 MASK, BLANK = SPECIALS.index("[MASK]"), SPECIALS.index("<blank>")  # ids in every word vocabulary
 
@@ -63,14 +65,14 @@ def decoding_speeds(size: dict, vocab_size: int, lengths, batches, iterations: i
         for length in lengths:
             src = torch.randint(8, vocab_size, (batch, length), generator=generator).to(device)
             runs = {
-                "ar": (lambda: _ar_greedy(models["ar"], src, length), length),
-                "nat": (lambda: mask_predict(models["nat"], src, MASK, 1, length=length), 1),
-                "ctc": (lambda: ctc_decode(models["ctc"], src), 1),
-                "mask_predict": (lambda: mask_predict(models["nat"], src, MASK, iterations, length=length),
-                                 mask_predict(models["nat"], src, MASK, iterations, length=length).passes),
+                "ar": lambda: _ar_greedy(models["ar"], src, length),
+                "nat": lambda: mask_predict(models["nat"], src, MASK, 1, length=length),
+                "ctc": lambda: ctc_decode(models["ctc"], src),
+                "mask_predict": lambda: mask_predict(models["nat"], src, MASK, iterations, length=length),
             }
-            for method, (run, passes) in runs.items():
-                rows.append(SpeedRow(method, length, batch, measure(run, device, warmup, repeats).median_ms, passes))
+            passes = {"ar": length, "nat": 1, "ctc": 1, "mask_predict": runs["mask_predict"]().passes}
+            timings = measure_together(runs, device, warmup, repeats)
+            rows += [SpeedRow(method, length, batch, timings[method].median_ms, passes[method]) for method in runs]
     return rows
 
 
@@ -106,12 +108,8 @@ def compare_decoders(models: dict, src: torch.Tensor, vocab, iterations: int = 1
         "ctc": lambda: ctc_decode(models["ctc"], batch),
         "mask_predict": lambda: mask_predict(models["cmlm"], batch, vocab.mask_id, iterations, length=length),
     }
-    out = {}
-    for method, run in runs.items():
-        result = run()
-        timing = measure(run, device, warmup, repeats)
-        if method == "ar":
-            out[method] = Decoded(result[0], len(result[0]) + 1, timing)
-        else:
-            out[method] = Decoded(result.tokens[0], result.passes, timing, result)
-    return out
+    results = {method: run() for method, run in runs.items()}
+    timings = measure_together(runs, device, warmup, repeats)
+    ar = results.pop("ar")[0]
+    return {"ar": Decoded(ar, len(ar) + 1, timings["ar"]),
+            **{method: Decoded(r.tokens[0], r.passes, timings[method], r) for method, r in results.items()}}

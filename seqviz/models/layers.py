@@ -152,24 +152,33 @@ class MultiHeadAttention(nn.Module):
         b, t, _ = x.shape
         return x.view(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # (B, H, T, Dh)
 
-    def project(self, x: torch.Tensor, context: torch.Tensor | None = None, offset: int = 0):
-        """Queries from x, keys and values from context (x itself for self-attention); x's first position
-        is number `offset` in the sequence (non-zero when earlier positions are cached)."""
-        context = x if context is None else context
-        q, k, v = self._heads(self.query(x)), self._heads(self.key(context)), self._heads(self.value(context))
-        if self.rope and context is x:  # RoPE applies to self-attention positions
+    def keys_values(self, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Keys and values of the positions attended to, context (B, S, D) -> each (B, H, S, Dh)."""
+        return self._heads(self.key(context)), self._heads(self.value(context))
+
+    def project(self, x: torch.Tensor, offset: int = 0):
+        """Self-attention's queries, keys and values from x, whose first position is number `offset` in the
+        sequence (non-zero when earlier positions are cached)."""
+        q, (k, v) = self._heads(self.query(x)), self.keys_values(x)
+        if self.rope:
             positions = torch.arange(offset, offset + x.size(1))
             q, k = rotate_half_pairs(q, positions), rotate_half_pairs(k, positions)
         return q, k, v  # each (B, H, T, Dh)
 
-    def scores(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
-        """The raw scaled query·key scores before any mask, (B, H, Tq, Tk)."""
-        q, k, _ = self.project(x, context)
+    def scores(self, x: torch.Tensor) -> torch.Tensor:
+        """The raw scaled query·key self-attention scores before any mask, (B, H, T, T)."""
+        q, k, _ = self.project(x)
         return attention_scores(q, k)
 
-    def forward(self, x, context=None, mask=None, need_weights=False, cache: KVCache | None = None, layer: int = 0):
-        q, k, v = self.project(x, context, offset=cache.layer_length(layer) if cache is not None else 0)
-        if cache is not None:
+    def forward(self, x, mask=None, need_weights=False, cache: KVCache | None = None, layer: int = 0,
+                keys_values: tuple[torch.Tensor, torch.Tensor] | None = None):
+        """Self-attention over x, or with keys_values (from `keys_values(context)`, computed once per source)
+        cross-attention from x to that context."""
+        if keys_values is not None:
+            q, (k, v) = self._heads(self.query(x)), keys_values
+        else:
+            q, k, v = self.project(x, offset=cache.layer_length(layer) if cache is not None else 0)
+        if cache is not None and keys_values is None:
             k, v = cache.append(layer, k, v)  # (B, H, T_cached + T_new, Dh)
         y, weights = attention(q, k, v, mask, need_weights)  # (B, H, Tq, Dh)
         y = y.transpose(1, 2).reshape(x.size(0), x.size(1), -1)  # (B, Tq, D)
@@ -198,11 +207,12 @@ class TransformerBlock(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, self_mask, memory=None, cross_mask=None, need_weights=False, cache=None, layer=0) -> BlockOutput:
+        """memory: this block's cross-attention keys and values of the encoder states (see `memory_keys_values`)."""
         h, self_weights = self.self_attn(self.self_norm(x), mask=self_mask, need_weights=need_weights, cache=cache, layer=layer)
         x = x + self.dropout(h)
         cross_weights = None
         if self.cross_attn is not None and memory is not None:
-            h, cross_weights = self.cross_attn(self.cross_norm(x), memory, cross_mask, need_weights)
+            h, cross_weights = self.cross_attn(self.cross_norm(x), cross_mask, need_weights, keys_values=memory)
             x = x + self.dropout(h)
         x = x + self.dropout(self.ff(self.ff_norm(x)))
         return BlockOutput(x, self_weights, cross_weights)
@@ -241,11 +251,17 @@ class TransformerStack(nn.Module):
             x = x + self.position_table[offset:end]
         return self.dropout(x)
 
+    def memory_keys_values(self, states: torch.Tensor) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
+        """Every block's cross-attention keys and values of the encoder states (B, S, D), each (B, H, S, Dh):
+        they depend on the source only, so they are computed once, not at every decoder pass."""
+        return tuple(block.cross_attn.keys_values(states) for block in self.blocks)
+
     def forward(self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None) -> StackOutput:
+        """memory: per block, the cross-attention keys and values from `memory_keys_values` (None: no encoder)."""
         x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0)
         self_attn, cross_attn = [], []
         for layer, block in enumerate(self.blocks):
-            out = block(x, mask, memory, cross_mask, need_weights, cache, layer)
+            out = block(x, mask, memory[layer] if memory is not None else None, cross_mask, need_weights, cache, layer)
             x = out.hidden
             self_attn.append(out.self_attention)
             cross_attn.append(out.cross_attention)

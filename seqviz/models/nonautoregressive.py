@@ -40,7 +40,7 @@ class NARTransformer(TransformerSeq2Seq):
     def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache=None) -> ModelOutput:
         """ids (B, T): [MASK]s and/or target tokens, all read at once (padding hidden, nothing else); with labels
         (B, T), each position is scored against its own label, where the label is not padding."""
-        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.states, memory.source_mask, need_weights)
+        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights)
         logits = self.head(out.hidden)  # (B, T, V)
         loss = None
         if labels is not None:
@@ -71,7 +71,7 @@ class CTCTransformer(TransformerSeq2Seq):
     def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache=None) -> ModelOutput:
         """ids (B, U): the up-sampled source. Every position writes a token or <blank> at once; with labels
         (B, T) (the target, padded) the loss is CTC over all paths that collapse to it."""
-        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.states, memory.source_mask, need_weights)
+        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights)
         logits = self.head(out.hidden)  # (B, U, V)
         loss = None
         if labels is not None:

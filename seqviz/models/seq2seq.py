@@ -37,6 +37,17 @@ class Memory:
     final: torch.Tensor | None = None  # (B, D) the RNN encoder's summary of the whole source
     self_attention: tuple[torch.Tensor, ...] | None = None  # per layer (B, H, S, S), a Transformer's, when asked for
     keys: torch.Tensor | None = None  # (B, S, D) additive attention's U h_j, computed once per source
+    keys_values: tuple | None = None  # a Transformer decoder's per-layer cross-attention (K, V), each (B, H, S, Dh)
+
+    def repeat(self, k: int) -> "Memory":
+        """Each row repeated k times (e.g. one per length candidate); attention maps are left out."""
+        if k == 1:
+            return self
+        def rows(t):
+            return None if t is None else t.repeat_interleave(k, 0)
+
+        keys_values = None if self.keys_values is None else tuple((rows(a), rows(b)) for a, b in self.keys_values)
+        return Memory(rows(self.states), rows(self.source_mask), rows(self.final), None, rows(self.keys), keys_values)
 
 
 class ConditionedDecoder:
@@ -82,14 +93,15 @@ class TransformerSeq2Seq(Seq2Seq):
         """Every source position sees every other (bidirectional), padding hidden."""
         padding = key_padding(src, self.config.pad_id)  # (B, 1, S)
         out = self.encoder(src, bidirectional_mask(src.size(1)).to(src.device) & padding, need_weights=need_weights)
-        return Memory(out.hidden, padding, self_attention=out.self_attention)
+        return Memory(out.hidden, padding, self_attention=out.self_attention,
+                      keys_values=self.decoder_stack.memory_keys_values(out.hidden))
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config.n_layers, self.config.max_len)
 
     def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache: KVCache | None = None) -> ModelOutput:
         mask = decoder_mask(ids, self.config.pad_id, cache.length if cache is not None else 0)
-        out = self.decoder_stack(ids, mask, memory.states, memory.source_mask, need_weights, cache)
+        out = self.decoder_stack(ids, mask, memory.keys_values, memory.source_mask, need_weights, cache)
         logits = self.head(out.hidden)  # (B, T, V)
         loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
         return ModelOutput(logits, loss, out.self_attention, out.cross_attention)

@@ -113,3 +113,16 @@ def test_training_loss_falls_on_a_copy_task():
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_repeated_memory_repeats_every_row_and_its_cross_attention_keys():
+    model = _model(TransformerSeq2Seq)
+    src, tgt = _batch()
+    memory = model.encode(src)
+    twice = memory.repeat(2)
+    assert twice.states.shape[0] == 4 and len(twice.keys_values) == model.config.n_layers
+    for (k, v), (k2, v2) in zip(memory.keys_values, twice.keys_values):
+        assert torch.equal(k2[2], k[1]) and torch.equal(v2[3], v[1])
+    with torch.no_grad():
+        once, again = model.decode(memory, tgt).logits, model.decode(twice, tgt.repeat_interleave(2, 0)).logits
+    assert torch.allclose(again[::2], once, atol=1e-6) and torch.allclose(again[1::2], once, atol=1e-6)
