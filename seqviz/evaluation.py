@@ -206,6 +206,11 @@ def is_mixed_translation(source: Sequence[str], output: Sequence[str]) -> bool:
     return len(output) in lengths and all(word in words.get(i, ()) for i, word in enumerate(output))
 
 
+def mixed_translations(sources, outputs) -> list[int]:
+    """Indices of the outputs that are mixed translations of their sources."""
+    return [i for i, (source, out) in enumerate(zip(sources, outputs)) if is_mixed_translation(source, out)]
+
+
 def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool],
                          decode: Callable = greedy_decode) -> dict:
     """Exact match of the translations on held-out (source, target) pairs, overall and by source-length
@@ -221,8 +226,8 @@ def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence
     metrics = {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4),
                "repeated_token_rate": repeated_token_rate(outputs)}
     if correct is check_translation:  # the toy language: which wrong outputs are mixtures of valid ones
-        mixed = sum(is_mixed_translation(s, out) for (s, _), out in zip(pairs, outputs))
-        metrics["mixed_translation_rate"] = round(mixed / len(pairs), 4)
+        mixed = mixed_translations([s for s, _ in pairs], outputs)
+        metrics["mixed_translation_rate"] = round(len(mixed) / len(pairs), 4)
     return {**metrics, "exact_match_by_length": by_length}
 
 

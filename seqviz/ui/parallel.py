@@ -10,13 +10,12 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from ..data.toy import check_translation, is_grammatical, make_pairs, tokenize
-from ..decoding.parallel import nat_decode
+from ..data.toy import check_translation, is_grammatical, make_pairs
 from ..decoding.speed import compare_decoders, decoding_speeds, speedups
 from ..device import describe
-from ..evaluation import repeated_token_rate
+from ..evaluation import mixed_translations, repeated_token_rate, translate_all
 from ..models.checkpoint import Checkpoint
-from ..recipes import RECIPES
+from ..recipes import PARALLEL_DECODERS, RECIPES, translation_splits
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart
 from .figures import show_plotly
@@ -28,8 +27,7 @@ METHODS = ("ar", "nat", "ctc", "mask_predict")
 KINDS = ("nat", "cmlm", "ctc")
 SPEED_LENGTHS, SPEED_BATCHES = (8, 16, 32, 64), (1, 64)
 RATIO_LENGTH = 32  # the issue's "about 30 target tokens"
-SYNONYM_EXAMPLES = ("the big dog chases the red ball", "the big cats chase the small balls",
-                    "the old horse that the big boy sees runs quickly")
+MIXED_SCANNED, MIXED_SHOWN = 300, 3  # held-out sentences searched for the raw NAT's mixed translations; shown
 
 
 def models_for(ctx: PageContext, data: str) -> dict[str, Checkpoint]:
@@ -110,11 +108,17 @@ def length_section(ctx: PageContext, result) -> None:
                           x_title=ctx.t("s2s_probability")), "parallel", "nat_length", key="par_length_bars")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _nat_output(_model, model_key: str, words: tuple[str, ...], _vocab) -> list[str]:
-    """One NAT pass (deterministic, so computed once per model and sentence)."""
-    src = torch.tensor(_vocab.encode(words), device=next(_model.parameters()).device)
-    return _vocab.decode(nat_decode(_model, src[None], _vocab.mask_id).tokens[0])
+@st.cache_data(show_spinner=False, max_entries=4)
+def _mixed_examples(device: str, scanned: int = MIXED_SCANNED) -> tuple[list, dict[str, list], dict[str, list[int]]]:
+    """The first `scanned` held-out sources, both NATs' outputs for them, and which outputs are mixed
+    translations (deterministic, so computed once per device)."""
+    sources = [source for source, _ in translation_splits(**RECIPES["nat_raw"].data)["test"][:scanned]]
+    outputs, mixed = {}, {}
+    for data in ("raw", "distilled"):
+        ckpt = builtin_model(f"nat_{data}", device)
+        outputs[data] = translate_all(ckpt.model, ckpt.vocab, sources, decode=PARALLEL_DECODERS["nat"])
+        mixed[data] = mixed_translations(sources, outputs[data])
+    return sources, outputs, mixed
 
 
 @st.cache_data(show_spinner=False)
@@ -139,15 +143,14 @@ def multimodality_section(ctx: PageContext) -> None:
                       ref=_reference_repeats()))
     st.table(pd.DataFrame(rows))
     st.markdown(ctx.t("par_mixed_note"))
-    st.markdown(ctx.t("par_multi_examples"))
-    for sentence in SYNONYM_EXAMPLES:
-        words = tokenize(sentence)
-        line = [f"*{sentence}*"]
+    sources, outputs, mixed = _mixed_examples(str(ctx.device))
+    st.markdown(ctx.t("par_multi_examples", n=len(sources), raw=len(mixed["raw"]), distilled=len(mixed["distilled"]),
+                      shown=min(MIXED_SHOWN, len(mixed["raw"]))))
+    for i in sorted(mixed["raw"], key=lambda i: len(sources[i]))[:MIXED_SHOWN]:
+        line = [f"*{md_token(' '.join(sources[i]))}*"]
         for data in ("raw", "distilled"):
-            ckpt = builtin_model(f"nat_{data}", str(ctx.device))
-            out = _nat_output(ckpt.model, f"nat_{data}:{ctx.device}", tuple(words), ckpt.vocab)
-            mark = ":green[✓]" if check_translation(words, out) else ":red[✗]"
-            line.append(f"{ctx.t('par_' + data)}: {mark} {md_token(' '.join(out))}")
+            mark = ":green[✓]" if check_translation(sources[i], outputs[data][i]) else ":red[✗]"
+            line.append(f"{ctx.t('par_' + data)}: {mark} {md_token(' '.join(outputs[data][i]))}")
         st.markdown("  \n".join(line))
 
 

@@ -107,7 +107,13 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "（来自 \"le ballon\" 和 \"la balle\"）。这正是多峰问题在这里的表现。在这个玩具语言中重复词很少，"
         "因为法文与英文长度完全相同：长度从不含糊，各位置不会相互错位。",
     },
-    "par_multi_examples": {"en": "The NAT trained both ways, on sentences with synonym choices:", "zh": "两种方式训练的 NAT，在含同义词选择的句子上："},
+    "par_multi_examples": {
+        "en": "Searched: the first {n} held-out sentences. The raw-trained NAT mixed translations in **{raw}** of "
+        "them, the distilled NAT in **{distilled}**. The {shown} shortest where the raw NAT mixed, and what the "
+        "distilled NAT wrote:",
+        "zh": "检索范围：前 {n} 个留出句子。原始数据训练的 NAT 在其中 **{raw}** 句里混合了不同译法，蒸馏训练的 NAT 为 **{distilled}** 句。"
+        "以下是原始 NAT 出现混合的句子中最短的 {shown} 句，以及蒸馏 NAT 的输出：",
+    },
     "par_speed_header": {"en": "Speed vs target length, batch 1 and batch 64", "zh": "速度与目标长度：批大小 1 与 64"},
     "par_speed_intro": {
         "en": "Same model sizes as the shipped ones, random weights (decoding cost does not depend on what was learned), "

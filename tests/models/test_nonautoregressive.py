@@ -130,7 +130,7 @@ def test_distilled_targets_are_the_teachers_translations():
 
 
 def test_mixed_translations_are_pieces_of_different_valid_ones():
-    from seqviz.evaluation import is_mixed_translation, repeated_token_rate
+    from seqviz.evaluation import is_mixed_translation, mixed_translations, repeated_token_rate
 
     source = "the big dog chases the red ball".split()
     assert not is_mixed_translation(source, "le grand chien chasse la balle rouge".split())  # valid
@@ -138,3 +138,5 @@ def test_mixed_translations_are_pieces_of_different_valid_ones():
     assert not is_mixed_translation(source, "le grand chien chasse le chat rouge".split())  # a plain error
     assert not is_mixed_translation("cat the".split(), ["le"])  # no translation to mix
     assert repeated_token_rate([["a", "a", "b"], ["c"]]) == 0.25
+    outputs = ["le grand chien chasse la balle rouge".split(), "le grand chien chasse le balle rouge".split()]
+    assert mixed_translations([source, source], outputs) == [1]

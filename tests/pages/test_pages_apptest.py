@@ -417,6 +417,8 @@ def test_parallel_four_decoders_side_by_side_with_passes_and_times():
     assert text.count("decoder pass(es)") == 4 and "ms**" in text
     assert "1 decoder pass(es)" in text  # NAT and CTC
     assert "Raw path (" in text and "Collapsed:" in text
+    assert "The raw-trained NAT mixed translations in **" in text  # held-out sentences it mixed, each marked wrong
+    assert text.count("raw data (random synonyms): :red[✗]") == 3
     for iterations in (1, 3):
         at.slider(key="par_iterations").set_value(iterations).run()
         assert not at.exception
