@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import torch
+from torch import nn
 
 from .data.digits import digit_answer, digit_pairs, digit_vocab
 from .data.toy import check_translation, en_vocab, joint_vocab, make_splits
@@ -243,13 +244,18 @@ def reevaluate(name: str) -> dict:
     return metrics
 
 
+def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
+    """The recipe's untrained model, seeded."""
+    torch.manual_seed(recipe.seed)
+    return recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model))
+
+
 def train_recipe(
     name: str, steps: int | None = None, device: torch.device | str = "cpu", callback: Callable[[Progress], object] | None = None
 ) -> Checkpoint:
     recipe = RECIPES[name]
     vocab, splits, batches = prepare(recipe)
-    torch.manual_seed(recipe.seed)
-    model = recipe.architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model))
+    model = build_model(recipe, vocab)
     start = time.perf_counter()
     losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
     train_seconds = time.perf_counter() - start

@@ -1,28 +1,65 @@
-"""Smoke test of the benchmark command: its JSON shape and that cached and recomputed outputs are
-identical. Timings are not asserted: machines here are shared and noisy."""
+"""Smoke test of the benchmark command in quick mode: its JSON shape, the identical-output flags and the
+targets table. Timings are not asserted: machines here are shared and noisy."""
 
 import json
 
+import pytest
+
 from seqviz.bench import main
+from seqviz.bench.report import markdown, targets
 
 
-def test_quick_benchmark_writes_json_with_identical_outputs(tmp_path, capsys):
-    out = tmp_path / "bench.json"
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
     assert main(["--quick", "--json", str(out)]) == 0
-    report = json.loads(out.read_text())
-    assert report["interaction_ms"]["ar_step_p50_ms"] > 0 and report["interaction_ms"]["ar_step_page_rerun_p50_ms"] > 0
-    assert set(report["machine"]) == {"device", "device_name", "torch", "threads", "python"}
-    for by_length in report["kv_cache"].values():
-        for result in by_length.values():
-            assert result["identical"] is True
-            assert result["cached_ms"] > 0 and result["speedup"] > 0
-    for row in report["parallel_decoding"]["results"]:
-        assert row["ar_ms"] > 0 and row["nat_speedup"] > 0 and row["mask_predict_speedup"] > 0
-    assert "KV cache" in capsys.readouterr().out
+    return json.loads(out.read_text())
+
+
+def test_quick_run_has_every_section_with_its_keys(quick_report):
+    r = quick_report
+    assert set(r["machine"]) == {"device", "device_name", "torch", "threads", "python"}
+    assert set(r["kv_cache"]) == {"64", "128"}
+    for entry in r["kv_cache"].values():
+        assert entry["identical"] is True and entry["speedup"] > 0
+        assert all(m["identical"] is True for m in entry["by_model"].values())
+    for batch in ("batch1", "batch4"):
+        assert set(r["nar_vs_ar"][batch]) >= {"target_len", "nat", "ctc", "mask_predict_10"}
+        assert r["nar_vs_ar"][batch]["nat"] > 0
+    assert set(r["nar_quality"]) >= {"ar", "nat_raw", "nat_distilled", "ctc_distilled", "mask_predict_10_distilled"}
+    assert 0.9 <= r["nar_quality"]["ar"] <= 1.0  # the shipped AR model, re-measured
+    assert r["fast_path"]["explicit_over_sdpa"] > 0
+    assert set(r["interaction_ms"]) >= {"ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"}
+    assert all(r["interaction_ms"][k] > 0 for k in ("ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"))
+    assert r["attention_512"]["figure_build_s"] > 0 and r["attention_512"]["payload_bytes"] > 100_000
+    assert r["train_to_bar"] is None and r["train_to_bar_s"] is None  # full mode only
+    assert "hf_peer" in r  # null unless transformers is installed
+
+
+def test_markdown_and_targets_name_every_measured_target(quick_report):
+    text = markdown(quick_report)
+    assert text.startswith("# seqviz benchmarks") and "python -m seqviz.bench --quick" in text
+    checked = {row[0]: row for row in targets(quick_report)}
+    assert "NAT vs AR, batch 1, 32 tokens" in checked and "512-token attention figure build" in checked
+    assert all(row[3] in ("met", "MISSED") for row in checked.values())
+
+
+def test_targets_say_missed_when_a_number_falls_short():
+    report = {"kv_cache": {"512": {"speedup": 2.5}, "1024": {"speedup": 7.0}}}
+    assert [row[3] for row in targets(report)] == ["MISSED", "met"]
 
 
 def test_only_runs_the_sections_asked_for(tmp_path):
     out = tmp_path / "bench.json"
-    assert main(["--quick", "--only", "parallel", "--json", str(out)]) == 0
+    assert main(["--quick", "--only", "attention", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
-    assert "parallel_decoding" in report and "kv_cache" not in report and "interaction_ms" not in report
+    assert "attention_512" in report and "kv_cache" not in report and "nar_vs_ar" not in report
+    assert not (tmp_path / "docs").exists()
+
+
+def test_peer_comparison_when_transformers_is_installed():
+    pytest.importorskip("transformers")
+    from seqviz.bench.peer import hf_peer
+
+    result = hf_peer("cpu", quick=True)
+    assert result["ours_over_hf_generate"] > 0 and result["tokens"] == 64

@@ -1,26 +1,46 @@
-"""Timing a page interaction through Streamlit's AppTest (used by `python -m seqviz.bench`)."""
+"""Timing page interactions through Streamlit's AppTest (used by `python -m seqviz.bench`): the time from a
+widget change to the end of the rerun it triggers, models loaded and caches warm."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from pathlib import Path
+from typing import Callable
 
 from streamlit.testing.v1 import AppTest
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def next_token_page_rerun_ms(repeats: int) -> float:
-    """Median ms of one "Next token" click on the autoregressive page, whole-page rerun in AppTest."""
-    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=300)
+
+def rerun_ms(page: str, interact: Callable[[AppTest, int], object], repeats: int, warmup: int = 2) -> float:
+    """Median ms of `interact(app, i)` (a widget change that ends with .run()) on `page`, after warm-up."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     app.run()
-    app.switch_page("pages/3_Autoregressive.py")
+    app.switch_page(page)
     app.run()
-    app.button(key="ar_next").click().run()  # warm-up: models loaded, caches filled
     times = []
-    for _ in range(repeats):
+    for i in range(warmup + repeats):
         start = time.perf_counter()
-        app.button(key="ar_next").click().run()
-        times.append((time.perf_counter() - start) * 1000)
+        interact(app, i)
         if app.exception:
-            raise RuntimeError(f"the page raised: {app.exception}")
-    times.sort()
-    return round(times[len(times) // 2], 1)
+            raise RuntimeError(f"{page} raised: {app.exception}")
+        if i >= warmup:
+            times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def next_token_ms(repeats: int) -> float:
+    """One "Next token" click on the autoregressive page."""
+    return rerun_ms("pages/3_Autoregressive.py", lambda app, i: app.button(key="ar_next").click().run(), repeats)
+
+
+def mask_predict_iteration_ms(repeats: int) -> float:
+    """Moving the mask-predict iteration slider on the parallel page (alternately 9 and 10 iterations)."""
+    return rerun_ms("pages/5_Parallel.py",
+                    lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats)
+
+
+def masks_page_ms(repeats: int) -> float:
+    """Choosing another mask in the masks page's scores-to-weights pipeline (alternately two masks)."""
+    return rerun_ms("pages/1_Masks.py", lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats)

@@ -1,0 +1,122 @@
+"""The report as tables (one list of rows per section), printed as text or written as Markdown, and the
+issue's targets checked against the measurements."""
+
+from __future__ import annotations
+
+Table = tuple[str, list[str], list[list[str]]]  # title, header, rows
+
+
+def _x(value) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def targets(report: dict) -> list[list[str]]:
+    """[what, measured, target, met?] for every target the report has numbers for (targets of a full run
+    on 2 CPU cores)."""
+    rows = []
+
+    def check(what, value, target: float, at_most: bool = False, unit: str = "×"):
+        met = value is not None and (value <= target if at_most else value >= target)
+        shown = "–" if value is None else f"{value:g}{unit}"
+        rows.append([what, shown, f"{'≤' if at_most else '≥'} {target:g}{unit}", "met" if met else "MISSED"])
+
+    kv = report.get("kv_cache") or {}
+    for length, target in (("512", 3), ("1024", 6)):
+        if length in kv:
+            check(f"KV cache speed-up, {length} tokens", kv[length]["speedup"], target)
+    batch1 = (report.get("nar_vs_ar") or {}).get("batch1")
+    if batch1:
+        n = batch1["target_len"]
+        check(f"NAT vs AR, batch 1, {n} tokens", batch1["nat"], 10)
+        check(f"CTC vs AR, batch 1, {n} tokens", batch1["ctc"], 10)
+        check(f"mask-predict (T = 10) vs AR, batch 1, {n} tokens", batch1["mask_predict_10"], 2)
+    for key, value in (report.get("interaction_ms") or {}).items():
+        if key.endswith("_p50"):
+            check(f"interaction {key}", value, 150, at_most=True, unit=" ms")
+    for name, r in (report.get("train_to_bar") or {}).items():
+        check(f"train {name} to its bar", r["seconds"], r["target_s"], at_most=True, unit=" s")
+    if report.get("attention_512"):
+        check("512-token attention figure build", report["attention_512"]["figure_build_s"], 1, at_most=True, unit=" s")
+    if report.get("hf_peer"):
+        check("ours / HF generate() time", report["hf_peer"]["ours_over_hf_generate"], 1, at_most=True)
+    return rows
+
+
+def tables(report: dict) -> list[Table]:
+    out: list[Table] = []
+    kv = report.get("kv_cache")
+    if kv:
+        out.append(("KV cache: greedy generation after a one-token prompt, cached vs recomputing every prefix",
+                    ["model", "tokens", "cached ms", "recompute ms", "speed-up", "identical tokens"],
+                    [[name, n, f"{r['cached_ms']:.1f}", f"{r['recompute_ms']:.1f}", _x(r["speedup"]), str(r["identical"])]
+                     for n, entry in kv.items() for name, r in entry["by_model"].items()]))
+    nar = report.get("nar_vs_ar")
+    if nar:
+        out.append((f"Parallel vs autoregressive decoding ({nar['method']})",
+                    ["tokens", "batch", "AR ms", "NAT", "CTC", "mask-predict T=10"],
+                    [[str(r["tokens"]), str(r["batch"]), f"{r['ar_ms']:.1f}", _x(r["nat_speedup"]), _x(r["ctc_speedup"]),
+                      _x(r["mask_predict_speedup"])] for r in nar["curve"]]))
+    quality = report.get("nar_quality")
+    if quality:
+        out.append((f"Translation quality of the shipped models, {quality['heldout_pairs']} held-out pairs",
+                    ["model", "exact match", "mixed translations", "repeated tokens"],
+                    [[key, f"{quality[key]:.1%}", f"{d['mixed_translation_rate']:.1%}", f"{d['repeated_token_rate']:.2%}"]
+                     for key, d in quality["detail"].items()]))
+    fast = report.get("fast_path")
+    if fast:
+        out.append((f"Attention with weights returned vs the fused kernel, one forward pass, {fast['tokens']} tokens, "
+                    f"{fast['model']}", ["explicit ms", "fused (SDPA) ms", "explicit / fused"],
+                    [[f"{fast['explicit_ms']:.1f}", f"{fast['sdpa_ms']:.1f}", _x(fast["explicit_over_sdpa"])]]))
+    inter = report.get("interaction_ms")
+    if inter:
+        out.append((f"Page interactions, median of {inter['runs']} ({inter['note']})", ["interaction", "ms"],
+                    [[k, f"{v:.0f}"] for k, v in inter.items() if k.endswith("_p50")]))
+    att = report.get("attention_512")
+    if att:
+        out.append((f"{att['tokens']}-token attention figure ({att['note']})", ["build + serialise s", "payload"],
+                    [[f"{att['figure_build_s']:.3f}", f"{att['payload_bytes'] / 1e6:.2f} MB"]]))
+    training = report.get("train_to_bar")
+    if training:
+        out.append(("Training from scratch to the quality bar (training seconds, evaluation excluded)",
+                    ["model", "bar", "reached in", "target", "best value", "steps"],
+                    [[name, f"{r['metric']} ≥ {r['bar']}", "–" if r["seconds"] is None else f"{r['seconds']:.0f} s",
+                      f"≤ {r['target_s']} s", f"{r['value']}", str(r["steps"])] for name, r in training.items()]))
+    peer = report.get("hf_peer")
+    if peer:
+        out.append((f"Peer: {peer['note']}", ["ours ms", "HF generate() ms", "ours / HF"],
+                    [[f"{peer['ours_ms']:.1f}", f"{peer['hf_ms']:.1f}", _x(peer["ours_over_hf_generate"])]]))
+    checked = targets(report)
+    if checked:
+        out.append(("Targets", ["what", "measured", "target", ""], checked))
+    return out
+
+
+def print_table(report: dict) -> None:
+    m = report["machine"]
+    print(f"seqviz benchmarks ({report['mode']}) on {m['device_name']}, torch {m['torch']}, {m['threads']} threads")
+    for title, header, rows in tables(report):
+        widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+        print(f"\n{title}")
+        for row in (header, *rows):
+            print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)))
+    if report.get("hf_peer") is None and "hf_peer" in report:
+        print("\nPeer comparison skipped: transformers is not installed.")
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        "# seqviz benchmarks", "",
+        f"Measured on {report['date']} with `{report['command']}` ({report['mode']} run).", "",
+        f"Machine: {m['device_name']}, torch {m['torch']}, {m['threads']} threads, Python {m['python']}.", "",
+        "Method: fixed seeds and thread count, warm-up runs, device synchronisation around every run, the "
+        "compared runs in interleaved rounds, medians; model building, tokenisation and data preparation "
+        "outside the timed region. Seconds per section: "
+        + ", ".join(f"{k} {v:.0f} s" for k, v in report["seconds"].items()) + ".",
+    ]
+    for title, header, rows in tables(report):
+        lines += ["", f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    if report.get("hf_peer") is None and "hf_peer" in report:
+        lines += ["", "Peer comparison skipped: transformers is not installed."]
+    return "\n".join(lines) + "\n"

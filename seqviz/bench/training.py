@@ -1,0 +1,119 @@
+"""Time to the quality bar: how many seconds of training from scratch each built-in model needs before it
+first passes its bar on held-out data (the issue's targets: every model within 60 s, translation models
+within 180 s, on 2 CPU cores).
+
+Method: the model is built and trained exactly as `train_recipe` does (same seed, config, steps and
+learning-rate schedule). Every `eval_every_s` seconds of training the loop pauses and measures a small
+held-out subset; when the subset passes, the full test split confirms it, and only then is the bar reached.
+Data preparation, model building and every evaluation stay outside the clock; the clock counts training
+seconds only, so the reported time is an upper bound with a resolution of `eval_every_s`. Training stops
+at the bar, at `budget_factor` × the target (the step that crosses it is the last), or at the recipe's step
+count, whichever comes first. train_loop reads every step's loss, so a GPU is synchronised at each step.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from ..evaluation import evaluate_fill, sample_grammatical
+from ..recipes import RECIPES, build_model, evaluate_recipe, prepare
+from ..train import Progress, train_loop
+
+MODEL_TARGET_S, TRANSLATION_TARGET_S = 60, 180  # the issue's targets, 2 CPU cores
+
+# name -> (metric key, bar, target seconds). Bars of the first seven are the ones tests/test_builtin_models.py
+# holds the shipped checkpoints to. The rest: the shipped metrics.json exact_match less 3 points, rounded
+# down to the hundredth (nat_raw 0.887, cmlm_raw 0.939, cmlm_distilled 0.966, ctc_raw 0.842, ctc_distilled
+# 0.914), which keeps distilled above raw as the lesson needs.
+BARS: dict[str, tuple[str, float, int]] = {
+    "toy_mlm": ("fill_grammatical_confident_first", 0.98, MODEL_TARGET_S),
+    "toy_clm": ("samples_grammatical_t1", 0.95, MODEL_TARGET_S),
+    "toy_transformer_mt": ("exact_match", 0.95, TRANSLATION_TARGET_S),
+    "toy_bahdanau_mt": ("exact_match", 0.90, TRANSLATION_TARGET_S),
+    "digits_reverse": ("exact_match", 0.95, MODEL_TARGET_S),
+    "digits_sort": ("exact_match", 0.90, MODEL_TARGET_S),
+    "nat_distilled": ("exact_match", 0.89, TRANSLATION_TARGET_S),  # AR Transformer's 99% less 10 points
+    "nat_raw": ("exact_match", 0.85, TRANSLATION_TARGET_S),
+    "cmlm_raw": ("exact_match", 0.90, TRANSLATION_TARGET_S),
+    "cmlm_distilled": ("exact_match", 0.93, TRANSLATION_TARGET_S),
+    "ctc_raw": ("exact_match", 0.80, TRANSLATION_TARGET_S),
+    "ctc_distilled": ("exact_match", 0.88, TRANSLATION_TARGET_S),
+    # the GRU without attention is shipped to FAIL on long sentences (0.246 overall): a low bar, on purpose
+    "toy_gru_mt": ("exact_match", 0.20, TRANSLATION_TARGET_S),
+}
+
+SUBSET_ITEMS = 200  # held-out test items measured at each pause
+SUBSET_SAMPLES, FULL_SAMPLES = 100, 200  # the causal LM is measured by sampling instead (full: as in its metrics.json)
+
+
+def held_out(recipe, model, vocab, splits: dict, metric: str, subset: bool) -> float:
+    """The metric on the first SUBSET_ITEMS test items (subset) or on the whole test split."""
+    test = splits["test"][:SUBSET_ITEMS] if subset else splits["test"]
+    if metric == "samples_grammatical_t1":
+        return sample_grammatical(model, vocab, n=SUBSET_SAMPLES if subset else FULL_SAMPLES, temperature=1.0)
+    if metric == "fill_grammatical_confident_first":
+        return evaluate_fill(model, vocab, test)[metric]
+    return evaluate_recipe(recipe, model, vocab, {**splits, "test": test})[metric]
+
+
+def measure_paused(recipe, model, vocab, splits: dict, metric: str, subset: bool) -> float:
+    """held_out in eval mode without gradients, leaving the training run as it was (global RNG included)."""
+    model.eval()
+    try:
+        with torch.no_grad(), torch.random.fork_rng(devices=[]):
+            return held_out(recipe, model, vocab, splits, metric, subset)
+    finally:
+        model.train()
+
+
+def time_to_bar(name: str, device="cpu", budget_factor: float = 1.5, eval_every_s: float | None = None) -> dict:
+    """Train one built-in model from scratch until it passes its bar; see the module docstring. value: the
+    full test split's when reached, else the best measured (below the bar either way); steps: steps trained."""
+    recipe = RECIPES[name]
+    metric, bar, target_s = BARS[name]
+    every = eval_every_s or target_s / 10
+    cap_s = budget_factor * target_s
+    vocab, splits, next_batch = prepare(recipe)  # outside the clock (distilled: the teacher's translations, cached)
+    model = build_model(recipe, vocab)  # the model train_recipe builds
+
+    paused_s, next_pause_s = 0.0, every
+    best, reached_s, steps = None, None, 0
+
+    def pause_to_measure(progress: Progress) -> bool:
+        """Called after every step; True to go on training, False to stop."""
+        nonlocal paused_s, next_pause_s, best, reached_s, steps
+        entered = time.perf_counter()
+        trained_s = progress.elapsed_s - paused_s  # elapsed_s includes the time of earlier pauses
+        steps = progress.step
+        out_of_budget = trained_s >= cap_s or progress.step == progress.steps
+        if trained_s < next_pause_s and not out_of_budget:
+            return True
+        next_pause_s = (trained_s // every + 1) * every
+        value = measure_paused(recipe, model, vocab, splits, metric, subset=True)
+        if value >= bar:  # confirm on the whole test split before believing it
+            value = measure_paused(recipe, model, vocab, splits, metric, subset=False)
+            if value >= bar:
+                reached_s = trained_s
+        best = value if best is None or reached_s is not None else max(best, value)  # reached: the full value
+        paused_s += time.perf_counter() - entered
+        return reached_s is None and not out_of_budget
+
+    train_loop(model, next_batch, recipe.steps, recipe.lr, recipe.seed, device, pause_to_measure)
+    return {
+        "seconds": None if reached_s is None else round(reached_s, 2),
+        "target_s": target_s,
+        "reached": reached_s is not None,
+        "metric": metric,
+        "bar": bar,
+        "value": None if best is None else round(best, 4),
+        "steps": steps,
+        "eval_every_s": round(every, 2),
+    }
+
+
+def train_to_bar(device="cpu", names=None, budget_factor: float = 1.5, eval_every_s: float | None = None) -> dict:
+    """{name: time_to_bar(name, ...)} for the named built-in models (default: all of them). The caller sets
+    the thread count (torch.set_num_threads); it is used as is."""
+    return {name: time_to_bar(name, device, budget_factor, eval_every_s) for name in (names or RECIPES)}
