@@ -19,6 +19,8 @@ def rerun_ms(page: str, interact: Callable[[AppTest, int], object], repeats: int
     app.run()
     app.switch_page(page)
     app.run()
+    if app.exception:
+        raise RuntimeError(f"{page} raised on opening: {app.exception}")
     times = []
     for i in range(warmup + repeats):
         start = time.perf_counter()
