@@ -63,3 +63,10 @@ def test_peer_comparison_when_transformers_is_installed():
 
     result = hf_peer("cpu", quick=True)
     assert result["ours_over_hf_generate"] > 0 and result["tokens"] == 64
+
+
+def test_output_files_may_go_to_folders_that_do_not_exist_yet(tmp_path):
+    out = tmp_path / "new" / "bench.json"
+    page = tmp_path / "docs" / "bench.md"
+    assert main(["--quick", "--only", "attention", "--json", str(out), "--markdown", str(page)]) == 0
+    assert out.exists() and page.read_text().startswith("# seqviz benchmarks")

@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     report["command"] = "python -m seqviz.bench " + " ".join(sys.argv[1:] if argv is None else argv)
     print_table(report)
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     target = args.markdown or (DOCS if not args.quick and set(args.only) == set(SECTIONS) else None)
     if target:
