@@ -10,7 +10,7 @@ from seqviz.models.probe import head_scores, seeded_scores
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.inputs import tokens_from_text
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import page_intro, setup_page
+from seqviz.ui.page import device_fallback, page_intro, setup_page
 from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
 
 MAX_TOKENS = 16
@@ -38,68 +38,69 @@ def shuffle_order(length: int):
     st.session_state.order = format_order(shuffled)
 
 
-st.session_state.setdefault("sentence", examples[0])
-st.session_state.setdefault("target", example_sentences("fr")[0])
-left, right = st.columns([3, 2])
-text = left.text_input(ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=reset_order)
-right.selectbox(ctx.t("example"), examples, key="example", on_change=use_example, index=None, placeholder=ctx.t("choose"))
-tokens = tokens_from_text(ctx, text, MAX_TOKENS, examples[0], ctx.t("sentence"))
+with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
+    st.session_state.setdefault("sentence", examples[0])
+    st.session_state.setdefault("target", example_sentences("fr")[0])
+    left, right = st.columns([3, 2])
+    text = left.text_input(ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=reset_order)
+    right.selectbox(ctx.t("example"), examples, key="example", on_change=use_example, index=None, placeholder=ctx.t("choose"))
+    tokens = tokens_from_text(ctx, text, MAX_TOKENS, examples[0], ctx.t("sentence"))
 
-c1, c2, c3, c4 = st.columns(4)
-target_text = c1.text_input(ctx.t("target_sentence"), key="target", max_chars=2000)
-target = tokens_from_text(ctx, target_text, MAX_TOKENS, "le chat dort", ctx.t("target_sentence"))
-second_text = c2.text_input(ctx.t("second_sentence"), value="the cats sleep", max_chars=2000)
-second = tokens_from_text(ctx, second_text, MAX_TOKENS, "the cats", ctx.t("second_sentence"))
-prefix_length = c3.slider(ctx.t("prefix_length"), 0, len(tokens), min(2, len(tokens)))
-default_order = example_order(len(tokens))
-order_text = c4.text_input(ctx.t("permutation_order"), key="order", help=ctx.t("permutation_help"), placeholder=format_order(default_order))
-c4.button(ctx.t("shuffle"), icon=":material/shuffle:", on_click=shuffle_order, args=(len(tokens),))
-order = parse_order(order_text, len(tokens)) if order_text.strip() else default_order
-if order is None:
-    st.warning(ctx.t("bad_order", text=order_text[:40], n=len(tokens)), icon=":material/warning:")
-    order = default_order
+    c1, c2, c3, c4 = st.columns(4)
+    target_text = c1.text_input(ctx.t("target_sentence"), key="target", max_chars=2000)
+    target = tokens_from_text(ctx, target_text, MAX_TOKENS, "le chat dort", ctx.t("target_sentence"))
+    second_text = c2.text_input(ctx.t("second_sentence"), value="the cats sleep", max_chars=2000)
+    second = tokens_from_text(ctx, second_text, MAX_TOKENS, "the cats", ctx.t("second_sentence"))
+    prefix_length = c3.slider(ctx.t("prefix_length"), 0, len(tokens), min(2, len(tokens)))
+    default_order = example_order(len(tokens))
+    order_text = c4.text_input(ctx.t("permutation_order"), key="order", help=ctx.t("permutation_help"), placeholder=format_order(default_order))
+    c4.button(ctx.t("shuffle"), icon=":material/shuffle:", on_click=shuffle_order, args=(len(tokens),))
+    order = parse_order(order_text, len(tokens)) if order_text.strip() else default_order
+    if order is None:
+        st.warning(ctx.t("bad_order", text=order_text[:40], n=len(tokens)), icon=":material/warning:")
+        order = default_order
 
-st.header(ctx.t("gallery"))
-st.caption(ctx.t("gallery_caption"))
-gallery = mask_gallery(tokens, target, second, prefix_length, order)
-per_row = 2 if ctx.presentation else 3
-columns = st.columns(per_row)
-for i, (name, view) in enumerate(gallery.items()):
-    with columns[i % per_row]:
-        fig = mask_figure(view.mask.numpy(), view.query_labels, view.key_labels, ctx.t(f"mask_{name}"),
-                          presentation=ctx.presentation, x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
-                          allowed_label=ctx.t("allowed"), blocked_label=ctx.t("blocked"))
-        show_plotly(fig, "masks", name, *tokens[:4], key=f"mask_{name}")
-        st.caption(ctx.t(f"mask_why_{name}"))
+    st.header(ctx.t("gallery"))
+    st.caption(ctx.t("gallery_caption"))
+    gallery = mask_gallery(tokens, target, second, prefix_length, order)
+    per_row = 2 if ctx.presentation else 3
+    columns = st.columns(per_row)
+    for i, (name, view) in enumerate(gallery.items()):
+        with columns[i % per_row]:
+            fig = mask_figure(view.mask.numpy(), view.query_labels, view.key_labels, ctx.t(f"mask_{name}"),
+                              presentation=ctx.presentation, x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
+                              allowed_label=ctx.t("allowed"), blocked_label=ctx.t("blocked"))
+            show_plotly(fig, "masks", name, *tokens[:4], key=f"mask_{name}")
+            st.caption(ctx.t(f"mask_why_{name}"))
 
-st.header(ctx.t("pipeline"))
-st.markdown(ctx.t("pipeline_intro"))
-c1, c2, c3 = st.columns([2, 1, 1])
-chosen = c1.selectbox(ctx.t("pipeline_mask"), SELF_ATTENTION_MASKS, index=1, format_func=lambda m: ctx.t(f"mask_{m}"), key="pipeline_mask")
-scores = None
-try:
-    ckpt = builtin_model(MODEL, str(ctx.device))
-    config = ckpt.model.config
-    layer = c2.selectbox(ctx.t("layer"), range(config.n_layers), format_func=lambda i: str(i + 1), key="layer")
-    head = c3.selectbox(ctx.t("head"), range(config.n_heads), format_func=lambda i: str(i + 1), key="head")
-    missing = unknown_words([t.lower() for t in tokens], ckpt.vocab.tokens)
-    if missing:
-        known = ", ".join(ckpt.vocab.decode(ckpt.vocab.regular_ids))
-        st.info(ctx.t("seeded_scores", words=", ".join(f"“{w}”" for w in missing[:8]), known=known), icon=":material/casino:")
-    else:
-        scores = head_scores(ckpt.model, ckpt.vocab, tokens, layer, head)
-        st.success(ctx.t("real_scores", model=MODEL, layer=layer + 1, head=head + 1), icon=":material/memory:")
-except (FileNotFoundError, KeyError, ValueError) as error:
-    st.info(ctx.t("model_missing", error=str(error)[:200]), icon=":material/casino:")
-if scores is None:
-    scores = seeded_scores(len(tokens))
+    st.header(ctx.t("pipeline"))
+    st.markdown(ctx.t("pipeline_intro"))
+    c1, c2, c3 = st.columns([2, 1, 1])
+    chosen = c1.selectbox(ctx.t("pipeline_mask"), SELF_ATTENTION_MASKS, index=1, format_func=lambda m: ctx.t(f"mask_{m}"), key="pipeline_mask")
+    scores = None
+    try:
+        ckpt = builtin_model(MODEL, str(ctx.device))
+        config = ckpt.model.config
+        layer = c2.selectbox(ctx.t("layer"), range(config.n_layers), format_func=lambda i: str(i + 1), key="layer")
+        head = c3.selectbox(ctx.t("head"), range(config.n_heads), format_func=lambda i: str(i + 1), key="head")
+        missing = unknown_words([t.lower() for t in tokens], ckpt.vocab.tokens)
+        if missing:
+            known = ", ".join(ckpt.vocab.decode(ckpt.vocab.regular_ids))
+            st.info(ctx.t("seeded_scores", words=", ".join(f"“{w}”" for w in missing[:8]), known=known), icon=":material/casino:")
+        else:
+            scores = head_scores(ckpt.model, ckpt.vocab, tokens, layer, head)
+            st.success(ctx.t("real_scores", model=MODEL, layer=layer + 1, head=head + 1), icon=":material/memory:")
+    except (FileNotFoundError, KeyError, ValueError) as error:
+        st.info(ctx.t("model_missing", error=str(error)[:200]), icon=":material/casino:")
+    if scores is None:
+        scores = seeded_scores(len(tokens))
 
-mask = gallery[chosen].mask.numpy()
-titles = tuple(ctx.t("score_titles").split("|"))
-fig = scores_pipeline_figure(scores, mask, tokens, tokens, titles=titles, presentation=ctx.presentation,
-                             x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
-                             colorbar_titles=(ctx.t("score"), ctx.t("weight")))
-show_plotly(fig, "masks", "scores_to_weights", chosen, *tokens[:4], key="pipeline")
-weights = softmax_masked(scores, mask)
-row_sums = weights.sum(axis=1)
-st.markdown(ctx.t("row_sums", low=row_sums.min(), high=row_sums.max(), blocked=int((~mask).sum())))
+    mask = gallery[chosen].mask.numpy()
+    titles = tuple(ctx.t("score_titles").split("|"))
+    fig = scores_pipeline_figure(scores, mask, tokens, tokens, titles=titles, presentation=ctx.presentation,
+                                 x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
+                                 colorbar_titles=(ctx.t("score"), ctx.t("weight")))
+    show_plotly(fig, "masks", "scores_to_weights", chosen, *tokens[:4], key="pipeline")
+    weights = softmax_masked(scores, mask)
+    row_sums = weights.sum(axis=1)
+    st.markdown(ctx.t("row_sums", low=row_sums.min(), high=row_sums.max(), blocked=int((~mask).sum())))

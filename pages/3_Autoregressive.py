@@ -6,28 +6,29 @@ from seqviz.data.toy import example_sentences, tokenize
 from seqviz.ui import autoregressive as sections
 from seqviz.ui.charlm import charlm_section
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import page_intro, setup_page
+from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_autoregressive")
 page_intro(ctx, "ar_title", "ar_intro", "ar_look")
 
-clm = builtin_model("toy_clm", str(ctx.device))
-settings = sections.settings(ctx)
-prompt = sections.prompt_ids(ctx, clm)
-sections.stepper(ctx, clm, settings, prompt)
-sections.quality_section(ctx, clm, settings)
+with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
+    clm = builtin_model("toy_clm", str(ctx.device))
+    settings = sections.settings(ctx)
+    prompt = sections.prompt_ids(ctx, clm)
+    sections.stepper(ctx, clm, settings, prompt)
+    sections.quality_section(ctx, clm, settings)
 
-st.header(ctx.t("ar_beam"))
-sections.beam_section(ctx, clm, prompt)
+    st.header(ctx.t("ar_beam"))
+    sections.beam_section(ctx, clm, prompt)
 
-st.header(ctx.t("ar_kv"))
-sections.kv_section(ctx)
+    st.header(ctx.t("ar_kv"))
+    sections.kv_section(ctx)
 
-st.header(ctx.t("ar_parallel"))
-sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[5])))
+    st.header(ctx.t("ar_parallel"))
+    sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[5])))
 
-st.header(ctx.t("ar_exposure"))
-sections.exposure_section(ctx, clm, prompt)
+    st.header(ctx.t("ar_exposure"))
+    sections.exposure_section(ctx, clm, prompt)
 
-st.header(ctx.t("ar_char"))
-charlm_section(ctx)
+    st.header(ctx.t("ar_char"))
+    charlm_section(ctx)

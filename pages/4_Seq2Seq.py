@@ -5,35 +5,36 @@ import streamlit as st
 from seqviz.data.toy import example_sentences
 from seqviz.ui import seq2seq as sections
 from seqviz.ui.models import builtin_model
-from seqviz.ui.page import page_intro, setup_page
+from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_seq2seq")
 page_intro(ctx, "s2s_title", "s2s_intro", "s2s_look")
 
-models = {name: builtin_model(name, str(ctx.device)) for name in sections.MODELS}
-transformer = models["toy_transformer_mt"]
-words = sections.source_words(ctx, example_sentences("en"))
-if words:
-    st.header(ctx.t("s2s_translations"))
-    outputs = sections.translations_section(ctx, models, words)
+with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
+    models = {name: builtin_model(name, str(ctx.device)) for name in sections.MODELS}
+    transformer = models["toy_transformer_mt"]
+    words = sections.source_words(ctx, example_sentences("en"))
+    if words:
+        st.header(ctx.t("s2s_translations"))
+        outputs = sections.translations_section(ctx, models, words)
 
-    st.header(ctx.t("s2s_step_header"))
-    sections.stepper(ctx, transformer, words)
+        st.header(ctx.t("s2s_step_header"))
+        sections.stepper(ctx, transformer, words)
 
-    st.header(ctx.t("s2s_attention_header"))
-    sections.attention_section(ctx, transformer, words, outputs["toy_transformer_mt"])
+        st.header(ctx.t("s2s_attention_header"))
+        sections.attention_section(ctx, transformer, words, outputs["toy_transformer_mt"])
 
-    st.header(ctx.t("s2s_bahdanau_header"))
-    sections.bahdanau_section(ctx, transformer, models["toy_bahdanau_mt"], words)
+        st.header(ctx.t("s2s_bahdanau_header"))
+        sections.bahdanau_section(ctx, transformer, models["toy_bahdanau_mt"], words)
 
-    st.header(ctx.t("s2s_forcing_header"))
-    sections.forcing_section(ctx, transformer, words)
+        st.header(ctx.t("s2s_forcing_header"))
+        sections.forcing_section(ctx, transformer, words)
 
-    st.header(ctx.t("s2s_timing_header"))
-    sections.timing_section(ctx, transformer, words)
+        st.header(ctx.t("s2s_timing_header"))
+        sections.timing_section(ctx, transformer, words)
 
-st.header(ctx.t("s2s_length_header"))
-sections.length_section(ctx, models)
+    st.header(ctx.t("s2s_length_header"))
+    sections.length_section(ctx, models)
 
-st.header(ctx.t("s2s_digits_header"))
-sections.digits_section(ctx, {task: builtin_model(f"digits_{task}", str(ctx.device)) for task in ("reverse", "sort")})
+    st.header(ctx.t("s2s_digits_header"))
+    sections.digits_section(ctx, {task: builtin_model(f"digits_{task}", str(ctx.device)) for task in ("reverse", "sort")})

@@ -28,7 +28,7 @@ KINDS = {
     "transformer": (CausalLM, dict(d_model=96, n_heads=4, n_layers=3, d_ff=384, max_len=WINDOW + 1, dropout=0.1)),
     "gru": (GRULM, dict(d_model=160, n_layers=2, max_len=100_000, dropout=0.1)),  # a GRU has no window
 }
-MAX_MODEL_BYTES = 20 * 1024 * 1024
+MAX_MODEL_BYTES = 5 * 1024 * 1024  # a saved character model is about 1.4 MB; uploads are capped at 5 MB too
 
 
 def char_batches(ids: torch.Tensor, batch_size: int) -> Callable[[torch.Generator], dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -42,4 +44,15 @@ def describe(device: torch.device | str) -> str:
         return f"{torch.cuda.get_device_name(device)} (cuda)"
     if device.type == "mps":
         return "Apple GPU (mps)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    return f"CPU ({threads} thread{'s' if threads > 1 else ''})"
+
+
+def serving_threads(cores: int | None = None) -> int:
+    """Torch CPU threads for the app server. Every browser session runs its page in a thread of its own, and
+    each of their torch calls uses this many cores: a class of concurrent sessions would oversubscribe the
+    CPU with all of them. Half the cores, at least one; the SEQVIZ_THREADS environment variable overrides."""
+    override = os.environ.get("SEQVIZ_THREADS", "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    return max(1, (cores or os.cpu_count() or 1) // 2)

@@ -214,7 +214,7 @@ def _best_path(result) -> list[int]:
 def measure_kv_cache(device: str, lengths: tuple[int, ...] = (128, 256, 512, 1024)) -> dict:
     """Per-token latency with and without the cache on a small random decoder (2 layers, d 64), one warm-up
     and 3 repeats per point; identical tokens required. Cached per device for the server's lifetime."""
-    from ..bench import KV_MODELS
+    from ..bench.decoding import KV_MODELS
     from ..models.autoregressive import CausalLM
     from ..models.layers import ModelConfig
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,7 +11,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ..device import DEVICE_CHOICES, available_devices, describe, pick_device
+from ..device import DEVICE_CHOICES, available_devices, describe, pick_device, serving_threads
 from .text import LANGUAGES, tr
 
 # (script path relative to app.py, text key of its label, text key of its one-line summary, icon).
@@ -23,6 +24,8 @@ PAGES = (
     ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
     ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
 )
+
+FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU
 
 _PRESENTATION_CSS = """
 <style>
@@ -83,9 +86,17 @@ def _choose(name: str) -> None:
     _write_url(st.session_state.get("_lang", "en"), st.session_state.get("_present", False))
 
 
+@lru_cache(maxsize=1)
+def _limit_threads() -> int:
+    """Once per server process: see `serving_threads`."""
+    torch.set_num_threads(serving_threads())
+    return torch.get_num_threads()
+
+
 def setup_page(title_key: str) -> PageContext:
     """Call first on every page. Language and presentation mode live in the session and in the URL
     (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them."""
+    _limit_threads()
     st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
     lang = _setting("lang", "en", lambda v: v if v in LANGUAGES else None)
     presentation = _setting("present", False, lambda v: {"1": True, "true": True, "0": False, "false": False}.get(v))
@@ -102,11 +113,7 @@ def setup_page(title_key: str) -> PageContext:
             tr(lang, "presentation"), key="present_widget", help=tr(lang, "presentation_help"),
             on_change=_choose, args=("present",),
         )
-        choices = [c for c in DEVICE_CHOICES if c == "auto" or c in available_devices()]
-        device_choice = st.selectbox(
-            tr(lang, "device"), choices, key="device", help=tr(lang, "device_help"), persist_state="session"
-        )
-        device = pick_device(device_choice)
+        device = _device_select(lang)
         st.caption(describe(device))
         st.caption(tr(lang, "offline_note"))
     ctx = PageContext(lang, device, presentation)
@@ -117,6 +124,40 @@ def setup_page(title_key: str) -> PageContext:
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)  # our own constant CSS, no user text
     return ctx
+
+
+def _device_select(lang: str) -> torch.device:
+    """The session's device. A remembered choice that is absent here, or a GPU that ran out of memory on the
+    last run (see `device_fallback`), falls back to the CPU with a message instead of an error."""
+    choices = [c for c in DEVICE_CHOICES if c == "auto" or c in available_devices()]
+    notice = None
+    if st.session_state.pop(FALLBACK_KEY, None):
+        st.session_state["device"], notice = "cpu", tr(lang, "device_oom")
+    elif st.session_state.get("device", "auto") not in choices:
+        notice = tr(lang, "device_missing", device=st.session_state["device"], fallback="CPU")
+        st.session_state["device"] = "cpu"
+    choice = st.selectbox(tr(lang, "device"), choices, key="device", help=tr(lang, "device_help"), persist_state="session")
+    if notice:
+        st.warning(notice, icon=":material/memory:")
+    try:
+        return pick_device(choice)
+    except ValueError:  # present when listed, gone now (e.g. a driver reset)
+        st.warning(tr(lang, "device_missing", device=choice, fallback="CPU"), icon=":material/memory:")
+        return torch.device("cpu")
+
+
+@contextmanager
+def device_fallback(ctx: PageContext):
+    """Wrap a page's body: if the GPU runs out of memory, free it, switch this session to the CPU and run the
+    page again (the sidebar then says why). On the CPU the error is not ours to hide."""
+    try:
+        yield
+    except torch.cuda.OutOfMemoryError:
+        if ctx.device.type == "cpu":
+            raise
+        torch.cuda.empty_cache()
+        st.session_state[FALLBACK_KEY] = True
+        st.rerun()
 
 
 def page_link(ctx: PageContext, path: str, label: str, icon: str) -> None:

@@ -26,6 +26,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Where the models run. 'auto' takes a GPU when there is one, else the CPU.",
         "zh": "模型在哪里运行。'auto' 表示有 GPU 时用 GPU，否则用 CPU。",
     },
+    "device_oom": {
+        "en": "The GPU ran out of memory, so this session switched to the CPU and ran the page again.",
+        "zh": "GPU 内存不足，本会话已切换到 CPU 并重新运行了本页。",
+    },
     "presentation": {"en": "Presentation mode", "zh": "演示模式"},
     "presentation_help": {
         "en": "Larger fonts and figures for a projector; readable from the back of a classroom.",

@@ -1,0 +1,129 @@
+"""Hostile-input sweep: every widget of every page, through AppTest. Text widgets get each of HOSTILE_TEXTS,
+number inputs and sliders their extremes, select boxes and segmented controls every option, buttons a
+click. No run may raise; the app answers with a message or ignores what it cannot use."""
+
+from __future__ import annotations
+
+import pytest
+
+from seqviz.ui.page import PAGES
+from tests.pages.apptest_helpers import all_text, open_page
+
+HOSTILE_TEXTS = {
+    "empty": "",
+    "whitespace": " \t\n  ",
+    "5,000 characters": ("the cat sees the dog " * 250)[:5000],
+    "Chinese": "猫在睡觉，狗在跑",
+    "emoji": "the 🐱 sleeps 😴🔥",
+    "right-to-left": "القط ينام \u202eevil\u202c",
+    "HTML/script": "<script>alert('x')</script><b>bold</b><img src=x onerror=alert(1)>",
+    "control bytes": "the\x00cat\x07sleeps\x1b[31m\r\x7f",
+    "many [MASK]s": " ".join(["[MASK]"] * 60),
+    "unknown words": "the zebra quantum flibbertigibbet",
+    "format strings": "{0} {lang} {} %s %(x)s {{}} %d $(rm -rf /)",
+}
+SCRIPTS = [path for path, *_ in PAGES]
+TEXT_KINDS = ("text_input", "text_area")
+CHOICE_KINDS = ("selectbox", "radio", "segmented_control", "select_slider")
+
+
+def _widgets(at, kind: str):
+    try:
+        return list(getattr(at, kind))
+    except (AttributeError, KeyError):
+        return []
+
+
+def _find(at, kind: str, label: str):
+    return next((w for w in _widgets(at, kind) if w.label == label), None)
+
+
+def _check(at, where: str) -> None:
+    assert not at.exception, f"{where}: {at.exception}"
+    assert "Traceback" not in all_text(at), where
+
+
+@pytest.fixture(autouse=True)
+def _short_long_runs(monkeypatch):
+    """The speed and KV-cache buttons measure for minutes and live training runs 10–60 s: small grids and
+    one-second training exercise the same code paths."""
+    from seqviz.ui import autoregressive, charlm, parallel
+
+    monkeypatch.setattr(parallel, "SPEED_LENGTHS", (4,))
+    monkeypatch.setattr(parallel, "SPEED_BATCHES", (1,))
+    monkeypatch.setattr(parallel, "RATIO_LENGTH", 4)
+    measure = autoregressive.measure_kv_cache
+    monkeypatch.setattr(autoregressive, "measure_kv_cache", lambda device: measure(device, (16, 32)))
+    train = charlm._train_both
+    monkeypatch.setattr(charlm, "_train_both", lambda ctx, text, seconds: train(ctx, text, 1))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_text_widget_survives_hostile_text(script):
+    labels = [(kind, w.label) for kind in TEXT_KINDS for w in _widgets(open_page(script), kind)]
+    for kind, label in labels:
+        at = open_page(script)  # fresh: an earlier value may hide other sections
+        for name, value in HOSTILE_TEXTS.items():
+            widget = _find(at, kind, label)
+            assert widget is not None, f"{script}: {label!r} disappeared after earlier input"
+            widget.set_value(value).run()
+            _check(at, f"{script}, {label!r} <- {name}")
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_number_slider_choice_and_button(script):
+    at = open_page(script)
+    for kind in ("number_input", "slider"):
+        for label in [w.label for w in _widgets(at, kind)]:
+            for end in ("min", "max"):
+                widget = _find(at, kind, label)
+                if widget is None:
+                    continue
+                value = getattr(widget, end)
+                if isinstance(widget.value, (tuple, list)):
+                    value = (value, value)
+                widget.set_value(value).run()
+                _check(at, f"{script}, {label!r} <- {end} {value}")
+    for kind in CHOICE_KINDS:
+        for label in [w.label for w in _widgets(at, kind)]:
+            count = len(_find(at, kind, label).options)
+            for index in range(count):
+                widget = _find(at, kind, label)
+                if widget is None:
+                    break
+                option = widget.options[index]
+                if kind == "selectbox":
+                    widget.select_index(index).run()
+                else:
+                    widget.set_value(_option_value(widget, option)).run()
+                _check(at, f"{script}, {label!r} <- option {option!r}")
+    at = open_page(script)
+    for label in [w.label for w in _widgets(at, "button")]:
+        widget = _find(at, "button", label)
+        if widget is None:
+            continue
+        widget.click().run()
+        _check(at, f"{script}, button {label!r}")
+
+
+KNOWN_VALUES = ("raw", "distilled", "builtin", "paste", "upload", "en", "zh", "parallel", "confident_first", "greedy",
+                "sampling", "reverse", "sort", "ae_one_head", "ae_mean_heads", "ae_all_heads")  # shown translated
+
+
+def _option_value(widget, option: str):
+    """The raw value behind a shown option (AppTest lists options as shown, after the page's format_func)."""
+    candidates = [option, *KNOWN_VALUES]
+    for convert in (int, float):
+        try:
+            candidates.append(convert(option))
+        except ValueError:
+            pass
+    def shows_as(candidate) -> bool:
+        try:
+            return str(widget.format_func(candidate)) == option
+        except (KeyError, ValueError, TypeError, IndexError):  # the page's format_func knows only its own values
+            return False
+
+    found = next((c for c in candidates if shows_as(c)), None)
+    assert found is not None, f"no raw value for option {option!r} of {widget.label!r}: add it to KNOWN_VALUES"
+    return found
