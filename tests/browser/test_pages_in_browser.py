@@ -132,3 +132,23 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     assert "held-out accuracy" in page.locator('[data-testid="stMain"]').inner_text()
     assert not outside, f"requests left the machine: {outside}"
     page.close()
+
+
+PAYLOAD = "<b id=injected>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script>"
+
+
+@pytest.mark.parametrize("route, label", [("Masks", "Sentence"), ("Autoencoding", "Sentence"),
+                                          ("Seq2Seq", "English sentence"), ("Autoregressive", "Prompt (empty = start of a sentence)")])
+def test_typed_html_is_shown_as_text_never_run_as_markup(server, browser, route, label):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/{route}")
+    _wait_until_idle(page)
+    box = page.get_by_label(label, exact=True)
+    box.fill(PAYLOAD)
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    _wait_until_idle(page)
+    assert page.locator("#injected").count() == 0, "user text was rendered as HTML"
+    assert page.evaluate("() => window.__pwned") is None, "user text ran as script"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
