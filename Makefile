@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh clone:
 #   make run    create .venv, install requirements.txt, serve the app on http://localhost:8501
 #   make test   install the dev requirements too, then run every test (unit, page, browser)
+#   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +9,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev clean
+.PHONY: run test load-test install install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+load-test: $(VENV)/.dev
+	$(PY) -m pytest -m load $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
