@@ -178,8 +178,8 @@ class MultiHeadAttention(nn.Module):
             q, (k, v) = self._heads(self.query(x)), keys_values
         else:
             q, k, v = self.project(x, offset=cache.layer_length(layer) if cache is not None else 0)
-        if cache is not None and keys_values is None:
-            k, v = cache.append(layer, k, v)  # (B, H, T_cached + T_new, Dh)
+            if cache is not None:
+                k, v = cache.append(layer, k, v)  # (B, H, T_cached + T_new, Dh)
         y, weights = attention(q, k, v, mask, need_weights)  # (B, H, Tq, Dh)
         y = y.transpose(1, 2).reshape(x.size(0), x.size(1), -1)  # (B, Tq, D)
         return self.out(y), weights
