@@ -85,6 +85,31 @@ def sample(ckpt: Checkpoint, prompt: str, length: int, temperature: float = 0.8,
     return vocab.decode(out[len(prompt_ids):].tolist())
 
 
+ATTENTION_CHARS = 512  # the attention view covers at most the last this many characters
+
+
+@torch.no_grad()
+def window_attention(ckpt: Checkpoint, text: str, layer: int = -1) -> tuple[list[str], torch.Tensor]:
+    """What the Transformer attends to along a long text, as it reads with its sliding window: row t is
+    character t's attention (head mean of `layer`) over the characters it sees, the WINDOW + 1 before it
+    and itself, so nothing outside that band. Returns the last ATTENTION_CHARS characters and (T, T)."""
+    model, vocab = ckpt.model.eval(), ckpt.vocab
+    if not isinstance(model, CausalLM):
+        raise ValueError("only the Transformer has attention; the GRU keeps its past in one state vector")
+    chars = text[-ATTENTION_CHARS:]
+    ids = torch.tensor(vocab.encode(chars), device=next(model.parameters()).device)  # (T,)
+    span, n = model.config.max_len, len(chars)
+    heads_mean = lambda batch: model(batch, need_weights=True).self_attention[layer].mean(1)  # (B, T', T')
+    weights = torch.zeros(n, n)
+    head = ids[:span]
+    weights[: len(head), : len(head)] = heads_mean(head[None])[0].cpu()  # the first rows: a growing prefix
+    if n > span:
+        windows = ids.unfold(0, span, 1)[1:]  # (n - span, span): the window ending at each later character
+        rows = torch.arange(span, n)[:, None]  # (n - span, 1)
+        weights[rows, rows - span + 1 + torch.arange(span)] = heads_mean(windows)[:, -1].cpu()  # last rows (n - span, span)
+    return list(chars), weights
+
+
 def to_bytes(ckpt: Checkpoint) -> bytes:
     """The checkpoint as a zip (safetensors weights + JSON), for a download button."""
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ from seqviz.bench import training
 from seqviz.recipes import RECIPES
 
 TRANSLATORS = {"toy_transformer_mt", "toy_gru_mt", "toy_bahdanau_mt"}
-KEYS = {"seconds", "target_s", "reached", "metric", "bar", "value", "steps", "eval_every_s"}
+KEYS = {"seconds", "target_s", "reached", "metric", "bar", "value", "steps", "schedule_steps", "peak_lr", "eval_every_s"}
 
 
 def test_every_built_in_model_has_a_bar_and_the_issue_target():
@@ -40,6 +40,9 @@ def test_tiny_budget_stops_at_the_cap_with_real_evaluation(monkeypatch):
     assert set(result) == KEYS
     assert result["target_s"] == 1 and result["metric"] == "exact_match" and result["bar"] == 0.9
     assert result["eval_every_s"] == 0.5 and 0 < result["steps"] < RECIPES["digits_sort"].steps
+    # the schedule is fitted to 90% of the 1 s target; the run ends with it, or at the cap
+    assert 0 < result["schedule_steps"] < RECIPES["digits_sort"].steps and result["steps"] <= result["schedule_steps"]
+    assert result["peak_lr"] == training.LR_SCALE * RECIPES["digits_sort"].lr
     assert 0 <= result["value"] <= 1 and isinstance(result["reached"], bool)
     if result["reached"]:
         assert result["value"] >= 0.9 and result["seconds"] <= 1.5 + 5  # at most one step past the cap

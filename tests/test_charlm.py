@@ -4,8 +4,9 @@ import pickle
 import zipfile
 
 import pytest
+import torch
 
-from seqviz.charlm import KINDS, WINDOW, from_bytes, sample, to_bytes, train_char_model
+from seqviz.charlm import ATTENTION_CHARS, KINDS, WINDOW, from_bytes, sample, to_bytes, train_char_model, window_attention
 from seqviz.models.checkpoint import save_checkpoint
 from seqviz.recipes import load_builtin
 
@@ -82,3 +83,24 @@ def test_512_character_prompts_and_continuations(kind):
     prompt = (TEXT * 2)[:600]
     text = sample(ckpt, prompt, 512, temperature=0.8, seed=2)
     assert 400 <= len(text) <= 512  # a barely trained model also draws specials, which are never text
+
+
+def test_window_attention_over_512_characters_is_the_band_the_model_sees():
+    """Row t is what character t attended to as the model read it with its sliding window: a distribution
+    over the window ending at t, zero outside it, equal to running the model on that window alone."""
+    ckpt = train_char_model(TEXT, "transformer", seconds=60, max_steps=5, seed=0)
+    text = (TEXT * 2)[:700]
+    chars, weights = window_attention(ckpt, text, layer=1)
+    span = ckpt.model.config.max_len
+    assert chars == list(text[-ATTENTION_CHARS:]) and weights.shape == (ATTENTION_CHARS, ATTENTION_CHARS)
+    assert torch.allclose(weights.sum(1), torch.ones(ATTENTION_CHARS), atol=1e-5)
+    rows, cols = torch.meshgrid(torch.arange(ATTENTION_CHARS), torch.arange(ATTENTION_CHARS), indexing="ij")
+    assert (weights[(cols > rows) | (cols <= rows - span)] == 0).all()
+    for t in (3, span - 1, span, 300, ATTENTION_CHARS - 1):
+        window = torch.tensor(ckpt.vocab.encode("".join(chars[max(0, t - span + 1) : t + 1])))
+        with torch.no_grad():
+            alone = ckpt.model(window[None], need_weights=True).self_attention[1].mean(1)[0, -1]
+        assert torch.allclose(weights[t, max(0, t - span + 1) : t + 1], alone, atol=1e-5), t
+    gru = train_char_model(TEXT, "gru", seconds=60, max_steps=2, seed=0)
+    with pytest.raises(ValueError, match="GRU"):
+        window_attention(gru, text)

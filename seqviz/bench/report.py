@@ -18,7 +18,13 @@ def targets(report: dict) -> list[list[str]]:
     def check(what, value, target: float, at_most: bool = False, unit: str = "×"):
         met = value is not None and (value <= target if at_most else value >= target)
         shown = "–" if value is None else f"{value:g}{unit}"
-        rows.append([what, shown, f"{'≤' if at_most else '≥'} {target:g}{unit}", "met" if met else "MISSED"])
+        if met:
+            verdict = "met"
+        elif value is None:
+            verdict = "MISSED: not reached in the budget"
+        else:
+            verdict = f"MISSED by {abs(value - target):g}{unit} ({value / target:.0%} of the target)"
+        rows.append([what, shown, f"{'≤' if at_most else '≥'} {target:g}{unit}", verdict])
 
     kv = report.get("kv_cache") or {}
     for length, target in (("512", 3), ("1024", 6)):
@@ -77,10 +83,14 @@ def tables(report: dict) -> list[Table]:
                     [[f"{att['figure_build_s']:.3f}", f"{att['payload_bytes'] / 1e6:.2f} MB"]]))
     training = report.get("train_to_bar")
     if training:
-        out.append(("Training from scratch to the quality bar (training seconds, evaluation excluded)",
-                    ["model", "bar", "reached in", "target", "best value", "steps"],
+        out.append(("Training from scratch to the quality bar: training seconds only (evaluation pauses excluded), "
+                    "the recipe's model and data with the peak learning rate doubled and the cosine decay fitted to "
+                    "90% of the target; measured every target/20 s on 200 held-out items, confirmed on the whole test "
+                    "split, so a time is an upper bound with that resolution; '–': not reached when the schedule ended",
+                    ["model", "bar", "reached in", "target", "value (at the bar, or the best)", "steps / scheduled"],
                     [[name, f"{r['metric']} ≥ {r['bar']}", "–" if r["seconds"] is None else f"{r['seconds']:.0f} s",
-                      f"≤ {r['target_s']} s", f"{r['value']}", str(r["steps"])] for name, r in training.items()]))
+                      f"≤ {r['target_s']} s", f"{r['value']}", f"{r['steps']} / {r.get('schedule_steps', '?')}"]
+                     for name, r in training.items()]))
     peer = report.get("hf_peer")
     if peer:
         out.append((f"Peer: {peer['note']}", ["ours ms", "HF generate() ms", "ours / HF"],

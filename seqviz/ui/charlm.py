@@ -5,17 +5,19 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from ..charlm import KINDS, MAX_MODEL_BYTES, WINDOW, from_bytes, sample, to_bytes, train_char_model
+from ..charlm import ATTENTION_CHARS, KINDS, MAX_MODEL_BYTES, WINDOW, from_bytes, sample, to_bytes, train_char_model, window_attention
 from ..data.chars import clean_user_text, decode_user_bytes
 from ..data.toy import make_pairs
 from ..decoding.autoregressive import generate
 from ..decoding.timing import measure
 from ..device import describe
+from ..viz.attention import attention_heatmap
 from ..viz.curves import loss_curves
-from .figures import show_altair
+from .figures import show_altair, show_plotly
 from .page import PageContext
 
 MAX_UPLOAD_MB = 2
+SAMPLE_LENGTHS = (100, 200, 512)  # characters generated per sample
 
 
 @st.cache_data(show_spinner=False)
@@ -92,6 +94,7 @@ def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
     for ckpt in models.values():
         _time_per_char(ckpt)
     st.session_state.char_models = models
+    st.session_state.char_memo = {}  # samples and attention of the models before these
 
 
 def _time_per_char(ckpt) -> None:
@@ -117,6 +120,7 @@ def _load_control(ctx: PageContext) -> None:
         return
     _time_per_char(ckpt)
     st.session_state.setdefault("char_models", {})[kind] = ckpt
+    st.session_state.char_memo = {}
     st.session_state.char_loaded_file = upload.file_id
     st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
 
@@ -127,14 +131,45 @@ def _compare(ctx: PageContext, models: dict) -> None:
     if rows:
         show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
                                 series_title=ctx.t("ar_char_model"), presentation=ctx.presentation), key="char_losses")
-    prompt = st.text_input(ctx.t("ar_char_prompt"), value="the ", key="char_prompt", max_chars=200)
+    left, right = st.columns([3, 1])
+    prompt = left.text_input(ctx.t("ar_char_prompt"), value="the ", key="char_prompt", max_chars=200)
+    length = right.select_slider(ctx.t("ar_char_length"), SAMPLE_LENGTHS, value=200, key="char_length")
+    samples = {kind: _memo(("sample", kind, prompt, length), lambda ckpt=ckpt: sample(ckpt, prompt, length, 0.8, seed=0))
+               for kind, ckpt in models.items()}
     columns = st.columns(len(models))
     for column, (kind, ckpt) in zip(columns, models.items()):
         with column:
             st.markdown(ctx.t("ar_char_sample", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", 0),
                               seconds=ckpt.metrics.get("train_seconds", 0), params=ckpt.metrics.get("parameters", 0),
                               ms=ckpt.metrics.get("ms_per_char", 0.0), device=describe("cpu")))
-            st.code(prompt + sample(ckpt, prompt, 200, temperature=0.8, seed=0), language=None, wrap_lines=True)
+            st.code(prompt + samples[kind], language=None, wrap_lines=True)
             st.download_button(ctx.t("ar_char_download", kind=ctx.t(f"ar_char_{kind}")), data=lambda ckpt=ckpt: to_bytes(ckpt),
                                file_name=f"seqviz_char_{kind}.zip", mime="application/zip", key=f"char_dl_{kind}",
                                on_click="ignore", icon=":material/download:")
+    if "transformer" in models:
+        _window_attention(ctx, models["transformer"], prompt + samples["transformer"])
+
+
+def _memo(key: tuple, compute):
+    """This session's result for key, computed once per model pair (cleared when the models change)."""
+    memo = st.session_state.setdefault("char_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _window_attention(ctx: PageContext, ckpt, text: str) -> None:
+    """The Transformer's attention along the whole sample: a band as wide as its window; the GRU has none."""
+    st.markdown(f"#### {ctx.t('ar_char_attention')}")
+    st.markdown(ctx.t("ar_char_attention_intro", window=WINDOW + 1, n=ATTENTION_CHARS))
+    layers = ckpt.model.config.n_layers
+    layer = st.select_slider(ctx.t("layer"), list(range(1, layers + 1)), value=layers, key="char_attention_layer")
+    chars, weights = _memo(("attention", text, layer), lambda: window_attention(ckpt, text, layer - 1))
+    labels = [{" ": "␣", "\n": "↵"}.get(c, c) for c in chars]
+    band = torch.ones(len(chars), len(chars), dtype=torch.bool)
+    band = band.tril() & ~band.tril(-ckpt.model.config.max_len)  # True where the character can be seen
+    show_plotly(attention_heatmap(weights.numpy(), labels, labels, ctx.t("ar_char_attention_title", layer=layer, n=len(chars)),
+                                  masked=(~band).numpy(), presentation=ctx.presentation, x_title=ctx.t("key_axis"),
+                                  y_title=ctx.t("query_axis"), colorbar_title=ctx.t("weight"),
+                                  masked_label=ctx.t("ar_char_outside")),
+                "autoregressive", "char_window_attention", key="char_window_attention")

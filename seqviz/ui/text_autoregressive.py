@@ -183,4 +183,19 @@ AUTOREGRESSIVE_TEXT.update({
     "ar_char_model": {"en": "model", "zh": "模型"},
     "ar_char_transformer": {"en": "Transformer", "zh": "Transformer"},
     "ar_char_gru": {"en": "GRU", "zh": "GRU"},
+    "ar_char_length": {"en": "Characters to generate", "zh": "生成的字符数"},
+    "ar_char_attention": {"en": "What the Transformer attends to along the text", "zh": "Transformer 沿着文本关注什么"},
+    "ar_char_attention_intro": {
+        "en": "Each row is one character of the prompt and sample above (the last {n} at most), and where it looked "
+        "when the model read it: it sees only the {window} characters up to itself, so all its attention lies in a "
+        "band along the diagonal, and grey cells lie outside its window. The GRU has no attention: everything before "
+        "lives in one state vector.",
+        "zh": "每一行是上方提示与样本中的一个字符（最多最后 {n} 个），以及模型读到它时关注的位置：它只看得到截至自身的 {window} "
+        "个字符，所以全部注意力都落在对角线旁的一条带内，灰色格子在它的窗口之外。GRU 没有注意力：之前的一切都存于一个状态向量中。",
+    },
+    "ar_char_attention_title": {
+        "en": "Layer {layer}, mean over heads, {n} characters: query (reading) → key (attended to)",
+        "zh": "第 {layer} 层，各头平均，{n} 个字符：查询（正在读）→ 键（被关注）",
+    },
+    "ar_char_outside": {"en": "outside the window", "zh": "在窗口之外"},
 })

@@ -42,7 +42,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
+def server(server_process):
+    """The running app's address."""
+    return server_process.url
+
+
+@pytest.fixture(scope="session")
+def server_process():
+    """`streamlit run app.py` on a free loopback port, healthy; .url is its address, .pid its process."""
     port = _free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / "server.log", "w")
@@ -62,7 +69,8 @@ def server():
     else:
         process.kill()
         pytest.fail("the streamlit server did not become healthy within 60 s (see artifacts/server.log)")
-    yield url
+    process.url = url
+    yield process
     process.terminate()
     try:
         process.wait(10)

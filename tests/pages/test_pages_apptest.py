@@ -3,6 +3,8 @@ clear message, never a traceback."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -258,6 +260,12 @@ def test_autoregressive_trains_transformer_and_gru_on_pasted_text_live():
     assert not at.exception
     assert "ms per character" in _all_text(at)
     assert len(at.get("download_button")) >= 2
+    at.select_slider(key="char_length").set_value(512).run(timeout=120)  # long inputs: 512 characters each
+    assert not at.exception
+    samples = [block.value for block in at.code]
+    assert len(samples) == 2 and all(len(sample) >= 400 for sample in samples)
+    heatmap = next(chart for chart in at.get("plotly_chart") if "char_window_attention" in chart.proto.id)
+    assert json.loads(heatmap.proto.spec)["data"][-1]["z"]["shape"] == "512, 512"  # the last 512 characters
 
 
 def test_autoregressive_too_little_text_gets_a_clear_message():
