@@ -32,6 +32,8 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     assert set(r["interaction_ms"]) >= {"ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"}
     assert all(r["interaction_ms"][k] > 0 for k in ("ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"))
     assert r["attention_512"]["figure_build_s"] > 0 and r["attention_512"]["payload_bytes"] > 100_000
+    char = r["attention_512"]["char_model"]
+    assert char["characters"] == 512 and char["sample_512_s"] > 0 and char["attention_512_s"] > 0
     assert r["train_to_bar"] is None and r["train_to_bar_s"] is None  # full mode only
     assert "hf_peer" in r  # null unless transformers is installed
 

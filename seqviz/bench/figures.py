@@ -1,4 +1,5 @@
-"""Figure cost: a 512-token attention heatmap, built and serialised as the page sends it to the browser."""
+"""Figure cost: a 512-token attention heatmap, built and serialised as the page sends it to the browser; and
+the character page's long inputs: 512 sampled characters and its attention over them."""
 
 from __future__ import annotations
 
@@ -29,4 +30,34 @@ def attention_512(repeats: int) -> dict:
         payload = attention_heatmap(weights, labels, labels, masked=future).to_json().encode()
         times.append(time.perf_counter() - start)
     return {"figure_build_s": round(statistics.median(times[1:]), 3), "payload_bytes": len(payload),
-            "tokens": FIGURE_TOKENS, "note": "attention_heatmap + to_json, head mean of the last layer, causal mask"}
+            "tokens": FIGURE_TOKENS, "note": "attention_heatmap + to_json, head mean of the last layer, causal mask",
+            "char_model": character_page_512(repeats)}
+
+
+def character_page_512(repeats: int) -> dict:
+    """Median seconds, after a warm-up, of what the character page does with long inputs: sample 512
+    characters from its Transformer (the page's size, untrained weights), and compute and draw that
+    Transformer's attention along the 512 characters (window_attention + heatmap + to_json)."""
+    from ..charlm import KINDS, sample, window_attention
+    from ..data.chars import CharVocab
+    from ..models.checkpoint import Checkpoint
+    from ..models.layers import ModelConfig
+
+    text = "the cat sleeps on the mat. 小猫在垫子上睡觉。\n"
+    vocab = CharVocab.from_text(text)
+    architecture, size = KINDS["transformer"]
+    torch.manual_seed(0)
+    model = architecture(ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, **size)).eval()
+    ckpt = Checkpoint(model, vocab, {}, {"name": "char_transformer"})
+    sample_s, attention_s, continuation = [], [], ""
+    for _ in range(repeats + 1):  # the first is warm-up
+        start = time.perf_counter()
+        continuation = sample(ckpt, "the ", FIGURE_TOKENS, seed=0)
+        sample_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        chars, weights = window_attention(ckpt, ("the " + continuation).ljust(FIGURE_TOKENS, "."))
+        attention_heatmap(weights.numpy(), chars, chars).to_json()
+        attention_s.append(time.perf_counter() - start)
+    return {"sample_512_s": round(statistics.median(sample_s[1:]), 3),
+            "attention_512_s": round(statistics.median(attention_s[1:]), 3), "characters": FIGURE_TOKENS,
+            "parameters": sum(p.numel() for p in model.parameters())}

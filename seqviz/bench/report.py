@@ -81,6 +81,11 @@ def tables(report: dict) -> list[Table]:
     if att:
         out.append((f"{att['tokens']}-token attention figure ({att['note']})", ["build + serialise s", "payload"],
                     [[f"{att['figure_build_s']:.3f}", f"{att['payload_bytes'] / 1e6:.2f} MB"]]))
+        char = att.get("char_model")
+        if char:
+            out.append((f"Character page, long inputs: its Transformer ({char['parameters']:,} parameters, untrained "
+                        f"weights), median after a warm-up", ["sample 512 characters s", "attention along 512 characters s"],
+                        [[f"{char['sample_512_s']:.2f}", f"{char['attention_512_s']:.2f}"]]))
     training = report.get("train_to_bar")
     if training:
         out.append(("Training from scratch to the quality bar: training seconds only (evaluation pauses excluded), "
