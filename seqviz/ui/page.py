@@ -23,6 +23,7 @@ PAGES = (
     ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
     ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
     ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
+    ("pages/6_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
 )
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU

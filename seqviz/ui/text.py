@@ -9,6 +9,7 @@ from __future__ import annotations
 from .text_autoencoding import AUTOENCODING_TEXT
 from .text_autoregressive import AUTOREGRESSIVE_TEXT
 from .text_parallel import PARALLEL_TEXT
+from .text_positions import POSITIONS_TEXT
 from .text_seq2seq import SEQ2SEQ_TEXT
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -244,6 +245,7 @@ TEXT.update(AUTOENCODING_TEXT)
 TEXT.update(AUTOREGRESSIVE_TEXT)
 TEXT.update(SEQ2SEQ_TEXT)
 TEXT.update(PARALLEL_TEXT)
+TEXT.update(POSITIONS_TEXT)
 
 
 def tr(lang: str, key: str, **values) -> str:

@@ -441,3 +441,21 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
     text = _all_text(at)
     assert "At 8 tokens, batch 1: NAT" in text and "At 8 tokens, batch 2" in text and "Measured on" in text
     assert len(at.table) == 2  # the quality table and the per-pass table
+
+
+def test_positions_page_shuffles_a_sentence_and_shows_the_blind_model_does_not_notice():
+    at = _open("pages/6_Positions.py")
+    assert not at.exception
+    assert "Press “Shuffle the words”" in "\n".join(c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Shuffle the words").click().run()
+    assert not at.exception
+    success = "\n".join(s.value for s in at.success)
+    assert "every output is the same, only permuted" in success
+    difference = float(success.split("outputs: ")[1].split(")")[0])
+    assert difference < 1e-4
+    assert "the model notices the shuffle" in "\n".join(i.value for i in at.info)
+    rows = at.dataframe[0].value
+    assert len(rows) == 4  # with and without positions, each in both orders
+    blind = rows[rows.iloc[:, 0] == "positions removed"]
+    assert blind.iloc[0, 3] == blind.iloc[1, 3]  # the same top 3 for the blank, whatever the order
+    assert "RoPE score varies by at most" in _all_text(at)
