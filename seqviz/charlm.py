@@ -17,6 +17,7 @@ import torch
 
 from .data.chars import CharVocab, clean_user_text
 from .decoding.autoregressive import generate, sampling_processors
+from .messages import UserError
 from .models.autoregressive import CausalLM
 from .models.checkpoint import CONFIG, METRICS, WEIGHTS, Checkpoint, load_checkpoint, save_checkpoint
 from .models.layers import ModelConfig
@@ -52,7 +53,7 @@ def train_char_model(
         raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
     text, _ = clean_user_text(text)
     if len(text) < 4 * (WINDOW + 1):
-        raise ValueError(f"the text needs at least {4 * (WINDOW + 1)} characters to train on; it has {len(text)}")
+        raise UserError("msg_text_too_short", need=4 * (WINDOW + 1), have=len(text))
     vocab = CharVocab.from_text(text)
     ids = torch.tensor(vocab.encode(text))
     architecture, size = KINDS[kind]
@@ -125,23 +126,23 @@ def from_bytes(data: bytes, expected_kind: str = "char") -> Checkpoint:
     """Load a zip made by to_bytes. Anything else — not a zip, other files, a pickle, too large, a model of
     another page — is refused with a ValueError saying why; nothing in it is ever executed."""
     if len(data) > MAX_MODEL_BYTES:
-        raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB")
+        raise UserError("msg_file_too_large", mb=MAX_MODEL_BYTES // (1024 * 1024))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise ValueError("this is not a seqviz model file (expected a .zip saved by this page)") from error
+        raise UserError("msg_not_model_file") from error
     with archive, tempfile.TemporaryDirectory() as tmp:
         names = set(archive.namelist())
         if names != {WEIGHTS, CONFIG, METRICS}:
-            raise ValueError(f"a seqviz model file holds exactly {WEIGHTS}, {CONFIG} and {METRICS}")
+            raise UserError("msg_model_file_parts", files=", ".join((WEIGHTS, CONFIG, METRICS)))
         if sum(info.file_size for info in archive.infolist()) > 4 * MAX_MODEL_BYTES:
-            raise ValueError("the model file unpacks to more than allowed")
+            raise UserError("msg_unpacks_too_large")
         for name in names:
             (Path(tmp) / name).write_bytes(archive.read(name))
         try:
             ckpt = load_checkpoint(tmp)
         except Exception as error:  # a damaged or foreign file: say so, never a traceback
-            raise ValueError(f"the model file could not be loaded: {error}") from error
+            raise UserError("msg_model_unloadable", error=error) from error
     if getattr(ckpt.vocab, "kind", None) != expected_kind:
-        raise ValueError(f"this model was saved by another page (its vocabulary is {ckpt.vocab.kind!r}, not {expected_kind!r})")
+        raise UserError("msg_other_page_model", kind=ckpt.vocab.kind, expected=expected_kind)
     return ckpt

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+
 import unicodedata
 from typing import Iterable
 
+from ..messages import Notice
 from .vocab import Vocab
 
 MAX_TEXT_CHARS = 200_000
@@ -46,29 +48,29 @@ class CharVocab(Vocab):
         return "".join(out)
 
 
-def decode_user_bytes(data: bytes) -> tuple[str, list[str]]:
+def decode_user_bytes(data: bytes) -> tuple[str, list[Notice]]:
     """Text from an uploaded file: UTF-8 (a byte-order mark is dropped); undecodable bytes become
     U+FFFD with a warning."""
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-        return text, ["The file is not valid UTF-8: undecodable bytes were replaced by \ufffd."]
+        return text, [Notice("msg_not_utf8")]
 
 
-def clean_user_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> tuple[str, list[str]]:
+def clean_user_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> tuple[str, list[Notice]]:
     """Normalise newlines (\\r\\n, \\r → \\n), drop control characters other than \\n and \\t and
-    lone surrogates, NFC-normalise and truncate. Returns (clean text, human-readable warnings)."""
+    lone surrogates, NFC-normalise and truncate. Returns (clean text, warnings for the user)."""
     warnings: list[str] = []
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
     kept = [c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")]
     if len(kept) != len(text):
         removed = len(text) - len(kept)
-        warnings.append(f"Removed {removed:,} control character{'s' if removed != 1 else ''}.")
+        warnings.append(Notice("msg_control_removed", n=removed, s="s" if removed != 1 else ""))
     text = unicodedata.normalize("NFC", "".join(kept))
     if len(text) > max_chars:
         text = text[:max_chars]
-        warnings.append(f"Text truncated to {max_chars:,} characters.")
+        warnings.append(Notice("msg_truncated", n=max_chars))
     if not text.strip():
-        warnings.append("The text is empty.")
+        warnings.append(Notice("msg_empty_text"))
     return text, warnings

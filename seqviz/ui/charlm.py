@@ -11,6 +11,7 @@ from ..data.toy import make_pairs
 from ..decoding.autoregressive import generate
 from ..decoding.timing import measure
 from ..device import describe
+from ..messages import UserError
 from ..viz.attention import attention_heatmap
 from ..viz.curves import loss_curves
 from .figures import show_altair, show_plotly
@@ -46,7 +47,7 @@ def _choose_text(ctx: PageContext) -> str | None:
         return None
     text, warnings = decode_user_bytes(upload.getvalue())
     for warning in warnings:
-        st.warning(warning)
+        st.warning(ctx.message(warning))
     return text
 
 
@@ -57,7 +58,7 @@ def charlm_section(ctx: PageContext) -> None:
     if text is not None:
         text, warnings = _clean(text)
         for warning in warnings:
-            st.info(warning)
+            st.info(ctx.message(warning))
     if st.button(ctx.t("ar_char_train"), type="primary", icon=":material/model_training:", key="char_train",
                  disabled=not text or not text.strip()):
         _train_both(ctx, text, seconds)
@@ -87,7 +88,7 @@ def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
         try:
             models[kind] = train_char_model(text, kind, seconds=seconds, callback=report)
         except ValueError as error:
-            st.error(ctx.t("ar_char_error", error=error))
+            st.error(ctx.t("ar_char_error", error=ctx.message(error)))
             return
     progress.empty()
     chart.empty()
@@ -110,13 +111,13 @@ def _load_control(ctx: PageContext) -> None:
         return  # nothing attached, or this file was already loaded (reruns do not time it again)
     try:
         if upload.size > MAX_MODEL_BYTES:
-            raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB")
+            raise UserError("msg_file_too_large", mb=MAX_MODEL_BYTES // (1024 * 1024))
         ckpt = from_bytes(upload.getvalue())
         kind = ckpt.recipe.get("name", "").removeprefix("char_")
         if kind not in KINDS:
-            raise ValueError(f"this page loads its own {' and '.join(KINDS)} models, not {kind or 'an unnamed model'!r}")
+            raise UserError("msg_not_char_kind", kinds=" / ".join(KINDS), kind=kind or "?")
     except ValueError as error:
-        st.error(ctx.t("ar_char_error", error=error))
+        st.error(ctx.t("ar_char_error", error=ctx.message(error)))
         return
     _time_per_char(ckpt)
     st.session_state.setdefault("char_models", {})[kind] = ckpt

@@ -8,7 +8,8 @@ from ..models.checkpoint import Checkpoint
 from ..recipes import load_builtin
 
 
-@st.cache_resource(show_spinner="Loading model…", max_entries=16)
+# shown once per server and model, before any session has chosen a language: both languages
+@st.cache_resource(show_spinner="Loading model… 正在加载模型…", max_entries=16)
 def builtin_model(name: str, device: str) -> Checkpoint:
     """Keyed by plain strings so the cache key is stable. Parameters are frozen: a session that wants to
     train must copy the model first."""

@@ -63,6 +63,11 @@ class PageContext:
     def t(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
 
+    def message(self, said) -> str:
+        """A library's Notice or UserError in this page's language; any other message as it is."""
+        key = getattr(said, "key", None)
+        return self.t(key, **said.params) if key else str(said)
+
 
 def _setting(name: str, default, parse):
     """A per-session setting that also lives in the URL (?name=value): read it from the URL when a page
@@ -137,7 +142,8 @@ def _device_select(lang: str) -> torch.device:
     elif st.session_state.get("device", "auto") not in choices:
         notice = tr(lang, "device_missing", device=st.session_state["device"], fallback="CPU")
         st.session_state["device"] = "cpu"
-    choice = st.selectbox(tr(lang, "device"), choices, key="device", help=tr(lang, "device_help"), persist_state="session")
+    choice = st.selectbox(tr(lang, "device"), choices, key="device", help=tr(lang, "device_help"), persist_state="session",
+                          format_func=lambda c: tr(lang, "device_auto") if c == "auto" else c)
     if notice:
         st.warning(notice, icon=":material/memory:")
     try:

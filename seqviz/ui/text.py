@@ -6,6 +6,7 @@ str.format on our own templates only; user text is passed as a value, never used
 
 from __future__ import annotations
 
+from ..messages import MESSAGES
 from .text_autoencoding import AUTOENCODING_TEXT
 from .text_autoregressive import AUTOREGRESSIVE_TEXT
 from .text_parallel import PARALLEL_TEXT
@@ -25,8 +26,9 @@ TEXT: dict[str, dict[str, str]] = {
     "device": {"en": "Device", "zh": "计算设备"},
     "device_help": {
         "en": "Where the models run. 'auto' takes a GPU when there is one, else the CPU.",
-        "zh": "模型在哪里运行。'auto' 表示有 GPU 时用 GPU，否则用 CPU。",
+        "zh": "模型在哪里运行。“自动”表示有 GPU 时用 GPU，否则用 CPU。",
     },
+    "device_auto": {"en": "auto", "zh": "自动"},
     "device_oom": {
         "en": "The GPU ran out of memory, so this session switched to the CPU and ran the page again.",
         "zh": "GPU 内存不足，本会话已切换到 CPU 并重新运行了本页。",
@@ -246,6 +248,7 @@ TEXT.update(AUTOREGRESSIVE_TEXT)
 TEXT.update(SEQ2SEQ_TEXT)
 TEXT.update(PARALLEL_TEXT)
 TEXT.update(POSITIONS_TEXT)
+TEXT.update(MESSAGES)
 
 
 def tr(lang: str, key: str, **values) -> str:

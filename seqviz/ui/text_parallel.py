@@ -139,7 +139,7 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "faster than AR. Kasai et al. (2021) and Helcl et al. (2022) showed the advantage shrinks or vanishes with a "
         "deep-encoder/shallow-decoder AR model, larger batches, or a CPU.",
         "zh": "**已发表的结果，供对比**（WMT14 英→德，批大小 1，单 GPU，大型 Transformer；DA-Transformer 论文表 1 重新测量）："
-        "vanilla NAT 比自回归快 **15.3 倍**，CTC **14.6 倍**，10 次迭代的 Mask-Predict **2.2 倍**。"
+        "原始 NAT 比自回归快 **15.3 倍**，CTC **14.6 倍**，10 次迭代的 Mask-Predict **2.2 倍**。"
         "Kasai 等人（2021）和 Helcl 等人（2022）指出，若使用深编码器/浅解码器的自回归模型、更大的批或 CPU，这一优势会缩小甚至消失。",
     },
     "par_why": {

@@ -14,7 +14,7 @@ SEQ2SEQ_TEXT: dict[str, dict[str, str]] = {
         "models here: an RNN without attention gets **one vector** for the whole sentence; Bahdanau attention lets "
         "every step look back at **every source word**; the Transformer does that in every layer with several heads.",
         "zh": "**编码器**一次读完整个英文句子（每个词都能看到其他所有词）。随后**解码器**从 `<bos>` 写到 `<eos>`，每步写一个法文词元，"
-        "并把自己的输出接回输入：P(y | x) = Π P(y_t | y_<t, Encoder(x))。三个模型的区别在于每一步能看到多少原文："
+        "并把自己的输出接回输入：P(y | x) = Π P(y_t | y_<t, 编码器(x))。三个模型的区别在于每一步能看到多少原文："
         "没有注意力的 RNN 只得到**一个向量**代表整句；Bahdanau 注意力让每一步都能回看**每个原文词**；"
         "Transformer 在每一层、用多个注意力头做到这一点。",
     },
