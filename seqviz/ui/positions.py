@@ -92,16 +92,15 @@ def rope_section(ctx: PageContext) -> None:
     table = sinusoidal_table(ROPE_POSITIONS, ROPE_DIMS)  # (P, D)
     added = (query + table) @ (key + table).T  # (P, P): absolute positions added instead
     labels = [str(p) for p in range(ROPE_POSITIONS)]
-    common = dict(zmin=float(min(rope.min(), added.min())), zmax=float(max(rope.max(), added.max())),
-                  colorscale=SCORE_COLORSCALE, show_values=False, presentation=ctx.presentation,
+    common = dict(colorscale=SCORE_COLORSCALE, show_values=False, presentation=ctx.presentation,
                   x_title=ctx.t("pos_key_position"), y_title=ctx.t("pos_query_position"), colorbar_title=ctx.t("pos_score"))
     left, right = st.columns(2) if not ctx.presentation else (st.container(), st.container())
-    with left:
-        show_plotly(attention_heatmap(rope.numpy(), labels, labels, ctx.t("pos_rope_scores_title"), **common),
-                    "positions", "rope_scores", key="pos_rope_scores")
-    with right:
-        show_plotly(attention_heatmap(added.numpy(), labels, labels, ctx.t("pos_absolute_scores_title"), **common),
-                    "positions", "added_scores", key="pos_added_scores")
+    for column, scores, title, name in ((left, rope, "pos_rope_scores_title", "rope_scores"),
+                                        (right, added, "pos_absolute_scores_title", "added_scores")):
+        reach = float(scores.abs().max())  # each on its own symmetric scale, so its diagonals show
+        with column:
+            show_plotly(attention_heatmap(scores.numpy(), labels, labels, ctx.t(title), zmin=-reach, zmax=reach, **common),
+                        "positions", name, key=f"pos_{name}")
     st.markdown(ctx.t("pos_rope_check", d=ROPE_DIMS, rope=diagonal_spread(rope), added=diagonal_spread(added)))
 
 
