@@ -169,3 +169,30 @@ def beam_search(
         finished.append((ids, total, nodes[node_id].score))
     best = max(finished, key=lambda f: f[2])
     return BeamResult(best[0], best[2], nodes)
+
+
+def best_path(result: BeamResult) -> list[int]:
+    """Node ids from the root to the best hypothesis's last token."""
+    by_id = {n.node_id: n for n in result.nodes}
+    tail = [n for n in result.nodes if n.status in ("kept", "finished")]
+    if not tail:
+        return [0]
+    last = max((n for n in tail if n.step == max(t.step for t in tail) or n.status == "finished"), key=lambda n: n.score)
+    path = [last.node_id]
+    while by_id[path[-1]].parent is not None:
+        path.append(by_id[path[-1]].parent)
+    return path[::-1]
+
+
+def shown_candidates(probs: torch.Tensor, chosen: int, k: int) -> list[int]:
+    """The k most probable token ids (V,) -> [k], with the chosen token in the last place if it is not among them."""
+    top = probs.topk(k).indices.tolist()
+    if chosen not in top:
+        top[-1] = chosen
+    return top
+
+
+def beam_labels(result: BeamResult, vocab, prompt_ids: Sequence[int]) -> list[str]:
+    """One label per tree node: the prompt's words at the root (without <bos>), then each node's token."""
+    root = " ".join(vocab.decode(list(prompt_ids)[1:])) or "<bos>"
+    return [root] + [vocab.token(n.token_id) for n in result.nodes[1:]]

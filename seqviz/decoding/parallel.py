@@ -50,6 +50,16 @@ class ParallelResult:
     lengths: torch.Tensor | None = None  # (B, K) the lengths its columns stand for
 
 
+def iteration_grid(history: list[Iteration], pad_id: int, row: int = 0):
+    """One row's mask-predict history without its padding: token ids per iteration [[id]],
+    confidence (I, T) and re-predicted (I, T) as numpy arrays."""
+    real = history[-1].tokens[row] != pad_id  # (T_max,)
+    ids = [step.tokens[row][real].tolist() for step in history]
+    confidence = torch.stack([step.confidence[row][real] for step in history]).cpu().numpy()  # (I, T)
+    remasked = torch.stack([step.remasked[row][real] for step in history]).cpu().numpy()  # (I, T)
+    return ids, confidence, remasked
+
+
 def _pick_lengths(model, memory, src, length_beam: int):
     probs, lengths = length_distribution(model, memory, src)
     top = probs.topk(min(length_beam, probs.size(1)), dim=-1).indices  # (B, k)

@@ -9,6 +9,7 @@ batched greedy loop used to measure quality, and teacher forcing vs free running
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import torch
 
@@ -89,6 +90,13 @@ def attention_maps(model, src_ids: torch.Tensor, tgt_ids: torch.Tensor) -> Atten
         return None if weights is None else [w[0].cpu().numpy() for w in weights]
 
     return AttentionMaps(per_layer(out.cross_attention), per_layer(memory.self_attention), per_layer(out.self_attention))
+
+
+def word_attention_maps(model, vocab, words: Sequence[str], target: Sequence[str]) -> AttentionMaps:
+    """`attention_maps` for source words and target words (the model reads <bos> + target)."""
+    device = _device(model)
+    src = torch.tensor(vocab.encode(list(words)), device=device)
+    return attention_maps(model, src, torch.tensor([vocab.bos_id, *vocab.encode(list(target))], device=device))
 
 
 @dataclass

@@ -22,6 +22,13 @@ def head_scores(model, vocab: Vocab, words: Sequence[str], layer: int, head: int
     return scores[0, head, 1:-1, 1:-1].float().cpu().numpy()
 
 
+@torch.no_grad()
+def self_attention(model, ids: Sequence[int]) -> np.ndarray:
+    """Every layer's self-attention of an encoder or decoder-only model for one input -> (L, H, T, T)."""
+    out = model(torch.tensor([list(ids)], device=next(model.parameters()).device), need_weights=True)
+    return torch.stack([a[0] for a in out.self_attention]).float().cpu().numpy()
+
+
 def seeded_scores(length: int, seed: int = 0) -> np.ndarray:
     """Stand-in scores when no model applies: standard normal × 2, fixed by the seed. -> (T, T)"""
     return np.random.default_rng(seed).normal(0.0, 2.0, size=(length, length))

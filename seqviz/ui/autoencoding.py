@@ -16,6 +16,7 @@ from ..decoding.masked import STRATEGIES, fill_masks, mask_predictions
 from ..finetune import compare_pretraining, subject_number_task
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.checkpoint import Checkpoint
+from ..models.probe import self_attention
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
@@ -154,9 +155,7 @@ def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> N
 @st.cache_data(max_entries=64, show_spinner=False)
 def _attention(_model, ids: tuple[int, ...], model_key: str) -> np.ndarray:
     """All layers' attention for one input -> (L, H, T, T); cached per input (model_key names the model)."""
-    with torch.no_grad():
-        out = _model(torch.tensor([ids], device=next(_model.parameters()).device), need_weights=True)
-    return torch.stack([a[0] for a in out.self_attention]).cpu().numpy()
+    return self_attention(_model, ids)
 
 
 def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, name: str) -> None:

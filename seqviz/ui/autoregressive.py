@@ -12,7 +12,7 @@ import streamlit as st
 import torch
 
 from ..data.toy import is_grammatical, tokenize, unknown_words
-from ..decoding.autoregressive import beam_search, decode_step, generate, sampling_processors
+from ..decoding.autoregressive import beam_labels, beam_search, best_path, decode_step, generate, sampling_processors, shown_candidates
 from ..decoding.timing import measure
 from ..device import describe
 from ..evaluation import sample_checked, strip_eos, text_suppressor
@@ -131,9 +131,7 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
                       p=float(record.probs_after[record.token_id]), n=record.positions_computed))
     left, right = st.columns(2)
     with left:
-        top = record.probs_before.topk(TOP_K_SHOWN).indices.tolist()
-        if record.token_id not in top:
-            top[-1] = record.token_id
+        top = shown_candidates(record.probs_before, record.token_id, TOP_K_SHOWN)
         fig = distribution_before_after(
             vocab.decode(top), record.probs_before[top].tolist(), record.probs_after[top].tolist(),
             ctx.t("ar_distribution", step=record.step + 1), chosen=vocab.token(record.token_id),
@@ -180,11 +178,9 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
         st.info(ctx.t("ar_beam_width_shown", n=MAX_BEAMS))
         width = MAX_BEAMS
     result = _beam(model, f"toy_clm:{ctx.device}", tuple(prompt), width, steps, penalty, vocab.eos_id)
-    labels = [" ".join(vocab.decode(prompt[1:])) or "<bos>"] + [vocab.token(n.token_id) for n in result.nodes[1:]]
-    best = _best_path(result)
-    fig = beam_tree(result.nodes, labels, presentation=ctx.presentation, kept_label=ctx.t("ar_kept"),
-                    pruned_label=ctx.t("ar_pruned"), finished_label=ctx.t("ar_finished_node"), best_path=best,
-                    x_title=ctx.t("ar_beam_steps"))
+    fig = beam_tree(result.nodes, beam_labels(result, vocab, prompt), presentation=ctx.presentation,
+                    kept_label=ctx.t("ar_kept"), pruned_label=ctx.t("ar_pruned"),
+                    finished_label=ctx.t("ar_finished_node"), best_path=best_path(result), x_title=ctx.t("ar_beam_steps"))
     show_plotly(fig, "autoregressive", "beam_tree", key="ar_beam_tree")
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))
@@ -195,19 +191,6 @@ def _beam(_model, model_key: str, prompt: tuple[int, ...], width: int, steps: in
     """Beam search is deterministic: computed once per setting, not on every rerun."""
     device = next(_model.parameters()).device
     return beam_search(_model, torch.tensor(prompt, device=device), width, steps, penalty, eos_id)
-
-
-def _best_path(result) -> list[int]:
-    """Node ids from the root to the best hypothesis's last token."""
-    by_id = {n.node_id: n for n in result.nodes}
-    tail = [n for n in result.nodes if n.status in ("kept", "finished")]
-    if not tail:
-        return [0]
-    last = max((n for n in tail if n.step == max(t.step for t in tail) or n.status == "finished"), key=lambda n: n.score)
-    path = [last.node_id]
-    while by_id[path[-1]].parent is not None:
-        path.append(by_id[path[-1]].parent)
-    return path[::-1]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

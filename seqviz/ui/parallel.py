@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 from ..data.toy import check_translation, is_grammatical, make_pairs
+from ..decoding.parallel import iteration_grid
 from ..decoding.speed import compare_decoders, decoding_speeds, speedups
 from ..device import describe
 from ..evaluation import mixed_translations, repeated_token_rate, translate_all
@@ -82,12 +83,9 @@ def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, wor
 
 def iterations_section(ctx: PageContext, result, vocab) -> None:
     st.markdown(ctx.t("par_iter_intro"))
-    history = result.detail.iterations
-    real = history[-1].tokens[0] != vocab.pad_id
-    tokens = [vocab.decode(step.tokens[0][real].tolist()) for step in history]
-    figure = mask_predict_figure(tokens, torch.stack([s.confidence[0][real] for s in history]).cpu().numpy(),
-                                 torch.stack([s.remasked[0][real] for s in history]).cpu().numpy(),
-                                 ctx.t("par_iter_title"), presentation=ctx.presentation, x_title=ctx.t("par_position"),
+    ids, confidence, remasked = iteration_grid(result.detail.iterations, vocab.pad_id)
+    figure = mask_predict_figure([vocab.decode(row) for row in ids], confidence, remasked, ctx.t("par_iter_title"),
+                                 presentation=ctx.presentation, x_title=ctx.t("par_position"),
                                  y_title=ctx.t("par_iteration"), colorbar_title=ctx.t("par_confidence"))
     show_plotly(figure, "parallel", "mask_predict_iterations", key="par_iterations_figure")
 

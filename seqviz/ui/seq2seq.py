@@ -13,7 +13,7 @@ import torch
 from ..data.digits import digit_answer
 from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, tokenize, unknown_words
 from ..decoding.seq2seq import (
-    attention_maps, teacher_forcing_vs_free_running, time_encode_decode, translate_batch, translate_steps,
+    teacher_forcing_vs_free_running, time_encode_decode, translate_batch, translate_steps, word_attention_maps,
 )
 from ..device import describe
 from ..evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
@@ -141,10 +141,7 @@ def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _attention(_model, model_key: str, words: tuple[str, ...], target: tuple[str, ...], _vocab):
-    device = next(_model.parameters()).device
-    src = torch.tensor(_vocab.encode(words), device=device)
-    tgt = torch.tensor([_vocab.bos_id, *_vocab.encode(target)], device=device)
-    return attention_maps(_model, src, tgt)
+    return word_attention_maps(_model, _vocab, words, target)
 
 
 def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], output: list[str]) -> None:

@@ -12,6 +12,7 @@ from .text_autoregressive import AUTOREGRESSIVE_TEXT
 from .text_parallel import PARALLEL_TEXT
 from .text_positions import POSITIONS_TEXT
 from .text_seq2seq import SEQ2SEQ_TEXT
+from .text_slides import SLIDES_TEXT
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -248,6 +249,7 @@ TEXT.update(AUTOREGRESSIVE_TEXT)
 TEXT.update(SEQ2SEQ_TEXT)
 TEXT.update(PARALLEL_TEXT)
 TEXT.update(POSITIONS_TEXT)
+TEXT.update(SLIDES_TEXT)
 TEXT.update(MESSAGES)
 
 

@@ -111,11 +111,12 @@ def _tree_rows(nodes, children: dict[int, list], unit) -> tuple[dict[int, float]
 def beam_tree(
     nodes, labels: Sequence[str], title: str = "", *, presentation: bool = False, kept_label: str = "kept",
     pruned_label: str = "pruned", finished_label: str = "finished (<eos>)", best_path: Sequence[int] = (),
-    x_title: str = "step", score_label: str = "score",
+    x_title: str = "step", score_label: str = "score", pruned_text: bool | None = None,
 ) -> go.Figure:
     """Every hypothesis beam search considered. x = step; each node is a marker coloured by status with its
     token and score to the right; a bracket after the label fans out to its children, so edges never cross
-    text. The best path is drawn thick. Above CROWDED_NODES nodes only kept/finished nodes carry text."""
+    text. The best path is drawn thick. Pruned nodes carry text if `pruned_text`, or by default while the tree
+    has at most CROWDED_NODES nodes."""
     if not nodes:
         raise ValueError("beam_tree needs at least the root node")
     if len(labels) != len(nodes):
@@ -130,8 +131,9 @@ def beam_tree(
             children.setdefault(node.parent, []).append(node)
     for kids in children.values():
         kids.sort(key=lambda n: (n.status == "pruned", -n.score))
-    crowded = len(nodes) > CROWDED_NODES
-    texted = {n.node_id for n in nodes if n is not root and not (crowded and n.status == "pruned")}
+    if pruned_text is None:
+        pruned_text = len(nodes) <= CROWDED_NODES
+    texted = {n.node_id for n in nodes if n is not root and (pruned_text or n.status != "pruned")}
     on_best = set(best_path)
     token = {n.node_id: display_label(label_of[n.node_id], 12) for n in nodes}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,6 +46,17 @@ def mask_predict_figure(
     )
 
 
+def log_ticks(values: Sequence[float]) -> list[float]:
+    """1-2-5 ticks (…, 10, 20, 50, 100, …) spanning the positive values, for a log axis without crowded minor digits."""
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return []
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    ticks = [m * 10.0 ** e for e in range(low, high + 1) for m in (1, 2, 5)]
+    inside = [t for t in ticks if min(positive) / 2 <= t <= max(positive) * 2]
+    return [float(f"{t:.6g}") for t in inside]
+
+
 def speed_chart(
     lengths: Sequence[int], times: dict[str, Sequence[float]], names: dict[str, str], title: str = "", *,
     presentation: bool = False, x_title: str = "target tokens", y_title: str = "ms",
@@ -61,5 +73,6 @@ def speed_chart(
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "font": {"size": sizes["tick"]}},
         margin={"b": legend_px + 6},
         xaxis={"title": {"text": display_label(x_title)}, "tickvals": list(lengths), "tickfont": {"size": sizes["tick"]}},
-        yaxis={"title": {"text": display_label(y_title)}, "type": "log", "tickfont": {"size": sizes["tick"]}},
+        yaxis={"title": {"text": display_label(y_title)}, "type": "log", "tickfont": {"size": sizes["tick"]},
+               "tickvals": log_ticks([v for values in times.values() for v in values])},
     )

@@ -13,7 +13,9 @@ import os
 import re
 import shutil
 import unicodedata
+import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -182,11 +184,33 @@ def static_export_available() -> bool:
     return bool(os.environ.get("BROWSER_PATH")) or any(shutil.which(b) for b in _BROWSERS)
 
 
-def _export(fig, fmt: str, scale: float) -> bytes:
+def _find_browser() -> None:
     if not os.environ.get("BROWSER_PATH"):  # kaleido looks for Chrome; point it at Debian's Chromium too
         found = next((shutil.which(b) for b in _BROWSERS if shutil.which(b)), None)
         if found:
             os.environ["BROWSER_PATH"] = found
+
+
+@contextmanager
+def export_session():
+    """One headless browser kept open for many exports (kaleido otherwise starts one per figure, ~3 s)."""
+    _find_browser()
+    try:
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
+    except Exception as exc:
+        raise RuntimeError(_KALEIDO_HELP.format(fmt="PNG/SVG") + f" Cause: {exc}") from exc
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _export(fig, fmt: str, scale: float) -> bytes:
+    _find_browser()
     try:
         return fig.to_image(format=fmt, scale=scale)
     except Exception as exc:  # ImportError, ValueError, browser start failures, ...

@@ -1,0 +1,84 @@
+"""`python -m seqviz.export --out DIR [--lang en|zh] [--sentence "..."]`: the slide pack.
+
+Writes each key figure as NN_name.png (1920 × 1080) and NN_name.svg (1280 × 720, vector), plus index.md with
+what to look at on each slide. Rendering goes through kaleido, which drives a Chromium-family browser; without
+one the command stops with a message saying what to install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ..device import describe, pick_device
+from ..ui.text import LANGUAGES
+from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
+from .slides import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, SLIDES, Deck, build_slides, sentence_words
+
+NO_BROWSER = ("seqviz.export needs the 'kaleido' package and a Chromium-family browser to draw the figures "
+              "(pip install kaleido; Debian/Ubuntu: apt-get install chromium; or set BROWSER_PATH to a Chrome or "
+              "Chromium executable).")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m seqviz.export", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True, type=Path, help="folder for the images (created if missing)")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default="en", help="language of titles and labels")
+    parser.add_argument("--sentence", default=DEFAULT_SENTENCE, help=f"an English toy sentence (default: {DEFAULT_SENTENCE!r})")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+    parser.add_argument("--only", nargs="*", metavar="NAME", help="render only slides whose name contains one of these")
+    parser.add_argument("--speed-lengths", type=int, nargs="+", default=[8, 16, 32, 64], metavar="N",
+                        help="target lengths of the speed slide (default: 8 16 32 64)")
+    parser.add_argument("--speed-repeats", type=int, default=3, help="timed runs per point, after a warm-up (default: 3)")
+    return parser.parse_args(argv)
+
+
+def write_index(out: Path, deck: Deck, written: list[tuple[str, str]], sentence: str) -> None:
+    lines = [f"# {deck.t('slide_index_title')}", "",
+             deck.t("slide_index_intro", sentence=sentence, date=time.strftime("%Y-%m-%d"),
+                    device=describe(deck.device), width=SLIDE_WIDTH, height=SLIDE_HEIGHT), ""]
+    for name, look in written:
+        lines += [f"## {name}", "", f"![{name}]({name}.png) · [SVG]({name}.svg)", "", look, ""]
+    (out / "index.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        words = sentence_words(args.sentence)
+        device = pick_device(args.device)
+    except (ValueError, RuntimeError) as error:
+        print(f"seqviz.export: {error}", file=sys.stderr)
+        return 2
+    if min(args.speed_lengths) < 1 or args.speed_repeats < 1:
+        print("seqviz.export: speed lengths and repeats must be at least 1", file=sys.stderr)
+        return 2
+    if not static_export_available():
+        print(f"seqviz.export: {NO_BROWSER}", file=sys.stderr)
+        return 3
+    args.out.mkdir(parents=True, exist_ok=True)
+    deck = Deck(args.lang, words, device, tuple(sorted(set(args.speed_lengths))), speed_repeats=args.speed_repeats)
+    only = (lambda name: any(part in name for part in args.only)) if args.only else (lambda name: True)
+    written = []
+    start = time.perf_counter()
+    with torch.inference_mode(), export_session():
+        for slide in build_slides(deck, only):
+            (args.out / f"{slide.name}.png").write_bytes(to_png_bytes(slide.figure, scale=PNG_SCALE))
+            (args.out / f"{slide.name}.svg").write_bytes(to_svg_bytes(slide.figure))
+            written.append((slide.name, slide.look))
+            print(f"  {slide.name}.png / .svg")
+    if not written:
+        print(f"seqviz.export: no slide matches {args.only}; names: {', '.join(n for n, _, _ in SLIDES)}", file=sys.stderr)
+        return 2
+    write_index(args.out, deck, written, " ".join(words))
+    print(f"{len(written)} slides ({2 * len(written)} files) and index.md in {args.out} "
+          f"({time.perf_counter() - start:.0f} s, {describe(device)})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
