@@ -21,11 +21,12 @@ thumbnails = (
     (joint_mask(3, 3), source + target),
     (joint_mask(3, 3, causal_target=False), source + target),
 )
-for column, name, (mask, labels) in zip(st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:], thumbnails):
+for column, name, paradigm, (mask, labels) in zip(st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:],
+                                                   PARADIGM_COLUMNS["en"][1:], thumbnails):
     with column:
         st.markdown(f"**{name}**")
         fig = mask_figure(mask.numpy(), labels, labels, name, presentation=ctx.presentation, small=True)
-        show_plotly(fig, "home", "mask", name, key=f"thumb_{name}")
+        show_plotly(fig, "home", "mask", paradigm, key=f"thumb_{paradigm}")
 
 st.header(ctx.t("home_map"))
 st.markdown(paradigm_table_markdown(ctx.lang))

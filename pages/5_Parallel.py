@@ -19,13 +19,13 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
         results = sections.side_by_side(ctx, models, data, words, iterations, length)
 
         st.header(ctx.t("par_iter_header"))
-        sections.iterations_section(ctx, results["mask_predict"], models["ar"].vocab)
+        sections.iterations_section(ctx, results["mask_predict"], models["ar"].vocab, words)
 
         st.header(ctx.t("par_ctc_header"))
         sections.ctc_section(ctx, results["ctc"], models["ar"].vocab)
 
         st.header(ctx.t("par_length_header"))
-        sections.length_section(ctx, results["nat"])
+        sections.length_section(ctx, results["nat"], words)
 
     st.header(ctx.t("par_multi_header"))
     sections.multimodality_section(ctx)

@@ -236,7 +236,7 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
                 for name, history in results.items() for p in history]
         chart = accuracy_curves(rows, x_title=ctx.t("ae_step"), y_title=ctx.t("ae_accuracy"),
                                 series_title=ctx.t("ae_encoder"), presentation=ctx.presentation)
-        show_altair(chart, key="ae_curves")
+        show_altair(chart, "autoencoding", "finetuning", key="ae_curves")
         seconds = sum(h[-1].elapsed_s for h in results.values())
         st.markdown(ctx.t("ae_finetune_result", steps=steps, n=n_train, seconds=seconds, device="CPU",
                           warm=results["pretrained"][-1].test_accuracy, cold=results["random_init"][-1].test_accuracy))

@@ -181,7 +181,7 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     fig = beam_tree(result.nodes, beam_labels(result, vocab, prompt), presentation=ctx.presentation,
                     kept_label=ctx.t("ar_kept"), pruned_label=ctx.t("ar_pruned"),
                     finished_label=ctx.t("ar_finished_node"), best_path=best_path(result), x_title=ctx.t("ar_beam_steps"))
-    show_plotly(fig, "autoregressive", "beam_tree", key="ar_beam_tree")
+    show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree")
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))
 

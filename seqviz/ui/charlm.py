@@ -83,7 +83,7 @@ def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
                 with chart.container():
                     show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
                                             series_title=ctx.t("ar_char_model"), presentation=ctx.presentation),
-                                key=f"char_live_{kind}_{p.step}")
+                                "autoregressive", "char_training", kind, key=f"char_live_{kind}_{p.step}")
 
         try:
             models[kind] = train_char_model(text, kind, seconds=seconds, callback=report)
@@ -131,7 +131,8 @@ def _compare(ctx: PageContext, models: dict) -> None:
             for kind, ckpt in models.items() for i, loss in enumerate(ckpt.metrics.get("losses", []))]
     if rows:
         show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
-                                series_title=ctx.t("ar_char_model"), presentation=ctx.presentation), key="char_losses")
+                                series_title=ctx.t("ar_char_model"), presentation=ctx.presentation),
+                    "autoregressive", "char_training", key="char_losses")
     left, right = st.columns([3, 1])
     prompt = left.text_input(ctx.t("ar_char_prompt"), value="the ", key="char_prompt", max_chars=200)
     length = right.select_slider(ctx.t("ar_char_length"), SAMPLE_LENGTHS, value=200, key="char_length")

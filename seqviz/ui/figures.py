@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..viz.style import plotly_config, safe_filename, static_export_available, to_svg_bytes
+from ..viz.style import altair_download_name, plotly_config, safe_filename, static_export_available, to_svg_bytes
 
 
 def show_plotly(fig, *parts: str, key: str) -> None:
@@ -19,6 +19,7 @@ def show_plotly(fig, *parts: str, key: str) -> None:
         )
 
 
-def show_altair(chart, key: str) -> None:
-    """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG."""
-    st.altair_chart(chart, key=key, theme=None, width="stretch")
+def show_altair(chart, *parts: str, key: str) -> None:
+    """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG, named after
+    page, figure and sentence."""
+    st.altair_chart(altair_download_name(chart, safe_filename(*parts)), key=key, theme=None, width="stretch")

@@ -81,13 +81,13 @@ def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, wor
     return results
 
 
-def iterations_section(ctx: PageContext, result, vocab) -> None:
+def iterations_section(ctx: PageContext, result, vocab, words: list[str]) -> None:
     st.markdown(ctx.t("par_iter_intro"))
     ids, confidence, remasked = iteration_grid(result.detail.iterations, vocab.pad_id)
     figure = mask_predict_figure([vocab.decode(row) for row in ids], confidence, remasked, ctx.t("par_iter_title"),
                                  presentation=ctx.presentation, x_title=ctx.t("par_position"),
                                  y_title=ctx.t("par_iteration"), colorbar_title=ctx.t("par_confidence"))
-    show_plotly(figure, "parallel", "mask_predict_iterations", key="par_iterations_figure")
+    show_plotly(figure, "parallel", "mask_predict_iterations", *words[:4], key="par_iterations_figure")
 
 
 def ctc_section(ctx: PageContext, result, vocab) -> None:
@@ -97,13 +97,13 @@ def ctc_section(ctx: PageContext, result, vocab) -> None:
     st.markdown(ctx.t("par_ctc_collapsed", text=md_token(" ".join(vocab.decode(result.tokens))) or "∅"))
 
 
-def length_section(ctx: PageContext, result) -> None:
+def length_section(ctx: PageContext, result, words: list[str]) -> None:
     st.markdown(ctx.t("par_length_intro"))
     probs, lengths = result.detail.length_probs[0], result.detail.lengths[0]
     top = probs.topk(5)
     labels = [ctx.t("par_tokens", n=int(lengths[i])) for i in top.indices]
     show_plotly(topk_bars(labels, top.values.tolist(), ctx.t("par_length_title"), presentation=ctx.presentation,
-                          x_title=ctx.t("s2s_probability")), "parallel", "nat_length", key="par_length_bars")
+                          x_title=ctx.t("s2s_probability")), "parallel", "nat_length", *words[:4], key="par_length_bars")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -125,12 +125,12 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
     with left:
         show_plotly(topk_bars(vocab.decode(top.indices.tolist()), top.values.tolist(),
                               ctx.t("s2s_step_distribution", step=len(records)), presentation=ctx.presentation,
-                              x_title=ctx.t("s2s_probability")), "seq2seq", "step_distribution", key="s2s_step_bars")
+                              x_title=ctx.t("s2s_probability")), "seq2seq", "step_distribution", *words[:4], key="s2s_step_bars")
     with right:
         row = record.cross_attention[-1].mean(0).cpu().numpy()  # (S,)
         show_plotly(topk_bars(words, row.tolist(), ctx.t("s2s_step_cross", step=len(records)),
                               presentation=ctx.presentation, x_title=ctx.t("s2s_weight")),
-                    "seq2seq", "step_cross_attention", key="s2s_step_cross")
+                    "seq2seq", "step_cross_attention", *words[:4], key="s2s_step_cross")
 
 
 def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
@@ -160,22 +160,22 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], outp
     common = dict(presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight"))
     show_plotly(attention_heatmap(weights, rows, words, ctx.t("s2s_cross_title", layer=layer, head=head),
                                   x_title=ctx.t("s2s_source"), y_title=ctx.t("s2s_target"), **common),
-                "seq2seq", "cross_attention", " ".join(words), key="s2s_cross")
+                "seq2seq", "cross_attention", *words[:4], key="s2s_cross")
     with st.expander(ctx.t("s2s_all_heads"), icon=":material/grid_view:"):
-        show_plotly(head_grid(np.stack(maps.cross), rows, words, **common), "seq2seq", "cross_heads", key="s2s_grid")
+        show_plotly(head_grid(np.stack(maps.cross), rows, words, **common), "seq2seq", "cross_heads", *words[:4], key="s2s_grid")
     axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"))
     left, right = st.columns(2)
     with left:
         show_plotly(attention_heatmap(maps.encoder[layer - 1].mean(0), words, words,
                                       ctx.t("s2s_encoder_self", layer=layer), **axes, **common),
-                    "seq2seq", "encoder_self_attention", key="s2s_encoder_self")
+                    "seq2seq", "encoder_self_attention", *words[:4], key="s2s_encoder_self")
     with right:
         inputs = ["<bos>", *output]
         future = np.triu(np.ones((len(inputs), len(inputs)), bool), 1)
         show_plotly(attention_heatmap(maps.decoder[layer - 1].mean(0), inputs, inputs,
                                       ctx.t("s2s_decoder_self", layer=layer), masked=future,
                                       masked_label=ctx.t("s2s_masked"), **axes, **common),
-                    "seq2seq", "decoder_self_attention", key="s2s_decoder_self")
+                    "seq2seq", "decoder_self_attention", *words[:4], key="s2s_decoder_self")
 
 
 def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkpoint, words: list[str]) -> None:
@@ -189,11 +189,11 @@ def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkp
     with left:
         alignment = _maps(bahdanau, words, target).cross[0][0]  # one additive attention per step (T, S)
         show_plotly(attention_heatmap(alignment, rows, words, ctx.t("s2s_bahdanau_title"), **common),
-                    "seq2seq", "bahdanau_alignment", key="s2s_bahdanau")
+                    "seq2seq", "bahdanau_alignment", *words[:4], key="s2s_bahdanau")
     with right:
         cross = _maps(transformer, words, target).cross[-1].mean(0)
         show_plotly(attention_heatmap(cross, rows, words, ctx.t("s2s_transformer_title"), **common),
-                    "seq2seq", "transformer_cross_mean", key="s2s_transformer_mean")
+                    "seq2seq", "transformer_cross_mean", *words[:4], key="s2s_transformer_mean")
 
 
 def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
@@ -217,7 +217,7 @@ def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
             for name, by_length in recorded.items() for bucket in LENGTH_BUCKETS if bucket_label(*bucket) in by_length]
     show_altair(accuracy_curves(rows, x_title=ctx.t("s2s_length_x"), y_title=ctx.t("s2s_length_y"),
                                 series_title=ctx.t("s2s_model"), presentation=ctx.presentation, categorical_steps=True),
-                key="s2s_length_chart")
+                "seq2seq", "accuracy_by_length", key="s2s_length_chart")
 
 
 def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
@@ -274,4 +274,4 @@ def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
         st.caption(ctx.t("s2s_digits_diagonal", layer=layer.removeprefix("layer_"), share=shares[layer]))
     cross = _maps(ckpt, digits, output).cross
     show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, presentation=ctx.presentation,
-                          colorbar_title=ctx.t("s2s_weight")), "seq2seq", f"digits_{task}", key="s2s_digits_grid")
+                          colorbar_title=ctx.t("s2s_weight")), "seq2seq", f"digits_{task}", "".join(digits), key="s2s_digits_grid")

@@ -236,6 +236,12 @@ ALTAIR_USERMETA = {
 }
 
 
+def altair_download_name(chart, name: str):
+    """The chart with its PNG/SVG downloads named `name` (vega-embed's downloadFileName); a new chart."""
+    usermeta = merged(ALTAIR_USERMETA, {"embedOptions": {"downloadFileName": safe_filename(name)}})
+    return chart.properties(usermeta=usermeta)
+
+
 def altair_chart_config(chart, presentation: bool = False):
     """Fonts, sizes and 3x export for a top-level altair chart; returns a new chart."""
     sizes = font_sizes(presentation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -27,3 +28,20 @@ def all_text(at: AppTest) -> str:
     parts += [e.value for e in at.info] + [e.value for e in at.warning]
     parts += [e.value for e in at.success]
     return "\n".join(str(p) for p in parts)
+
+
+def assert_figures_export(at: AppTest, page: str) -> int:
+    """Every figure on the page saves a 3x PNG (plotly's camera button; altair's menu also SVG) under its
+    own name that starts with the page's; returns how many figures were checked."""
+    names = []
+    for chart in at.get("plotly_chart"):
+        options = json.loads(chart.proto.config)["toImageButtonOptions"]
+        assert options["format"] == "png" and options["scale"] == 3, options
+        names.append(options["filename"])
+    for chart in at.get("vega_lite_chart"):
+        embed = json.loads(chart.proto.spec)["usermeta"]["embedOptions"]
+        assert embed["scaleFactor"] == 3 and embed["actions"]["export"] is True, embed
+        names.append(embed["downloadFileName"])
+    assert all(name.startswith(page + "_") and name.isascii() for name in names), names
+    assert len(set(names)) == len(names), f"two figures would save under one name: {names}"
+    return len(names)

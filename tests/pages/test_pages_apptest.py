@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.ui.page import PAGES
 from tests.pages.apptest_helpers import all_text as _all_text
+from tests.pages.apptest_helpers import assert_figures_export
 from tests.pages.apptest_helpers import open_page as _open
 
 SCRIPTS = [path for path, *_ in PAGES]
@@ -24,6 +25,8 @@ def test_page_runs_without_exception(script, lang):
     assert ("页面" in at.sidebar.markdown[0].value) == (lang == "zh")
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
+    page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
+    assert assert_figures_export(at, page) >= (0 if script == "pages/3_Autoregressive.py" else 1)
 
 
 def _masks(sentence: str | None = None, **inputs) -> AppTest:
@@ -176,6 +179,7 @@ def test_autoencoding_finetune_runs_live_and_plots_both_curves():
     assert not at.exception
     assert "held-out accuracy pre-trained" in _all_text(at)
     assert len(at.get("vega_lite_chart")) == 1
+    assert assert_figures_export(at, "autoencoding") > 1
 
 
 # ---- autoregressive page -----------------------------------------------------------------------------
@@ -205,6 +209,7 @@ def test_autoregressive_next_token_grows_the_text_and_attention():
     at.button(key="ar_to_end").click().run()
     assert not at.exception
     assert "ended the sentence" in _all_text(at) or "context window" in _all_text(at)
+    assert assert_figures_export(at, "autoregressive") >= 4  # distribution, attention, cache, beam tree
     at.button(key="ar_reset").click().run()
     assert "Press **Next token**" in _all_text(at)
 
@@ -266,6 +271,7 @@ def test_autoregressive_trains_transformer_and_gru_on_pasted_text_live():
     assert len(samples) == 2 and all(len(sample) >= 400 for sample in samples)
     heatmap = next(chart for chart in at.get("plotly_chart") if "char_window_attention" in chart.proto.id)
     assert json.loads(heatmap.proto.spec)["data"][-1]["z"]["shape"] == "512, 512"  # the last 512 characters
+    assert assert_figures_export(at, "autoregressive") >= 2  # the loss curves and the attention
 
 
 def test_autoregressive_too_little_text_gets_a_clear_message():
