@@ -171,12 +171,15 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, nam
     axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"), presentation=ctx.presentation,
                 colorbar_title=ctx.t("weight"))
     if view == "ae_all_heads":
-        fig = head_grid(attention, labels, labels, presentation=ctx.presentation, colorbar_title=ctx.t("weight"))
+        fig = head_grid(attention, labels, labels, ctx.t("ae_attention_title", where=ctx.t("ae_grid")),
+                        presentation=ctx.presentation, colorbar_title=ctx.t("weight"))
     elif view == "ae_mean_heads":
-        fig = attention_heatmap(mean_over_heads(attention[layer]), labels, labels, f"{ctx.t('layer')} {layer + 1}", **axes)
+        fig = attention_heatmap(mean_over_heads(attention[layer]), labels, labels,
+                                ctx.t("ae_attention_title", where=f"{ctx.t('layer')} {layer + 1}"), **axes)
     else:
         fig = attention_heatmap(attention[layer, head], labels, labels,
-                                f"{ctx.t('layer')} {layer + 1} · {ctx.t('head')} {head + 1}", **axes)
+                                ctx.t("ae_attention_title", where=f"{ctx.t('layer')} {layer + 1} · {ctx.t('head')} {head + 1}"),
+                                **axes)
     show_plotly(fig, "autoencoding", "attention", view, *labels[1:5], key="ae_attention")
     right_share = np.triu(attention[layer].mean(0), k=1).sum(-1).mean()
     st.caption(ctx.t("ae_right_share", share=float(right_share)))

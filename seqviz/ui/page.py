@@ -36,6 +36,16 @@ _PRESENTATION_CSS = """
   [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.2rem; }
   [data-testid="stMain"] h1 { font-size: 3rem !important; }
   [data-testid="stMain"] h2 { font-size: 2.3rem !important; }
+  [data-testid="stMain"] input, [data-testid="stMain"] textarea { font-size: 1.35rem !important; }
+  [data-testid="stMain"] [data-baseweb="select"] > div { font-size: 1.25rem; }
+  [data-testid="stMain"] button p, [data-testid="stMain"] [data-testid="stExpander"] summary p { font-size: 1.25rem; }
+  [data-testid="stMain"] [data-testid="stSliderThumbValue"] { font-size: 1.15rem; }
+  [data-testid="stMain"] [data-testid="stSlider"] [data-testid="stWidgetLabel"] { margin-bottom: 0.9rem; }
+  [data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.2rem; }
+  [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.15rem; }
+  [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
+    font-size: 1.1rem; white-space: normal; overflow: visible; text-overflow: clip; }
+  [data-testid="stSidebar"] [data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
   [data-testid="stHeader"], footer { display: none; }
   [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 </style>

@@ -162,7 +162,7 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], outp
                                   x_title=ctx.t("s2s_source"), y_title=ctx.t("s2s_target"), **common),
                 "seq2seq", "cross_attention", *words[:4], key="s2s_cross")
     with st.expander(ctx.t("s2s_all_heads"), icon=":material/grid_view:"):
-        show_plotly(head_grid(np.stack(maps.cross), rows, words, **common), "seq2seq", "cross_heads", *words[:4], key="s2s_grid")
+        show_plotly(head_grid(np.stack(maps.cross), rows, words, ctx.t("s2s_grid_title"), **common), "seq2seq", "cross_heads", *words[:4], key="s2s_grid")
     axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"))
     left, right = st.columns(2)
     with left:
@@ -273,5 +273,6 @@ def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
         layer = max(shares, key=shares.get)
         st.caption(ctx.t("s2s_digits_diagonal", layer=layer.removeprefix("layer_"), share=shares[layer]))
     cross = _maps(ckpt, digits, output).cross
-    show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, presentation=ctx.presentation,
-                          colorbar_title=ctx.t("s2s_weight")), "seq2seq", f"digits_{task}", "".join(digits), key="s2s_digits_grid")
+    show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, ctx.t("s2s_grid_title"),
+                          presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight")),
+                "seq2seq", f"digits_{task}", "".join(digits), key="s2s_digits_grid")

@@ -60,7 +60,8 @@ AUTOREGRESSIVE_TEXT: dict[str, dict[str, str]] = {
     "ar_before": {"en": "before temperature/top-k/top-p", "zh": "处理前（温度/top-k/top-p）"},
     "ar_after": {"en": "after (sampled from)", "zh": "处理后（从中采样）"},
     "ar_distribution": {"en": "Next-token distribution at step {step}", "zh": "第 {step} 步的下一个词元分布"},
-    "ar_attention_growing": {"en": "Causal attention, one row per generated token", "zh": "因果注意力：每生成一个词元增加一行"},
+    "ar_attention_growing": {"en": "Causal attention query → key, one row per generated token",
+                             "zh": "因果注意力 查询 → 键：每生成一个词元增加一行"},
     "ar_cache_shapes": {"en": "KV cache after step {step}", "zh": "第 {step} 步后的 KV 缓存"},
     "ar_no_cache": {
         "en": "KV cache off: every step recomputes keys and values for the whole prefix ({n} positions this step).",

@@ -86,10 +86,15 @@ SEQ2SEQ_TEXT: dict[str, dict[str, str]] = {
     "s2s_layer": {"en": "Layer", "zh": "层"},
     "s2s_head": {"en": "Head", "zh": "头"},
     "s2s_mean_heads": {"en": "mean over heads", "zh": "各头平均"},
-    "s2s_cross_title": {"en": "Cross-attention, layer {layer}, {head}", "zh": "交叉注意力，第 {layer} 层，{head}"},
+    "s2s_cross_title": {"en": "Cross-attention target → source, layer {layer}, {head}",
+                        "zh": "交叉注意力 目标 → 源，第 {layer} 层，{head}"},
+    "s2s_grid_title": {"en": "Cross-attention target → source: rows = layers, columns = heads",
+                       "zh": "交叉注意力 目标 → 源：行 = 层，列 = 头"},
     "s2s_all_heads": {"en": "All layers × heads", "zh": "所有层 × 头"},
-    "s2s_encoder_self": {"en": "Encoder self-attention (bidirectional), layer {layer}", "zh": "编码器自注意力（双向），第 {layer} 层"},
-    "s2s_decoder_self": {"en": "Decoder self-attention (causal), layer {layer}", "zh": "解码器自注意力（因果），第 {layer} 层"},
+    "s2s_encoder_self": {"en": "Encoder self-attention query → key (bidirectional), layer {layer}",
+                         "zh": "编码器自注意力 查询 → 键（双向），第 {layer} 层"},
+    "s2s_decoder_self": {"en": "Decoder self-attention query → key (causal), layer {layer}",
+                         "zh": "解码器自注意力 查询 → 键（因果），第 {layer} 层"},
     "s2s_masked": {"en": "masked (future)", "zh": "被遮挡（未来）"},
     "s2s_bahdanau_header": {"en": "Bahdanau alignment beside Transformer cross-attention", "zh": "Bahdanau 对齐与 Transformer 交叉注意力并排"},
     "s2s_bahdanau_intro": {
@@ -98,8 +103,9 @@ SEQ2SEQ_TEXT: dict[str, dict[str, str]] = {
         "zh": "两个模型读取同一个法文译文（一个正确译文，教师强制），因此两张图坐标轴相同。"
         "GRU 每步只有一个加性注意力；Transformer 取最后一层各头的平均。",
     },
-    "s2s_bahdanau_title": {"en": "GRU + Bahdanau attention", "zh": "GRU + Bahdanau 注意力"},
-    "s2s_transformer_title": {"en": "Transformer, last layer, mean over heads", "zh": "Transformer，最后一层，各头平均"},
+    "s2s_bahdanau_title": {"en": "GRU + Bahdanau attention: target → source", "zh": "GRU + Bahdanau 注意力：目标 → 源"},
+    "s2s_transformer_title": {"en": "Transformer: target → source, last layer, mean over heads",
+                              "zh": "Transformer：目标 → 源，最后一层，各头平均"},
     "s2s_length_header": {"en": "Accuracy by sentence length", "zh": "按句子长度的准确率"},
     "s2s_length_intro": {
         "en": "Exact match (any valid translation counts) on held-out sentences, by English length — the shape of "
