@@ -2,14 +2,16 @@
 #   make run    create .venv, install requirements.txt, serve the app on http://localhost:8501
 #   make test   install the dev requirements too, then run every test (unit, page, browser)
 #   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
+#   make slides      the slide pack in slides/ (SLIDES_LANG=zh for Chinese; needs kaleido and Chromium)
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 PYTEST_ARGS ?=
+SLIDES_LANG ?= en
 
-.PHONY: run test load-test install install-dev clean
+.PHONY: run test load-test slides install install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +38,8 @@ test: $(VENV)/.dev
 load-test: $(VENV)/.dev
 	$(PY) -m pytest -m load $(PYTEST_ARGS)
 
+slides: $(VENV)/.runtime
+	$(PY) -m seqviz.export --out slides --lang $(SLIDES_LANG)
+
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache
+	rm -rf $(VENV) artifacts .pytest_cache slides

@@ -16,6 +16,7 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -177,18 +178,29 @@ _KALEIDO_HELP = (
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 
+@lru_cache(maxsize=1)
+def _browser_path() -> str | None:
+    """A Chromium-family browser for kaleido: BROWSER_PATH, one on PATH, or one where installers put it
+    (choreographer's search: Chrome on macOS and Windows, Edge, a browser kaleido downloaded)."""
+    found = os.environ.get("BROWSER_PATH") or next((shutil.which(b) for b in _BROWSERS if shutil.which(b)), None)
+    if found or importlib.util.find_spec("choreographer") is None:
+        return found
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        return Chromium.find_browser(skip_local=False)
+    except Exception:  # a best-effort search; no browser means no static export, never an error
+        return None
+
+
 def static_export_available() -> bool:
     """True when kaleido is installed and a Chromium-family browser can be found for it."""
-    if importlib.util.find_spec("kaleido") is None:
-        return False
-    return bool(os.environ.get("BROWSER_PATH")) or any(shutil.which(b) for b in _BROWSERS)
+    return importlib.util.find_spec("kaleido") is not None and _browser_path() is not None
 
 
 def _find_browser() -> None:
-    if not os.environ.get("BROWSER_PATH"):  # kaleido looks for Chrome; point it at Debian's Chromium too
-        found = next((shutil.which(b) for b in _BROWSERS if shutil.which(b)), None)
-        if found:
-            os.environ["BROWSER_PATH"] = found
+    if not os.environ.get("BROWSER_PATH") and _browser_path():  # kaleido looks for Chrome; Debian's Chromium too
+        os.environ["BROWSER_PATH"] = _browser_path()
 
 
 @contextmanager
