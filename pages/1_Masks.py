@@ -9,9 +9,10 @@ from seqviz.models.masks import SELF_ATTENTION_MASKS, example_order, format_orde
 from seqviz.models.probe import head_scores, seeded_scores
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.inputs import tokens_from_text
+from seqviz.ui.masks import gallery_figures
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
-from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
+from seqviz.viz.masks import scores_pipeline_figure, softmax_masked
 
 MAX_TOKENS = 16
 MODEL = "toy_mlm"
@@ -62,14 +63,10 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("gallery"))
     st.caption(ctx.t("gallery_caption"))
-    gallery = mask_gallery(tokens, target, second, prefix_length, order)
     per_row = 2 if ctx.presentation else 3
     columns = st.columns(per_row)
-    for i, (name, view) in enumerate(gallery.items()):
+    for i, (name, fig) in enumerate(gallery_figures(ctx, tokens, target, second, prefix_length, order).items()):
         with columns[i % per_row]:
-            fig = mask_figure(view.mask.numpy(), view.query_labels, view.key_labels, ctx.t(f"mask_{name}"),
-                              presentation=ctx.presentation, x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
-                              allowed_label=ctx.t("allowed"), blocked_label=ctx.t("blocked"))
             show_plotly(fig, "masks", name, *tokens[:4], key=f"mask_{name}")
             st.caption(ctx.t(f"mask_why_{name}"))
 
@@ -95,7 +92,7 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     if scores is None:
         scores = seeded_scores(len(tokens))
 
-    mask = gallery[chosen].mask.numpy()
+    mask = mask_gallery(tokens, target, second, prefix_length, order)[chosen].mask.numpy()
     titles = tuple(ctx.t("score_titles").split("|"))
     fig = scores_pipeline_figure(scores, mask, tokens, tokens, titles=titles, presentation=ctx.presentation,
                                  x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),

@@ -6,8 +6,10 @@ white, and exports are 3x resolution. Labels may be Chinese, so the font list ca
 
 from __future__ import annotations
 
+import copy
 import html
 import importlib.util
+import json
 import math
 import os
 import re
@@ -157,8 +159,15 @@ def make_figure(traces, title: str = "", presentation: bool = False, *, width: f
 
 
 def subplot_layout(rows: int, cols: int, **kwargs) -> dict[str, Any]:
-    """Axis domains and subplot-title annotations of a `rows` x `cols` grid, as a layout dict."""
-    layout = make_subplots(rows=rows, cols=cols, **kwargs).layout.to_plotly_json()
+    """Axis domains and subplot-title annotations of a `rows` x `cols` grid, as a layout dict (a fresh copy:
+    callers fill it in)."""
+    return copy.deepcopy(_subplot_layout(rows, cols, json.dumps(kwargs, sort_keys=True, default=list)))
+
+
+@lru_cache(maxsize=128)
+def _subplot_layout(rows: int, cols: int, kwargs_json: str) -> dict[str, Any]:
+    # make_subplots builds and validates a whole figure (~30 ms); the same grid recurs on every rerun
+    layout = make_subplots(rows=rows, cols=cols, **json.loads(kwargs_json)).layout.to_plotly_json()
     layout.pop("template", None)  # plotly's default; make_figure sets seqviz's
     return layout
 
