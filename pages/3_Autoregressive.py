@@ -7,6 +7,7 @@ from seqviz.ui import autoregressive as sections
 from seqviz.ui.charlm import charlm_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
+from seqviz.ui.speculative import speculative_section
 
 ctx = setup_page("page_autoregressive")
 page_intro(ctx, "ar_title", "ar_intro", "ar_look")
@@ -20,6 +21,9 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("ar_beam"))
     sections.beam_section(ctx, clm, prompt)
+
+    st.header(ctx.t("ar_spec"))
+    speculative_section(ctx, clm, settings, prompt)
 
     st.header(ctx.t("ar_kv"))
     sections.kv_section(ctx)

@@ -129,6 +129,11 @@ class KVCache:
         self.lengths[layer] = end
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
+    def truncate(self, length: int) -> None:
+        """Forget every position from `length` on (speculative decoding drops the rejected guesses); the
+        buffers stay, and the next append overwrites them."""
+        self.lengths = [min(n, length) for n in self.lengths]
+
     def select(self, rows: torch.Tensor) -> None:
         """Keep (and reorder) the batch rows given by index, e.g. the beams that survive a step."""
         self.keys = [None if k is None else k[rows] for k in self.keys]

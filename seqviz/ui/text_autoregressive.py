@@ -199,4 +199,77 @@ AUTOREGRESSIVE_TEXT.update({
         "zh": "第 {layer} 层，各头平均，{n} 个字符：查询（正在读）→ 键（被关注）",
     },
     "ar_char_outside": {"en": "outside the window", "zh": "在窗口之外"},
+    "ar_spec": {"en": "Speculative decoding: a small model guesses, the big one checks", "zh": "投机解码：小模型猜，大模型验"},
+    "ar_spec_intro": {
+        "en": "A **draft** model (toy_clm_draft) guesses the next **k** tokens one by one; the **target** (the toy LM above) "
+              "scores all k guesses in **one** forward pass. Guesses it agrees with are kept; at the first one it "
+              "rejects, it writes its own token instead. Each round therefore costs one target pass and yields 1 to "
+              "k+1 tokens, and the text comes out as the target alone would write it: identical when greedy, with "
+              "the same distribution when sampling (a guess x is kept with probability min(1, p(x)/q(x))). The "
+              "settings above (greedy or sampling, temperature, top-k, top-p, seed) apply.",
+        "zh": "**草稿**模型（toy_clm_draft）逐个猜出接下来的 **k** 个词元；**目标**模型（上面的玩具语言模型）用**一次**前向计算给这 k 个猜测打分。"
+              "它同意的猜测被保留；在它第一次不同意的位置，它写下自己的词元。所以每一轮只花一次目标模型计算，却得到 1 到 k+1 个词元，"
+              "而且文本和目标模型单独生成的一样：贪心时完全相同，采样时分布相同（猜测 x 以概率 min(1, p(x)/q(x)) 被保留）。"
+              "上面的设置（贪心或采样、温度、top-k、top-p、随机种子）同样适用。",
+    },
+    "ar_spec_missing": {
+        "en": "The draft model is not installed: run `python -m seqviz.train --model toy_clm_draft`.",
+        "zh": "没有找到草稿模型：请运行 `python -m seqviz.train --model toy_clm_draft`。",
+    },
+    "ar_spec_k": {"en": "Guesses per round k", "zh": "每轮猜测数 k"},
+    "ar_spec_k_help": {
+        "en": "More guesses save more target passes when they are right, and waste more draft passes when they are not.",
+        "zh": "猜得对时，猜测越多省下的目标模型计算越多；猜错时，浪费的草稿计算也越多。",
+    },
+    "ar_spec_run": {"en": "Generate and time it", "zh": "生成并计时"},
+    "ar_spec_running": {"en": "Timing speculative and plain decoding…", "zh": "正在为投机解码和普通解码计时……"},
+    "ar_spec_press": {
+        "en": "Press the button: the prompt is continued to the end of the sentence, speculatively and by the target "
+              "alone, each timed on this device.",
+        "zh": "点击按钮：提示会被续写到句子结束，分别用投机解码和目标模型单独生成，并在本设备上计时。",
+    },
+    "ar_spec_round": {"en": "Round {n}:", "zh": "第 {n} 轮："},
+    "ar_spec_legend": {
+        "en": "Green: guesses the target kept · red, struck out: the first guess it rejected · grey: guesses after it, "
+              "never checked · blue: the target's own token (a correction, or a free extra token when all guesses were kept).",
+        "zh": "绿色：目标模型保留的猜测 · 红色删除线：它拒绝的第一个猜测 · 灰色：其后未被检查的猜测 · "
+              "蓝色：目标模型自己的词元（纠正，或所有猜测都被保留时免费多得的一个）。",
+    },
+    "ar_spec_result": {
+        "en": "**{new}** new tokens from **{passes}** target passes (alone, the target needs one pass per token); the "
+              "draft made {draft} guesses, **{rate:.0%}** of them kept. Time per token: **{spec_ms:.2f} ms** speculative "
+              "vs **{plain_ms:.2f} ms** for the target alone: **{speedup:.2f}×**.",
+        "zh": "**{passes}** 次目标模型计算得到 **{new}** 个新词元（目标模型单独生成时每个词元都要一次计算）；草稿模型猜了 {draft} 次，"
+              "其中 **{rate:.0%}** 被保留。每个词元用时：投机解码 **{spec_ms:.2f} 毫秒**，目标模型单独 **{plain_ms:.2f} 毫秒**："
+              "**{speedup:.2f} 倍**。",
+    },
+    "ar_spec_identical": {
+        "en": "✓ Greedy: the output is **identical** to the target's own greedy output.",
+        "zh": "✓ 贪心：输出与目标模型自己的贪心输出**完全相同**。",
+    },
+    "ar_spec_different": {
+        "en": "✗ The output differs from the target's own greedy output: this is a bug, please report it.",
+        "zh": "✗ 输出与目标模型自己的贪心输出不同：这是一个错误，请报告。",
+    },
+    "ar_spec_sampled": {
+        "en": "Sampling: each token follows the target's distribution exactly, but the random numbers are used in a "
+              "different order, so this sample is not the same text as the plain run's.",
+        "zh": "采样：每个词元都严格服从目标模型的分布，但随机数的使用顺序不同，所以这次采样的文本和普通解码的不一样。",
+    },
+    "ar_spec_method": {
+        "en": "Measured on {device}: {method}. Draft {draft:,} parameters, target {target:,}.",
+        "zh": "在 {device} 上实测：{method}。草稿模型 {draft:,} 个参数，目标模型 {target:,} 个。",
+    },
+    "ar_spec_anchors": {
+        "en": "**Published:** 2–3× on T5-XXL (11B) with a T5-small draft (Leviathan et al. 2023, TPU); 2–2.5× on "
+              "Chinchilla 70B with a 4B draft (Chen et al. 2023, TPU). There the target is huge and memory-bound: "
+              "checking k tokens costs about as much as writing one, and the draft is ~100× cheaper. Here the target "
+              "has under a million parameters on a CPU, so every pass is mostly fixed overhead: the draft, ten times "
+              "smaller, still costs about a third of a target pass, and the toy language often allows several "
+              "equally likely next words, so greedy guesses are often rejected. The gain is smaller.",
+        "zh": "**文献数据：**以 T5-small 为草稿，T5-XXL（110 亿参数）上快 2–3 倍（Leviathan 等，2023，TPU）；以 40 亿参数模型为草稿，"
+              "Chinchilla 700 亿参数上快 2–2.5 倍（Chen 等，2023，TPU）。那里的目标模型巨大且受内存带宽限制：检查 k 个词元的代价和写一个差不多，"
+              "草稿模型便宜约 100 倍。这里的目标模型不到一百万参数、跑在 CPU 上，每次计算大多是固定开销：小十倍的草稿模型仍要花"
+              "目标模型一次计算约三分之一的时间；而且玩具语言里常有几个同样可能的下一个词，贪心猜测常被拒绝。所以收益更小。",
+    },
 })

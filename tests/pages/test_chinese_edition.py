@@ -25,6 +25,7 @@ TECHNICAL = {
     "is", "all", "you", "need",  # paper titles are quoted as published
     "roberta", "electra", "bart", "glat", "xlnet", "unilm", "t5", "mask-predict", "seq2seq", "da-transformer",
     "wmt14", "top-k", "top-p", "gpt-2", "su", "kasai", "helcl", "gu", "ghazvininejad", "graves", "libovický", "devlin", "radford", "sutskever",
+    "min", "t5-small", "t5-xxl", "leviathan", "tpu", "chinchilla", "chen",  # speculative decoding's anchors
 }
 TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"

@@ -214,6 +214,20 @@ def test_autoregressive_next_token_grows_the_text_and_attention():
     assert "Press **Next token**" in _all_text(at)
 
 
+def test_autoregressive_speculative_decoding_shows_rounds_and_greedy_identity():
+    at = _autoregressive("the small")
+    at.button(key="ar_spec_run").click().run()  # sampling (the default)
+    assert not at.exception
+    text = _all_text(at)
+    assert "Round 1:" in text and "target passes" in text and "Time per token" in text and "follows the target's distribution" in text
+    at.segmented_control(key="ar_mode").set_value("greedy").run()
+    assert "Press the button" in _all_text(at)  # a setting changed: the old result is not shown
+    at.slider(key="ar_spec_k").set_value(8).run()
+    at.button(key="ar_spec_run").click().run()
+    assert not at.exception
+    assert "identical** to the target's own greedy output" in _all_text(at)
+
+
 def test_autoregressive_without_cache_recomputes_the_prefix():
     at = _autoregressive("the small")
     at.toggle(key="ar_cache_on").set_value(False).run()
