@@ -35,6 +35,9 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     char = r["attention_512"]["char_model"]
     assert char["characters"] == 512 and char["sample_512_s"] > 0 and char["attention_512_s"] > 0
     assert r["train_to_bar"] is None and r["train_to_bar_s"] is None  # full mode only
+    spec = r["speculative"]["by_k"]["4"]
+    assert set(spec) == {"greedy", "sampling T=1"} and spec["greedy"]["identical"] is True
+    assert all(0 <= m["acceptance"] <= 1 and m["tokens_per_target_pass"] >= 1 and m["speedup"] > 0 for m in spec.values())
     assert "hf_peer" in r  # null unless transformers is installed
 
 
@@ -44,6 +47,7 @@ def test_markdown_and_targets_name_every_measured_target(quick_report):
     checked = {row[0]: row for row in targets(quick_report)}
     assert "NAT vs AR, batch 1, 32 tokens" in checked and "512-token attention figure build" in checked
     assert all(row[3] == "met" or row[3].startswith("MISSED") for row in checked.values())
+    assert "Speculative decoding: toy_clm_draft" in text
 
 
 def test_targets_say_missed_when_a_number_falls_short():

@@ -15,7 +15,7 @@ from ..device import describe, pick_device
 from .decoding import fast_path, kv_cache, nar_vs_ar
 from .report import markdown, print_table
 
-SECTIONS = ("kv", "nar", "quality", "fast_path", "interaction", "attention", "training", "peer")
+SECTIONS = ("kv", "nar", "quality", "fast_path", "interaction", "attention", "training", "speculative", "peer")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
 
@@ -45,6 +45,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "interaction": ("interaction_ms", lambda: interaction(5 if quick else 15)),
         "attention": ("attention_512", lambda: _lazy("figures", "attention_512")(3 if quick else repeats)),
         "training": ("train_to_bar", lambda: None if quick else _lazy("training", "train_to_bar")(device)),
+        "speculative": ("speculative", lambda: _lazy("speculative", "speculative")(device, quick)),
         "peer": ("hf_peer", lambda: _lazy("peer", "hf_peer")(device, quick)),
     }
     for section in sections:

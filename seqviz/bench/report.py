@@ -96,6 +96,16 @@ def tables(report: dict) -> list[Table]:
                     [[name, f"{r['metric']} ≥ {r['bar']}", "–" if r["seconds"] is None else f"{r['seconds']:.0f} s",
                       f"≤ {r['target_s']} s", f"{r['value']}", f"{r['steps']} / {r.get('schedule_steps', '?')}"]
                      for name, r in training.items()]))
+    spec = report.get("speculative")
+    if spec:
+        out.append((f"Speculative decoding: toy_clm_draft ({spec['draft_parameters']:,} parameters) guesses k tokens, "
+                    f"toy_clm ({spec['target_parameters']:,}) checks them; {spec['note']}",
+                    ["k", "decoding", "speed-up per token", "guesses kept", "tokens per target pass", "ms/token",
+                     "alone ms/token", "identical to the target alone"],
+                    [[k, mode, _x(r["speedup"]), f"{r['acceptance']:.0%}", f"{r['tokens_per_target_pass']:.2f}",
+                      f"{r['speculative_ms_per_token']:.2f}", f"{r['plain_ms_per_token']:.2f}",
+                      "–" if r["identical"] is None else str(r["identical"])]
+                     for k, modes in spec["by_k"].items() for mode, r in modes.items()]))
     peer = report.get("hf_peer")
     if peer:
         out.append((f"Peer: {peer['note']}", ["ours ms", "HF generate() ms", "ours / HF"],
