@@ -2,6 +2,7 @@
 #   make run    create .venv, install requirements.txt, serve the app on http://localhost:8501
 #   make test   install the dev requirements too, then run every test (unit, page, browser)
 #   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
+#   make install-hf  the optional transformers extra (the explorer page); make test installs it too
 #   make slides      the slide pack in slides/ (SLIDES_LANG=zh for Chinese; needs kaleido and Chromium)
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PORT   ?= 8501
 PYTEST_ARGS ?=
 SLIDES_LANG ?= en
 
-.PHONY: run test load-test slides install install-dev clean
+.PHONY: run test load-test slides install install-hf install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +23,16 @@ $(VENV)/.runtime: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.hf: requirements.txt requirements-hf.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-hf.txt
 	touch $(VENV)/.runtime $@
 
+$(VENV)/.dev: requirements.txt requirements-hf.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $(VENV)/.hf $@
+
 install: $(VENV)/.runtime
+install-hf: $(VENV)/.hf
 install-dev: $(VENV)/.dev
 
 run: $(VENV)/.runtime

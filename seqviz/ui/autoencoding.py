@@ -17,10 +17,9 @@ from ..finetune import compare_pretraining, subject_number_task
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.checkpoint import Checkpoint
 from ..models.probe import self_attention
-from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
-from .figures import show_altair, show_plotly
+from .figures import attention_views, show_altair, show_plotly
 from .models import builtin_model
 from .page import PageContext
 
@@ -161,26 +160,9 @@ def _attention(_model, ids: tuple[int, ...], model_key: str) -> np.ndarray:
 def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, name: str) -> None:
     labels = ckpt.vocab.decode(ids.tolist())
     attention = _attention(ckpt.model, tuple(ids.tolist()), f"{name}:{ctx.device}")  # (L, H, T, T)
-    n_layers, n_heads = attention.shape[:2]
-    c1, c2, c3 = st.columns([2, 1, 1])
-    views = ("ae_one_head", "ae_mean_heads", "ae_all_heads")
-    view = c1.radio(ctx.t("ae_view"), views, horizontal=True, format_func=ctx.t, key="ae_view")
-    layer = c2.selectbox(ctx.t("layer"), range(n_layers), format_func=lambda i: str(i + 1), key="ae_layer")
-    head = c3.selectbox(ctx.t("head"), range(n_heads), format_func=lambda i: str(i + 1), key="ae_head",
-                        disabled=view != "ae_one_head")
-    axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"), presentation=ctx.presentation,
-                colorbar_title=ctx.t("weight"))
-    if view == "ae_all_heads":
-        fig = head_grid(attention, labels, labels, ctx.t("ae_attention_title", where=ctx.t("ae_grid")),
-                        presentation=ctx.presentation, colorbar_title=ctx.t("weight"))
-    elif view == "ae_mean_heads":
-        fig = attention_heatmap(mean_over_heads(attention[layer]), labels, labels,
-                                ctx.t("ae_attention_title", where=f"{ctx.t('layer')} {layer + 1}"), **axes)
-    else:
-        fig = attention_heatmap(attention[layer, head], labels, labels,
-                                ctx.t("ae_attention_title", where=f"{ctx.t('layer')} {layer + 1} · {ctx.t('head')} {head + 1}"),
-                                **axes)
-    show_plotly(fig, "autoencoding", "attention", view, *labels[1:5], key="ae_attention")
+    layer, _ = attention_views(ctx, attention, labels, labels, ctx.t("ae_attention_title"), "ae",
+                               ("autoencoding", "attention", *labels[1:5]), x_title=ctx.t("key_axis"),
+                               y_title=ctx.t("query_axis"))
     right_share = np.triu(attention[layer].mean(0), k=1).sum(-1).mean()
     st.caption(ctx.t("ae_right_share", share=float(right_share)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
 from ..viz.style import altair_download_name, plotly_config, safe_filename, static_export_available, to_svg_bytes
 
 
@@ -23,3 +24,28 @@ def show_altair(chart, *parts: str, key: str) -> None:
     """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG, named after
     page, figure and sentence."""
     st.altair_chart(altair_download_name(chart, safe_filename(*parts)), key=key, theme=None, width="stretch")
+
+
+VIEWS = ("ae_one_head", "ae_mean_heads", "ae_all_heads")
+
+
+def attention_views(ctx, attention, rows, columns, title: str, key: str, parts: tuple[str, ...], *, x_title: str,
+                    y_title: str, masked=None, default_view: int = 0, default_layer: int = 0) -> tuple[int, int]:
+    """(L, H, Tq, Tk) attention as one head, the mean over heads, or every layer × head, with the pickers; keys
+    are `key`_view/_layer/_head/_attention. Returns the layer and head shown."""
+    n_layers, n_heads = attention.shape[:2]
+    c1, c2, c3 = st.columns([2, 1, 1])
+    view = c1.radio(ctx.t("ae_view"), VIEWS, horizontal=True, format_func=ctx.t, key=f"{key}_view", index=default_view)
+    layer = c2.selectbox(ctx.t("layer"), range(n_layers), format_func=lambda i: str(i + 1), key=f"{key}_layer",
+                         index=default_layer % n_layers)
+    head = c3.selectbox(ctx.t("head"), range(n_heads), format_func=lambda i: str(i + 1), key=f"{key}_head",
+                        disabled=view != "ae_one_head")
+    common = {"presentation": ctx.presentation, "colorbar_title": ctx.t("weight"), "masked": masked}
+    if view == "ae_all_heads":
+        fig = head_grid(attention, rows, columns, f"{title}, {ctx.t('ae_grid')}", **common)
+    else:
+        weights = mean_over_heads(attention[layer]) if view == "ae_mean_heads" else attention[layer, head]
+        where = f"{ctx.t('layer')} {layer + 1}" + ("" if view == "ae_mean_heads" else f" · {ctx.t('head')} {head + 1}")
+        fig = attention_heatmap(weights, rows, columns, f"{title}, {where}", x_title=x_title, y_title=y_title, **common)
+    show_plotly(fig, *parts[:2], view, *parts[2:], key=f"{key}_attention")
+    return layer, head

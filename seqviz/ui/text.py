@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..messages import MESSAGES
 from .text_autoencoding import AUTOENCODING_TEXT
 from .text_autoregressive import AUTOREGRESSIVE_TEXT
+from .text_explorer import EXPLORER_TEXT
 from .text_parallel import PARALLEL_TEXT
 from .text_positions import POSITIONS_TEXT
 from .text_seq2seq import SEQ2SEQ_TEXT
@@ -250,6 +251,7 @@ TEXT.update(SEQ2SEQ_TEXT)
 TEXT.update(PARALLEL_TEXT)
 TEXT.update(POSITIONS_TEXT)
 TEXT.update(SLIDES_TEXT)
+TEXT.update(EXPLORER_TEXT)
 TEXT.update(MESSAGES)
 
 

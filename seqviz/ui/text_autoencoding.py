@@ -140,7 +140,7 @@ AUTOENCODING_TEXT: dict[str, dict[str, str]] = {
     "ae_encoder": {"en": "encoder", "zh": "编码器"},
     "ae_probability": {"en": "probability", "zh": "概率"},
     "ae_grid": {"en": "rows = layers, columns = heads", "zh": "行 = 层，列 = 头"},
-    "ae_attention_title": {"en": "Bidirectional attention query → key, {where}", "zh": "双向注意力 查询 → 键，{where}"},
+    "ae_attention_title": {"en": "Bidirectional attention query → key", "zh": "双向注意力 查询 → 键"},
     "ae_clm_missing": {
         "en": "The causal LM checkpoint is missing; run: `python -m seqviz.train --model toy_clm`",
         "zh": "缺少因果语言模型的检查点；请运行：`python -m seqviz.train --model toy_clm`",

@@ -26,6 +26,7 @@ TECHNICAL = {
     "roberta", "electra", "bart", "glat", "xlnet", "unilm", "t5", "mask-predict", "seq2seq", "da-transformer",
     "wmt14", "top-k", "top-p", "gpt-2", "su", "kasai", "helcl", "gu", "ghazvininejad", "graves", "libovický", "devlin", "radford", "sutskever",
     "min", "t5-small", "t5-xxl", "leviathan", "tpu", "chinchilla", "chen",  # speculative decoding's anchors
+    "marian", "eager", "hub", "config", "json", "bert-base-uncased", "models", "my-bert",  # the explorer's names
 }
 TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"

@@ -26,7 +26,8 @@ def test_page_runs_without_exception(script, lang):
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    assert assert_figures_export(at, page) >= (0 if script == "pages/3_Autoregressive.py" else 1)
+    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/7_Explorer.py")  # tested with their clicks
+    assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
 
 
 def _masks(sentence: str | None = None, **inputs) -> AppTest:

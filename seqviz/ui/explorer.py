@@ -1,0 +1,110 @@
+"""The explorer page's sections: load any Hugging Face model, then its attention with the built-in pages'
+figures, and a decoder-only model's next-token view one step at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..explorer import ExplorerError, attention_maps, load_model, next_token, prompt_ids
+from ..viz.bars import topk_bars
+from .figures import attention_views, show_plotly
+from .page import PageContext
+from .text import md_token
+
+LARGE = 300_000_000  # parameters: slow on a laptop CPU, say so
+TOP_K = 10
+DEFAULTS = {"default_view": 1, "default_layer": -1}  # the last layer, mean over heads: a first overview
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load(source: str, device: str):
+    """One loaded model per (source, device) for the server's lifetime; read-only after loading."""
+    return load_model(source, device)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _maps(_explored, key: tuple, text: str):
+    return attention_maps(_explored, text)
+
+
+def loaded_model(ctx: PageContext):
+    """The model the user named, or None (with the reason shown)."""
+    source = st.text_input(ctx.t("hf_source"), key="hf_source", placeholder=ctx.t("hf_source_placeholder"),
+                           help=ctx.t("hf_source_help"), max_chars=500).strip()
+    if not source:
+        st.info(ctx.t("hf_enter_source"), icon=":material/folder_open:")
+        return None
+    try:
+        with st.spinner(ctx.t("hf_loading", source=source)):
+            explored = _load(source, str(ctx.device))
+    except ExplorerError as error:
+        st.error(ctx.t("hf_load_failed", reason=str(error)), icon=":material/error:")
+        return None
+    st.success(ctx.t("hf_loaded", name=explored.name, kind=ctx.t(f"hf_kind_{explored.kind}"), type=explored.model_type,
+                     n=explored.parameters), icon=":material/memory:")
+    if explored.parameters > LARGE:
+        st.warning(ctx.t("hf_large", n=explored.parameters), icon=":material/hourglass:")
+    return explored
+
+
+def _future(n: int) -> np.ndarray:
+    return np.triu(np.ones((n, n), bool), 1)  # (T, T) True above the diagonal: what a causal model cannot see
+
+
+def attention_section(ctx: PageContext, explored, text: str) -> None:
+    try:
+        maps = _maps(explored, (explored.name, str(ctx.device)), text)
+    except ExplorerError as error:
+        st.warning(ctx.t("hf_attention_failed", reason=str(error)), icon=":material/warning:")
+        return
+    if maps.truncated:
+        st.info(ctx.t("hf_truncated", n=len(maps.tokens)), icon=":material/content_cut:")
+    st.markdown(ctx.t("hf_tokens", tokens=" · ".join(f"`{md_token(t)}`" for t in maps.tokens)))
+    axes = {"x_title": ctx.t("key_axis"), "y_title": ctx.t("query_axis")}
+    if explored.kind == "encoder-decoder":
+        st.subheader(ctx.t("hf_encoder_self"))
+        attention_views(ctx, maps.self_attention, maps.tokens, maps.tokens, ctx.t("hf_encoder_self"), "hf_enc",
+                        ("explorer", "encoder", *maps.tokens[:4]), **axes, **DEFAULTS)
+        st.markdown(ctx.t("hf_output", tokens=" · ".join(f"`{md_token(t)}`" for t in maps.target_tokens)))
+        st.subheader(ctx.t("hf_cross"))
+        attention_views(ctx, maps.cross_attention, maps.target_tokens, maps.tokens, ctx.t("hf_cross"), "hf_cross",
+                        ("explorer", "cross", *maps.tokens[:4]), x_title=ctx.t("hf_source_axis"),
+                        y_title=ctx.t("hf_target_axis"), **DEFAULTS)
+        st.subheader(ctx.t("hf_decoder_self"))
+        attention_views(ctx, maps.decoder_attention, maps.target_tokens, maps.target_tokens, ctx.t("hf_decoder_self"),
+                        "hf_dec", ("explorer", "decoder", *maps.tokens[:4]), masked=_future(len(maps.target_tokens)),
+                        **axes, **DEFAULTS)
+        return
+    title = ctx.t("hf_causal_self" if explored.kind == "decoder" else "hf_bidirectional_self")
+    masked = _future(len(maps.tokens)) if explored.kind == "decoder" else None
+    attention_views(ctx, maps.self_attention, maps.tokens, maps.tokens, title, "hf_self",
+                    ("explorer", "self", *maps.tokens[:4]), masked=masked, **axes, **DEFAULTS)
+    right = float(sum(maps.self_attention[-1].mean(0)[i, i + 1:].sum() for i in range(len(maps.tokens)))) / len(maps.tokens)
+    st.caption(ctx.t("hf_right_share", share=right))
+
+
+def steps_section(ctx: PageContext, explored, text: str) -> None:
+    """A decoder-only model: the next-token distribution, one greedy token per click."""
+    st.markdown(ctx.t("hf_steps_intro"))
+    key = (explored.name, text)
+    state = st.session_state.get("hf_steps")
+    if state is None or state["key"] != key:
+        state = st.session_state.hf_steps = {"key": key, "ids": prompt_ids(explored, text)}
+    c1, c2 = st.columns(2)
+    step = next_token(explored, state["ids"], TOP_K)
+    if c1.button(ctx.t("ar_next"), type="primary", icon=":material/skip_next:", key="hf_next"):
+        vocab_ids = explored.tokenizer.convert_tokens_to_ids(step.top_tokens[:1])
+        state["ids"] = state["ids"] + list(vocab_ids)
+        step = next_token(explored, state["ids"], TOP_K)
+    if c2.button(ctx.t("ar_reset"), icon=":material/restart_alt:", key="hf_reset"):
+        state["ids"] = prompt_ids(explored, text)
+        step = next_token(explored, state["ids"], TOP_K)
+    st.markdown(ctx.t("hf_so_far", tokens=" · ".join(f"`{md_token(t)}`" for t in step.tokens)))
+    left, right = st.columns(2)
+    with left:
+        show_plotly(topk_bars(step.top_tokens, step.top_probs, ctx.t("hf_next_title"), presentation=ctx.presentation,
+                              x_title=ctx.t("ae_probability")), "explorer", "next_token", key="hf_next_bars")
+    with right:
+        show_plotly(topk_bars(step.tokens, step.last_row.tolist(), ctx.t("hf_last_row_title"), presentation=ctx.presentation,
+                              x_title=ctx.t("weight")), "explorer", "last_row", key="hf_last_row")
