@@ -10,7 +10,7 @@ pytest.importorskip("transformers", reason="the explorer's extra (requirements-h
 
 from seqviz import explorer  # noqa: E402
 from seqviz.explorer import ExplorerError, attention_maps, load_model, next_token, prompt_ids  # noqa: E402
-from tests.hf_models import save_tiny_model  # noqa: E402
+from seqviz.explorer import save_tiny_model  # noqa: E402
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page  # noqa: E402
 
 SENTENCE = "the black cat sees the small dogs"
@@ -75,6 +75,12 @@ def test_a_folder_without_a_model_or_a_file_is_refused(tmp_path):
     (tmp_path / "weights.bin").write_bytes(b"x")
     with pytest.raises(ExplorerError, match="is a file"):
         load_model(str(tmp_path / "weights.bin"))
+
+
+def test_the_command_saves_three_tiny_models_the_page_can_load(tmp_path, capsys):
+    assert explorer.main(["--tiny", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bert", "gpt2", "t5"]
+    assert load_model(str(tmp_path / "gpt2")).kind == "decoder"
 
 
 def test_long_input_is_cut_and_said(folders):

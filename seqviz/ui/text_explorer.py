@@ -43,9 +43,11 @@ EXPLORER_TEXT: dict[str, dict[str, str]] = {
     "hf_enter_source": {
         "en": "Enter a model folder to begin. To make one on a machine with internet: "
               "`AutoModel.from_pretrained(\"bert-base-uncased\").save_pretrained(\"models/bert\")`, and the same for "
-              "its tokenizer; then copy the folder here.",
+              "its tokenizer; then copy the folder here. No model at hand? `python -m seqviz.explorer --tiny models/tiny` "
+              "saves tiny random BERT, GPT-2 and T5 models to try the page offline (their attention is random).",
         "zh": "请输入模型文件夹。在联网的机器上可以这样保存：`AutoModel.from_pretrained(\"bert-base-uncased\").save_pretrained(\"models/bert\")`，"
-              "分词器也同样保存；然后把文件夹复制到这里。",
+              "分词器也同样保存；然后把文件夹复制到这里。手边没有模型？`python -m seqviz.explorer --tiny models/tiny` "
+              "会保存很小的随机 BERT、GPT-2 和 T5 模型，可离线试用本页（它们的注意力是随机的）。",
     },
     "hf_loading": {"en": "Loading {source}…", "zh": "正在加载 {source}……"},
     "hf_load_failed": {"en": "The model could not be loaded: {reason}", "zh": "无法加载模型：{reason}"},
