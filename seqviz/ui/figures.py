@@ -42,10 +42,11 @@ def attention_views(ctx, attention, rows, columns, title: str, key: str, parts: 
                         disabled=view != "ae_one_head")
     common = {"presentation": ctx.presentation, "colorbar_title": ctx.t("weight"), "masked": masked}
     if view == "ae_all_heads":
-        fig = head_grid(attention, rows, columns, f"{title}, {ctx.t('ae_grid')}", **common)
+        fig = head_grid(attention, rows, columns, f"{title}{ctx.t('comma')}{ctx.t('ae_grid')}", **common)
     else:
         weights = mean_over_heads(attention[layer]) if view == "ae_mean_heads" else attention[layer, head]
         where = f"{ctx.t('layer')} {layer + 1}" + ("" if view == "ae_mean_heads" else f" · {ctx.t('head')} {head + 1}")
-        fig = attention_heatmap(weights, rows, columns, f"{title}, {where}", x_title=x_title, y_title=y_title, **common)
+        fig = attention_heatmap(weights, rows, columns, f"{title}{ctx.t('comma')}{where}", x_title=x_title,
+                                y_title=y_title, **common)
     show_plotly(fig, *parts[:2], view, *parts[2:], key=f"{key}_attention")
     return layer, head

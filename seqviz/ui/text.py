@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "模型在哪里运行。“自动”表示有 GPU 时用 GPU，否则用 CPU。",
     },
     "device_auto": {"en": "auto", "zh": "自动"},
+    "comma": {"en": ", ", "zh": "，"},
     "device_oom": {
         "en": "The GPU ran out of memory, so this session switched to the CPU and ran the page again.",
         "zh": "GPU 内存不足，本会话已切换到 CPU 并重新运行了本页。",
