@@ -58,7 +58,8 @@ class Recipe:
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
     task: str = "language"  # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK
-    teacher: str | None = None  # distillation: this model's translations replace the training targets
+    teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
+    # next-token distributions do (a causal LM)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -124,6 +125,20 @@ def clm_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Gen
     def next_batch(generator: torch.Generator) -> dict:
         ids = encode_clm(draw(generator), vocab)
         return {"ids": ids, "labels": ids}
+
+    return next_batch
+
+
+def clm_distill_batches(sentences, vocab: Vocab, batch_size: int, teacher) -> Callable[[torch.Generator], dict]:
+    """Causal-LM batches whose targets are the teacher's next-token distributions (knowledge distillation:
+    a speculative-decoding draft learns to guess what the target would say)."""
+    plain = clm_batches(sentences, vocab, batch_size)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        batch = plain(generator)
+        with torch.no_grad():
+            batch["teacher_probs"] = teacher(batch["ids"]).logits.softmax(-1)  # (B, T, V)
+        return batch
 
     return next_batch
 
@@ -213,6 +228,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
         vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
     vocab, splits = en_vocab(), english_splits(**recipe.data)
+    if recipe.teacher:
+        return vocab, splits, clm_distill_batches(splits["train"], vocab, recipe.batch_size, load_builtin(recipe.teacher).model)
     batches = mlm_batches if recipe.architecture is MaskedLM else clm_batches
     return vocab, splits, batches(splits["train"], vocab, recipe.batch_size)
 
@@ -236,7 +253,7 @@ def reevaluate(name: str) -> dict:
     training record (steps, time, parameters) is kept. The weights are not touched."""
     recipe, ckpt = RECIPES[name], load_builtin(name)
     # distillation changes only the training targets: skip re-translating them
-    splits = translation_splits(**recipe.data) if recipe.teacher else prepare(recipe)[1]
+    splits = translation_splits(**recipe.data) if recipe.teacher and recipe.task != "language" else prepare(recipe)[1]
     measured = evaluate_recipe(recipe, ckpt.model, ckpt.vocab, splits)
     metrics = {**{k: v for k, v in ckpt.metrics.items() if k not in measured}, **measured}
     path = checkpoint_dir(name) / METRICS
@@ -300,8 +317,10 @@ RECIPES: dict[str, Recipe] = {
     ),
     "toy_clm_draft": Recipe(
         name="toy_clm_draft",
-        description="Small causal LM on the same sentences and vocabulary: the draft model of speculative decoding",
+        description="Small causal LM distilled from toy_clm's next-token distributions on the same sentences: the "
+                    "draft model of speculative decoding",
         architecture=CausalLM, model=TOY_DRAFT_SIZE, steps=4000, batch_size=64, lr=3e-3, seed=0, data=TOY_DATA,
+        teacher="toy_clm",
     ),
     "toy_transformer_mt": Recipe(
         name="toy_transformer_mt",

@@ -103,3 +103,16 @@ def test_builtin_draft_agrees_with_the_toy_lm_often_and_output_is_unchanged():
         guessed += result.draft_passes
         tokens, passes = tokens + len(result.ids) - 1, passes + result.target_passes
     assert kept / guessed >= 0.6 and tokens / passes >= 2.5
+
+
+def test_distillation_loss_with_one_hot_teacher_is_the_plain_loss_and_skips_padding():
+    from seqviz.models.autoregressive import next_token_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(2, 5, 12)
+    labels = torch.tensor([[1, 4, 5, 6, 2], [1, 7, 2, 0, 0]])  # the second row is padded
+    one_hot = torch.nn.functional.one_hot(labels.roll(-1, dims=1), 12).float()  # position t's target: token t+1
+    plain = next_token_loss(logits, labels, pad_id=0)
+    assert torch.allclose(next_token_loss(logits, labels, 0, one_hot), plain)
+    soft = torch.full((2, 5, 12), 1 / 12)
+    assert next_token_loss(logits, labels, 0, soft) > 0

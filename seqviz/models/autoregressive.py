@@ -25,8 +25,13 @@ def decoder_mask(ids: torch.Tensor, pad_id: int, cached: int = 0) -> torch.Tenso
     return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, pad_id)
 
 
-def next_token_loss(logits: torch.Tensor, labels: torch.Tensor, pad_id: int) -> torch.Tensor:
-    """Cross-entropy of position t's logits (B, T, V) against labels[t + 1] (B, T); padding carries none."""
+def next_token_loss(logits: torch.Tensor, labels: torch.Tensor, pad_id: int,
+                    teacher_probs: torch.Tensor | None = None) -> torch.Tensor:
+    """Cross-entropy of position t's logits (B, T, V) against labels[t + 1] (B, T), or, for distillation,
+    against a teacher's next-token distribution at t (B, T, V); padding carries none."""
+    if teacher_probs is not None:
+        keep = labels[:, 1:] != pad_id  # (B, T-1)
+        return F.cross_entropy(logits[:, :-1][keep], teacher_probs[:, :-1][keep])
     targets = labels[:, 1:].masked_fill(labels[:, 1:] == pad_id, -100)  # (B, T-1)
     return F.cross_entropy(logits[:, :-1].flatten(0, 1), targets.flatten(), ignore_index=-100)
 
@@ -47,7 +52,8 @@ class CausalLM(nn.Module):
         return KVCache(self.config.n_layers, self.config.max_len)
 
     def forward(
-        self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False, cache: KVCache | None = None
+        self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False, cache: KVCache | None = None,
+        teacher_probs: torch.Tensor | None = None,
     ) -> ModelOutput:
         """ids (B, T). With labels (B, T) (usually ids itself), the loss is next-token prediction:
         position t predicts labels[t + 1]; padding carries no loss. With a cache, ids are only the new
@@ -55,5 +61,5 @@ class CausalLM(nn.Module):
         mask = self.mask(ids, cache.length if cache is not None else 0)
         out = self.decoder(ids, mask, need_weights=need_weights, cache=cache)
         logits = self.head(out.hidden)  # (B, T, V)
-        loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
+        loss = next_token_loss(logits, labels, self.config.pad_id, teacher_probs) if labels is not None else None
         return ModelOutput(logits, loss, out.self_attention)
