@@ -9,7 +9,7 @@ from seqviz.models.masks import SELF_ATTENTION_MASKS, example_order, format_orde
 from seqviz.models.probe import head_scores, seeded_scores
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.inputs import tokens_from_text
-from seqviz.ui.masks import gallery_figures
+from seqviz.ui.masks import page_gallery_figures
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 from seqviz.viz.masks import scores_pipeline_figure, softmax_masked
@@ -65,7 +65,7 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.caption(ctx.t("gallery_caption"))
     per_row = 2 if ctx.presentation else 3
     columns = st.columns(per_row)
-    for i, (name, fig) in enumerate(gallery_figures(ctx, tokens, target, second, prefix_length, order).items()):
+    for i, (name, fig) in enumerate(page_gallery_figures(ctx, tokens, target, second, prefix_length, order).items()):
         with columns[i % per_row]:
             show_plotly(fig, "masks", name, *tokens[:4], key=f"mask_{name}")
             st.caption(ctx.t(f"mask_why_{name}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,7 +28,7 @@ from ..ui.text import tr
 from ..viz.attention import attention_heatmap
 from ..viz.compose import figure_grid
 from ..viz.generation import beam_tree, distribution_before_after
-from ..viz.masks import mask_figure
+from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.style import font_sizes
 
@@ -74,15 +75,17 @@ class Deck:
             self.models[name] = load_builtin(name, str(self.device))
         return self.models[name]
 
+    @cached_property
     def translation(self) -> list[str]:
         """The Transformer's greedy translation of the sentence (without <eos>)."""
         ckpt = self.model("toy_transformer_mt")
         src = torch.tensor(ckpt.vocab.encode(self.words), device=self.device)
         return ckpt.vocab.decode(translate_batch(ckpt.model, src[None], ckpt.vocab.bos_id, ckpt.vocab.eos_id)[0])
 
+    @cached_property
     def target(self) -> list[str]:
         """The reference French for a grammatical sentence, else the Transformer's translation."""
-        return list(canonical_translation(self.words) or self.translation())
+        return list(canonical_translation(self.words) or self.translation)
 
     def axes(self) -> dict[str, str]:
         return {"x_title": self.t("key_axis"), "y_title": self.t("query_axis")}
@@ -112,13 +115,11 @@ _MASK_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yref": 
 
 
 def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, key: str) -> go.Figure:
-    gallery = mask_gallery(deck.words, deck.target(), SECOND_SENTENCE, min(2, len(deck.words)),
+    gallery = mask_gallery(deck.words, deck.target, SECOND_SENTENCE, min(2, len(deck.words)),
                            example_order(len(deck.words)))
-    figures = [mask_figure(gallery[name].mask.numpy(), gallery[name].query_labels, gallery[name].key_labels,
-                           deck.t(f"mask_{name}"), presentation=True, x_title="", y_title="",
-                           allowed_label=deck.t("allowed"), blocked_label=deck.t("blocked"))
-               for name in names]
-    grid = _panels(figures, columns, legend=_MASK_LEGEND, h_gap=0.06)
+    figures = gallery_figures(gallery, {name: deck.t(f"mask_{name}") for name in names}, names, presentation=True,
+                              x_title="", y_title="", allowed_label=deck.t("allowed"), blocked_label=deck.t("blocked"))
+    grid = _panels(list(figures.values()), columns, legend=_MASK_LEGEND, h_gap=0.06)
     return fitted(grid, deck.t(f"slide_{key}_title"), deck.t(f"slide_{key}_axes"))
 
 
@@ -180,7 +181,7 @@ def beam(deck: Deck) -> go.Figure:
 
 def cross_attention(deck: Deck) -> go.Figure:
     ckpt = deck.model("toy_transformer_mt")
-    output = deck.translation()
+    output = deck.translation
     cross = word_attention_maps(ckpt.model, ckpt.vocab, deck.words, output).cross[-1].mean(0)  # (T+1, S)
     fig = attention_heatmap(cross, [*output, "<eos>"], deck.words, presentation=True,
                             x_title=deck.t("s2s_source"), y_title=deck.t("s2s_target"), colorbar_title=deck.t("weight"))
@@ -188,7 +189,7 @@ def cross_attention(deck: Deck) -> go.Figure:
 
 
 def alignment(deck: Deck) -> go.Figure:
-    target = deck.target()
+    target = deck.target
     rows = [*target, "<eos>"]
     bahdanau, transformer = deck.model("toy_bahdanau_mt"), deck.model("toy_transformer_mt")
     additive = word_attention_maps(bahdanau.model, bahdanau.vocab, deck.words, target).cross[0][0]  # (T+1, S)

@@ -48,6 +48,12 @@ def loaded_model(ctx: PageContext):
     return explored
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _next(_explored, model_key: tuple, ids: tuple[int, ...]):
+    """The next-token view after ids, once per model and text (a click reuses the one on screen)."""
+    return next_token(_explored, list(ids), TOP_K)
+
+
 def _future(n: int) -> np.ndarray:
     return np.triu(np.ones((n, n), bool), 1)  # (T, T) True above the diagonal: what a causal model cannot see
 
@@ -92,14 +98,13 @@ def steps_section(ctx: PageContext, explored, text: str) -> None:
     if state is None or state["key"] != key:
         state = st.session_state.hf_steps = {"key": key, "ids": prompt_ids(explored, text)}
     c1, c2 = st.columns(2)
-    step = next_token(explored, state["ids"], TOP_K)
+    model_key = (explored.name, str(ctx.device))
     if c1.button(ctx.t("ar_next"), type="primary", icon=":material/skip_next:", key="hf_next"):
-        vocab_ids = explored.tokenizer.convert_tokens_to_ids(step.top_tokens[:1])
-        state["ids"] = state["ids"] + list(vocab_ids)
-        step = next_token(explored, state["ids"], TOP_K)
+        best = _next(explored, model_key, tuple(state["ids"])).top_tokens[:1]  # computed for the last view
+        state["ids"] = state["ids"] + list(explored.tokenizer.convert_tokens_to_ids(best))
     if c2.button(ctx.t("ar_reset"), icon=":material/restart_alt:", key="hf_reset"):
         state["ids"] = prompt_ids(explored, text)
-        step = next_token(explored, state["ids"], TOP_K)
+    step = _next(explored, model_key, tuple(state["ids"]))
     st.markdown(ctx.t("hf_so_far", tokens=" · ".join(f"`{md_token(t)}`" for t in step.tokens)))
     left, right = st.columns(2)
     with left:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ..models.masks import mask_gallery
-from ..viz.masks import mask_figure
+from ..viz.masks import gallery_figures
 from .page import PageContext
 from .text import tr
 
 
-def gallery_figures(ctx: PageContext, tokens, target, second, prefix_length: int, order) -> dict:
+def page_gallery_figures(ctx: PageContext, tokens, target, second, prefix_length: int, order) -> dict:
     """{mask name: figure} for the sentence, the target and the second sentence of the padding batch."""
     return _gallery_figures(tuple(tokens), tuple(target), tuple(second), prefix_length, tuple(order), ctx.lang,
                             ctx.presentation)
@@ -21,7 +21,6 @@ def gallery_figures(ctx: PageContext, tokens, target, second, prefix_length: int
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _gallery_figures(tokens, target, second, prefix_length, order, lang, presentation) -> dict:
     gallery = mask_gallery(tokens, target, second, prefix_length, order)
-    return {name: mask_figure(view.mask.numpy(), view.query_labels, view.key_labels, tr(lang, f"mask_{name}"),
-                              presentation=presentation, x_title=tr(lang, "key_axis"), y_title=tr(lang, "query_axis"),
-                              allowed_label=tr(lang, "allowed"), blocked_label=tr(lang, "blocked"))
-            for name, view in gallery.items()}
+    return gallery_figures(gallery, {name: tr(lang, f"mask_{name}") for name in gallery}, presentation=presentation,
+                           x_title=tr(lang, "key_axis"), y_title=tr(lang, "query_axis"),
+                           allowed_label=tr(lang, "allowed"), blocked_label=tr(lang, "blocked"))

@@ -95,6 +95,13 @@ def mask_figure(
     )
 
 
+def gallery_figures(gallery: dict, titles: dict[str, str], names: Sequence[str] | None = None, **options) -> dict:
+    """{name: mask_figure} for the MaskViews of `gallery` (all, or those in `names`), titled by titles[name];
+    `options` are mask_figure's (presentation, axis titles, legend labels)."""
+    return {name: mask_figure(gallery[name].mask.numpy(), gallery[name].query_labels, gallery[name].key_labels,
+                              titles[name], **options) for name in (names or gallery)}
+
+
 def scores_pipeline_figure(
     scores: np.ndarray,
     mask: np.ndarray,
