@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh clone:
 #   make run    create .venv, install requirements.txt, serve the app on http://localhost:8501
+#               (python -m seqviz.ui.serve: `streamlit run app.py` with the start-up work done first)
 #   make test   install the dev requirements too, then run every test (unit, page, browser)
 #   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
 #   make install-hf  the optional transformers extra (the explorer page); make test installs it too
@@ -36,7 +37,7 @@ install-hf: $(VENV)/.hf
 install-dev: $(VENV)/.dev
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m seqviz.ui.serve --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import socket
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,30 @@ KINDS = ("encoder", "decoder", "encoder-decoder")
 _DECODER_SUFFIXES = ("ForCausalLM", "LMHeadModel")
 
 
+# transformers imports each architecture's modules on its first load: two loads at once can deadlock in
+# those imports, so loads take turns (they are rare, and one at a time also bounds memory)
+_LOADING = threading.Lock()
+
+
 class ExplorerError(ValueError):
     """A model that cannot be explored, with a message meant for the user."""
 
 
 def transformers_available() -> bool:
     return importlib.util.find_spec("transformers") is not None
+
+
+def prepare_transformers() -> None:
+    """The server's start-up (seqviz.ui.startup): import transformers and the loaders the page uses, and set
+    its console-only reporting, once, before any session; nothing when the extra is not installed."""
+    if not transformers_available():
+        return
+    import transformers.models.auto.modeling_auto  # noqa: F401  (the architecture tables model_kind reads)
+    from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer  # noqa: F401
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()  # weight-loading reports and progress bars are for the console, not a page
+    logging.disable_progress_bar()
 
 
 def online(host: str = HUB_HOST, timeout: float = 2.0) -> bool:
@@ -67,13 +86,15 @@ def load_model(source: str, device: str = "cpu") -> ExploredModel:
     attention (the fused kernels do not return weights). Raises ExplorerError with a message for the user."""
     if not transformers_available():
         raise ExplorerError("transformers is not installed: pip install -r requirements-hf.txt")
+    prepare_transformers()
+    with _LOADING:
+        return _load(source.strip(), device)
+
+
+def _load(source: str, device: str) -> ExploredModel:
     from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
-    from transformers.utils import logging
 
-    logging.set_verbosity_error()  # weight-loading reports and progress bars are for the console, not a page
-    logging.disable_progress_bar()
 
-    source = source.strip()
     if not source:
         raise ExplorerError("enter a model folder or a hub id")
     shown = source if len(source) <= 80 else source[:79] + "…"

@@ -11,12 +11,15 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ..bench.decoding import KV_MODELS
 from ..data.toy import is_grammatical, tokenize, unknown_words
 from ..decoding.autoregressive import beam_labels, beam_search, best_path, decode_step, generate, sampling_processors, shown_candidates
 from ..decoding.timing import measure
 from ..device import describe
 from ..evaluation import sample_checked, strip_eos, text_suppressor
+from ..models.autoregressive import CausalLM
 from ..models.checkpoint import Checkpoint
+from ..models.layers import ModelConfig
 from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
 from .figures import show_plotly
@@ -197,10 +200,6 @@ def _beam(_model, model_key: str, prompt: tuple[int, ...], width: int, steps: in
 def measure_kv_cache(device: str, lengths: tuple[int, ...] = (128, 256, 512, 1024)) -> dict:
     """Per-token latency with and without the cache on a small random decoder (2 layers, d 64), one warm-up
     and 3 repeats per point; identical tokens required. Cached per device for the server's lifetime."""
-    from ..bench.decoding import KV_MODELS
-    from ..models.autoregressive import CausalLM
-    from ..models.layers import ModelConfig
-
     torch.manual_seed(0)
     model = CausalLM(ModelConfig(vocab_size=64, max_len=max(lengths) + 1, dropout=0.0, **KV_MODELS["2 layers, d 64"]))
     model = model.to(device).eval()

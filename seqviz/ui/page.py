@@ -11,7 +11,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ..device import DEVICE_CHOICES, available_devices, describe, pick_device, serving_threads
+from ..device import DEVICE_CHOICES, available_devices, describe, pick_device
+from .startup import warm_up
 from .text import LANGUAGES, tr
 
 # (script path relative to app.py, text key of its label, text key of its one-line summary, icon).
@@ -103,17 +104,10 @@ def _choose(name: str) -> None:
     _write_url(st.session_state.get("_lang", "en"), st.session_state.get("_present", False))
 
 
-@lru_cache(maxsize=1)
-def _limit_threads() -> int:
-    """Once per server process: see `serving_threads`."""
-    torch.set_num_threads(serving_threads())
-    return torch.get_num_threads()
-
-
 def setup_page(title_key: str) -> PageContext:
     """Call first on every page. Language and presentation mode live in the session and in the URL
     (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them."""
-    _limit_threads()
+    warm_up()  # done before the server started (seqviz.ui.serve); otherwise here, once
     st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
     lang = _setting("lang", "en", lambda v: v if v in LANGUAGES else None)
     presentation = _setting("present", False, lambda v: {"1": True, "true": True, "0": False, "false": False}.get(v))

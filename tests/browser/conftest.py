@@ -1,4 +1,4 @@
-"""A real server and a real browser: start `streamlit run app.py` on a free loopback port, drive headless
+"""A real server and a real browser: serve the app as `make run` does on a free loopback port, drive headless
 Chromium with Playwright. Skipped with a reason when Chromium or Playwright is missing, unless
 SEQVIZ_REQUIRE_BROWSER=1 (as CI sets), in which case that is a failure."""
 
@@ -47,36 +47,57 @@ def server(server_process):
     return server_process.url
 
 
+class Server:
+    """The app served as `make run` serves it (python -m seqviz.ui.serve) on a free loopback port; .url is its
+    address, .pid its process, .log_path its output. Use as a context manager, or call stop()."""
+
+    def __init__(self, log_path: Path, timeout_s: float = 90):
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path, self.port = log_path, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = open(log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "seqviz.ui.serve", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        self.pid = self.process.pid
+        deadline = time.time() + timeout_s
+        while time.time() < deadline and self.process.poll() is None:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"the server did not become healthy within {timeout_s:.0f} s (see {log_path})")
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
 @pytest.fixture(scope="session")
 def server_process():
-    """`streamlit run app.py` on a free loopback port, healthy; .url is its address, .pid its process."""
-    port = _free_port()
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "artifacts" / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the streamlit server did not become healthy within 60 s (see artifacts/server.log)")
-    process.url = url
-    yield process
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    """One server for the session's browser tests."""
+    server = Server(ROOT / "artifacts" / "server.log")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

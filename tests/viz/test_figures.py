@@ -7,10 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from seqviz.viz import (
-    altair_chart_config, attention_heatmap, display_label, font_sizes, head_grid, mask_figure,
-    mean_over_heads, plotly_config, safe_filename, scores_pipeline_figure, softmax_masked,
-    to_png_bytes, to_svg_bytes,
+from seqviz.viz.attention import attention_heatmap, head_grid, mean_over_heads
+from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
+from seqviz.viz.style import (
+    altair_chart_config, display_label, font_sizes, plotly_config, safe_filename, to_png_bytes, to_svg_bytes,
 )
 
 EN = ["the", "cat", "sees", "the", "dog"]
