@@ -133,6 +133,7 @@ def _first_figures() -> None:
     from ..viz.bars import topk_bars
     from ..viz.curves import accuracy_curves, loss_curves
     from ..viz.positions import line_figure
+    from ..viz.style import static_export_available
 
     labels = ["a", "b"]
     weights = np.full((1, 1, 2, 2), 0.5)  # (L, H, Tq, Tk)
@@ -148,3 +149,4 @@ def _first_figures() -> None:
     for chart in (loss_curves([{"step": 1, "loss": 1.0, "series": "a"}]),
                   accuracy_curves([{"step": 1, "accuracy": 0.5, "series": "a"}])):
         chart.to_dict()
+    static_export_available()  # looks for a browser for kaleido once (the SVG buttons ask on every figure)
