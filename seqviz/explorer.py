@@ -86,14 +86,13 @@ def load_model(source: str, device: str = "cpu") -> ExploredModel:
     attention (the fused kernels do not return weights). Raises ExplorerError with a message for the user."""
     if not transformers_available():
         raise ExplorerError("transformers is not installed: pip install -r requirements-hf.txt")
-    prepare_transformers()
     with _LOADING:
+        prepare_transformers()
         return _load(source.strip(), device)
 
 
 def _load(source: str, device: str) -> ExploredModel:
     from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
-
 
     if not source:
         raise ExplorerError("enter a model folder or a hub id")
