@@ -5,6 +5,7 @@
 #   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
 #   make install-hf  the optional transformers extra (the explorer page); make test installs it too
 #   make slides      the slide pack in slides/ (SLIDES_LANG=zh for Chinese; needs kaleido and Chromium)
+#   make lint        ruff check (make test runs it first);  make fmt  ruff's fixes and formatter
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -13,7 +14,7 @@ PORT   ?= 8501
 PYTEST_ARGS ?=
 SLIDES_LANG ?= en
 
-.PHONY: run test load-test slides install install-hf install-dev clean
+.PHONY: run test lint fmt load-test slides install install-hf install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +40,15 @@ install-dev: $(VENV)/.dev
 run: $(VENV)/.runtime
 	$(PY) -m seqviz.ui.serve --server.port $(PORT)
 
-test: $(VENV)/.dev
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+
+fmt: $(VENV)/.dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 load-test: $(VENV)/.dev
 	$(PY) -m pytest -m load $(PYTEST_ARGS)

@@ -21,8 +21,9 @@ thumbnails = (
     (joint_mask(3, 3), source + target),
     (joint_mask(3, 3, causal_target=False), source + target),
 )
-for column, name, paradigm, (mask, labels) in zip(st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:],
-                                                   PARADIGM_COLUMNS["en"][1:], thumbnails):
+for column, name, paradigm, (mask, labels) in zip(
+    st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:], PARADIGM_COLUMNS["en"][1:], thumbnails, strict=False
+):
     with column:
         st.markdown(f"**{name}**")
         fig = mask_figure(mask.numpy(), labels, labels, name, presentation=ctx.presentation, small=True)
@@ -35,4 +36,3 @@ st.header(ctx.t("home_pages"))
 for path, label_key, summary_key, icon in PAGES[1:]:
     page_link(ctx, path, f"**{ctx.t(label_key)}**", icon)
     st.caption(ctx.t(summary_key))
-st.caption(ctx.t("home_coming"))

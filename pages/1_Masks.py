@@ -43,8 +43,12 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.session_state.setdefault("sentence", examples[0])
     st.session_state.setdefault("target", example_sentences("fr")[0])
     left, right = st.columns([3, 2])
-    text = left.text_input(ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=reset_order)
-    right.selectbox(ctx.t("example"), examples, key="example", on_change=use_example, index=None, placeholder=ctx.t("choose"))
+    text = left.text_input(
+        ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=reset_order
+    )
+    right.selectbox(
+        ctx.t("example"), examples, key="example", on_change=use_example, index=None, placeholder=ctx.t("choose")
+    )
     tokens = tokens_from_text(ctx, text, MAX_TOKENS, examples[0], ctx.t("sentence"))
 
     c1, c2, c3, c4 = st.columns(4)
@@ -54,7 +58,9 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     second = tokens_from_text(ctx, second_text, MAX_TOKENS, "the cats", ctx.t("second_sentence"))
     prefix_length = c3.slider(ctx.t("prefix_length"), 0, len(tokens), min(2, len(tokens)))
     default_order = example_order(len(tokens))
-    order_text = c4.text_input(ctx.t("permutation_order"), key="order", help=ctx.t("permutation_help"), placeholder=format_order(default_order))
+    order_text = c4.text_input(
+        ctx.t("permutation_order"), key="order", help=ctx.t("permutation_help"), placeholder=format_order(default_order)
+    )
     c4.button(ctx.t("shuffle"), icon=":material/shuffle:", on_click=shuffle_order, args=(len(tokens),))
     order = parse_order(order_text, len(tokens)) if order_text.strip() else default_order
     if order is None:
@@ -73,7 +79,13 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.header(ctx.t("pipeline"))
     st.markdown(ctx.t("pipeline_intro"))
     c1, c2, c3 = st.columns([2, 1, 1])
-    chosen = c1.selectbox(ctx.t("pipeline_mask"), SELF_ATTENTION_MASKS, index=1, format_func=lambda m: ctx.t(f"mask_{m}"), key="pipeline_mask")
+    chosen = c1.selectbox(
+        ctx.t("pipeline_mask"),
+        SELF_ATTENTION_MASKS,
+        index=1,
+        format_func=lambda m: ctx.t(f"mask_{m}"),
+        key="pipeline_mask",
+    )
     scores = None
     try:
         ckpt = builtin_model(MODEL, str(ctx.device))
@@ -83,7 +95,10 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
         missing = unknown_words([t.lower() for t in tokens], ckpt.vocab.tokens)
         if missing:
             known = ", ".join(ckpt.vocab.decode(ckpt.vocab.regular_ids))
-            st.info(ctx.t("seeded_scores", words=", ".join(f"“{w}”" for w in missing[:8]), known=known), icon=":material/casino:")
+            st.info(
+                ctx.t("seeded_scores", words=", ".join(f"“{w}”" for w in missing[:8]), known=known),
+                icon=":material/casino:",
+            )
         else:
             scores = head_scores(ckpt.model, ckpt.vocab, tokens, layer, head)
             st.success(ctx.t("real_scores", model=MODEL, layer=layer + 1, head=head + 1), icon=":material/memory:")
@@ -94,9 +109,17 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     mask = mask_gallery(tokens, target, second, prefix_length, order)[chosen].mask.numpy()
     titles = tuple(ctx.t("score_titles").split("|"))
-    fig = scores_pipeline_figure(scores, mask, tokens, tokens, titles=titles, presentation=ctx.presentation,
-                                 x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
-                                 colorbar_titles=(ctx.t("score"), ctx.t("weight")))
+    fig = scores_pipeline_figure(
+        scores,
+        mask,
+        tokens,
+        tokens,
+        titles=titles,
+        presentation=ctx.presentation,
+        x_title=ctx.t("key_axis"),
+        y_title=ctx.t("query_axis"),
+        colorbar_titles=(ctx.t("score"), ctx.t("weight")),
+    )
     show_plotly(fig, "masks", "scores_to_weights", chosen, *tokens[:4], key="pipeline")
     weights = softmax_masked(scores, mask)
     row_sums = weights.sum(axis=1)

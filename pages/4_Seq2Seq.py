@@ -37,4 +37,6 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     sections.length_section(ctx, models)
 
     st.header(ctx.t("s2s_digits_header"))
-    sections.digits_section(ctx, {task: builtin_model(f"digits_{task}", str(ctx.device)) for task in ("reverse", "sort")})
+    sections.digits_section(
+        ctx, {task: builtin_model(f"digits_{task}", str(ctx.device)) for task in ("reverse", "sort")}
+    )

@@ -16,7 +16,13 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     sections.sinusoidal_section(ctx)
     sections.learned_section(ctx)
     sections.rope_section(ctx)
-    st.text_input(ctx.t("sentence"), value=EXAMPLE, key="pos_sentence", max_chars=2000,
-                  on_change=st.session_state.pop, args=("pos_order", None))
+    st.text_input(
+        ctx.t("sentence"),
+        value=EXAMPLE,
+        key="pos_sentence",
+        max_chars=2000,
+        on_change=st.session_state.pop,
+        args=("pos_order", None),
+    )
     words = tokens_from_text(ctx, st.session_state.pos_sentence, MAX_TOKENS, EXAMPLE, ctx.t("sentence"))
     sections.blindness_section(ctx, tuple(w.lower() for w in words))

@@ -75,7 +75,10 @@ def model_kind(config) -> str:
         return "decoder"
     if architectures:
         return "encoder"
-    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    from transformers.models.auto.modeling_auto import (
+        MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
+        MODEL_FOR_MASKED_LM_MAPPING_NAMES,
+    )
 
     causal = config.model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
     return "decoder" if causal and config.model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES else "encoder"
@@ -112,9 +115,11 @@ def _load(source: str, device: str) -> ExploredModel:
             if "/" not in source and not source.replace("-", "").replace("_", "").replace(".", "").isalnum():
                 raise ExplorerError(f"{shown} is neither a folder on this machine nor a hub id") from None
             if not online():
-                raise ExplorerError(f"{shown} is not a folder on this machine, and downloading it from the Hugging "
-                                    f"Face hub needs internet: this machine is offline. Save the model to a folder "
-                                    f"on a machine with internet (save_pretrained) and give that folder here.") from None
+                raise ExplorerError(
+                    f"{shown} is not a folder on this machine, and downloading it from the Hugging "
+                    f"Face hub needs internet: this machine is offline. Save the model to a folder "
+                    f"on a machine with internet (save_pretrained) and give that folder here."
+                ) from None
             options = {}
     else:
         source = str(local)
@@ -149,7 +154,9 @@ def _encode(explored: ExploredModel, text: str) -> dict:
 def _stack(attentions) -> np.ndarray:
     """Per layer (1, H, Tq, Tk) -> (L, H, Tq, Tk)."""
     if not attentions or any(a is None for a in attentions):
-        raise ExplorerError("the model returned no attention weights (its attention implementation may not support them)")
+        raise ExplorerError(
+            "the model returned no attention weights (its attention implementation may not support them)"
+        )
     return torch.stack([a[0] for a in attentions]).float().cpu().numpy()
 
 
@@ -175,8 +182,14 @@ def attention_maps(explored: ExploredModel, text: str, max_new_tokens: int = 24)
         return AttentionMaps(_tokens(explored, ids), _stack(out.attentions), truncated=truncated)
     generated = explored.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
     out = explored.model(**inputs, decoder_input_ids=generated, output_attentions=True)
-    return AttentionMaps(_tokens(explored, ids), _stack(out.encoder_attentions), _tokens(explored, generated[0]),
-                         _stack(out.decoder_attentions), _stack(out.cross_attentions), truncated)
+    return AttentionMaps(
+        _tokens(explored, ids),
+        _stack(out.encoder_attentions),
+        _tokens(explored, generated[0]),
+        _stack(out.decoder_attentions),
+        _stack(out.cross_attentions),
+        truncated,
+    )
 
 
 @dataclass
@@ -221,31 +234,75 @@ def _tokenizer(template: str | None):
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
     if template:
         tokenizer.post_processor = processors.TemplateProcessing(
-            single=template, special_tokens=[(t, vocab[t]) for t in TINY_SPECIALS if t in template])
-    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                   sep_token="[SEP]", mask_token="[MASK]", eos_token="</s>", bos_token="<s>")
+            single=template, special_tokens=[(t, vocab[t]) for t in TINY_SPECIALS if t in template]
+        )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        eos_token="</s>",
+        bos_token="<s>",
+    )
 
 
 def save_tiny_model(kind: str, folder: Path) -> Path:
     """A tiny randomly initialised model with a word-level tokenizer, saved as a user would save theirs.
     kind: "bert", "gpt2" or "t5"; returns the folder. Its attention is random: for trying the page, not for teaching."""
-    from transformers import (BertConfig, BertForMaskedLM, GPT2Config, GPT2LMHeadModel, T5Config,
-                              T5ForConditionalGeneration)
+    from transformers import (
+        BertConfig,
+        BertForMaskedLM,
+        GPT2Config,
+        GPT2LMHeadModel,
+        T5Config,
+        T5ForConditionalGeneration,
+    )
 
     torch.manual_seed(0)
     size = len(TINY_SPECIALS) + len(TINY_WORDS)
     if kind == "bert":
-        model = BertForMaskedLM(BertConfig(vocab_size=size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                                           intermediate_size=64, max_position_embeddings=80, pad_token_id=0))
+        model = BertForMaskedLM(
+            BertConfig(
+                vocab_size=size,
+                hidden_size=32,
+                num_hidden_layers=2,
+                num_attention_heads=2,
+                intermediate_size=64,
+                max_position_embeddings=80,
+                pad_token_id=0,
+            )
+        )
         tokenizer = _tokenizer("[CLS] $A [SEP]")
     elif kind == "gpt2":
-        model = GPT2LMHeadModel(GPT2Config(vocab_size=size, n_positions=80, n_embd=32, n_layer=2, n_head=2,
-                                           bos_token_id=6, eos_token_id=5, pad_token_id=0))
+        model = GPT2LMHeadModel(
+            GPT2Config(
+                vocab_size=size,
+                n_positions=80,
+                n_embd=32,
+                n_layer=2,
+                n_head=2,
+                bos_token_id=6,
+                eos_token_id=5,
+                pad_token_id=0,
+            )
+        )
         tokenizer = _tokenizer(None)
     elif kind == "t5":
-        model = T5ForConditionalGeneration(T5Config(vocab_size=size, d_model=32, d_ff=64, d_kv=16, num_layers=2,
-                                                    num_heads=2, pad_token_id=0, eos_token_id=5,
-                                                    decoder_start_token_id=0))
+        model = T5ForConditionalGeneration(
+            T5Config(
+                vocab_size=size,
+                d_model=32,
+                d_ff=64,
+                d_kv=16,
+                num_layers=2,
+                num_heads=2,
+                pad_token_id=0,
+                eos_token_id=5,
+                decoder_start_token_id=0,
+            )
+        )
         tokenizer = _tokenizer("$A </s>")
     else:
         raise ValueError(kind)
@@ -258,8 +315,10 @@ def save_tiny_model(kind: str, folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m seqviz.explorer",
-                                     description="Save tiny random Hugging Face models to try the explorer page offline.")
+    parser = argparse.ArgumentParser(
+        prog="python -m seqviz.explorer",
+        description="Save tiny random Hugging Face models to try the explorer page offline.",
+    )
     parser.add_argument("--tiny", required=True, type=Path, help="folder to create bert/, gpt2/ and t5/ in")
     args = parser.parse_args(argv)
     if not transformers_available():

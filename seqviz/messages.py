@@ -23,16 +23,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这不是 seqviz 模型文件（应为本页面保存的 .zip 文件）",
     },
     "msg_model_file_parts": {
-        "en": "a seqviz model file holds exactly {files}", "zh": "seqviz 模型文件应恰好包含 {files}",
+        "en": "a seqviz model file holds exactly {files}",
+        "zh": "seqviz 模型文件应恰好包含 {files}",
     },
-    "msg_unpacks_too_large": {"en": "the model file unpacks to more than allowed", "zh": "模型文件解压后超过允许的大小"},
+    "msg_unpacks_too_large": {
+        "en": "the model file unpacks to more than allowed",
+        "zh": "模型文件解压后超过允许的大小",
+    },
     "msg_model_unloadable": {"en": "the model file could not be loaded: {error}", "zh": "无法加载模型文件：{error}"},
     "msg_other_page_model": {
         "en": "this model was saved by another page (its vocabulary is {kind!r}, not {expected!r})",
         "zh": "这个模型是由其他页面保存的（它的词表类型是 {kind!r}，而不是 {expected!r}）",
     },
     "msg_not_char_kind": {
-        "en": "this page loads its own {kinds} models, not {kind!r}", "zh": "本页面只加载它自己的 {kinds} 模型，而不是 {kind!r}",
+        "en": "this page loads its own {kinds} models, not {kind!r}",
+        "zh": "本页面只加载它自己的 {kinds} 模型，而不是 {kind!r}",
     },
 }
 

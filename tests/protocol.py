@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -60,8 +61,9 @@ async def read_run(socket, run: PageRun, timeout_s: float) -> PageRun:
                 return run
 
 
-async def open_page(server: str, page: str, query: str = "", *, barrier: asyncio.Barrier | None = None,
-                    timeout_s: float = 240) -> PageRun:
+async def open_page(
+    server: str, page: str, query: str = "", *, barrier: asyncio.Barrier | None = None, timeout_s: float = 240
+) -> PageRun:
     """One session opens one page; with a barrier, it connects first and asks for the page only when every
     session sharing the barrier is connected."""
     run = PageRun(page, query)
@@ -75,5 +77,13 @@ async def open_page(server: str, page: str, query: str = "", *, barrier: asyncio
 async def open_together(server: str, pages: list[tuple[str, str]], timeout_s: float = 240) -> list[PageRun]:
     """Every (page, query) in its own session, all released at one instant."""
     barrier = asyncio.Barrier(len(pages))
-    return await asyncio.gather(*(open_page(server, page, query, barrier=barrier, timeout_s=timeout_s)
-                                  for page, query in pages))
+    return await asyncio.gather(
+        *(open_page(server, page, query, barrier=barrier, timeout_s=timeout_s) for page, query in pages)
+    )
+
+
+def run_sessions(coroutine):
+    """Run the sessions' coroutine to its end in a thread of its own: pytest's thread may already hold an event
+    loop (Playwright's sync API keeps one), and asyncio.run refuses to start a second there."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

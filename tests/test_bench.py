@@ -37,7 +37,9 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     assert r["train_to_bar"] is None and r["train_to_bar_s"] is None  # full mode only
     spec = r["speculative"]["by_k"]["4"]
     assert set(spec) == {"greedy", "sampling T=1"} and spec["greedy"]["identical"] is True
-    assert all(0 <= m["acceptance"] <= 1 and m["tokens_per_target_pass"] >= 1 and m["speedup"] > 0 for m in spec.values())
+    assert all(
+        0 <= m["acceptance"] <= 1 and m["tokens_per_target_pass"] >= 1 and m["speedup"] > 0 for m in spec.values()
+    )
     assert "hf_peer" in r  # null unless transformers is installed
 
 
@@ -51,11 +53,19 @@ def test_markdown_and_targets_name_every_measured_target(quick_report):
 
 
 def test_targets_say_missed_when_a_number_falls_short():
-    report = {"kv_cache": {"512": {"speedup": 2.5}, "1024": {"speedup": 7.0}},
-              "train_to_bar": {"toy_mlm": {"seconds": None, "target_s": 60}, "digits_sort": {"seconds": 75.0, "target_s": 60}}}
+    report = {
+        "kv_cache": {"512": {"speedup": 2.5}, "1024": {"speedup": 7.0}},
+        "train_to_bar": {
+            "toy_mlm": {"seconds": None, "target_s": 60},
+            "digits_sort": {"seconds": 75.0, "target_s": 60},
+        },
+    }
     assert [row[3] for row in targets(report)] == [
-        "MISSED by 0.5× (83% of the target)", "met", "MISSED: not reached in the budget",
-        "MISSED by 15 s (125% of the target)"]
+        "MISSED by 0.5× (83% of the target)",
+        "met",
+        "MISSED: not reached in the budget",
+        "MISSED by 15 s (125% of the target)",
+    ]
 
 
 def test_only_runs_the_sections_asked_for(tmp_path):

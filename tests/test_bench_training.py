@@ -7,10 +7,21 @@ import time
 import torch
 
 from seqviz.bench import training
-from seqviz.recipes import RECIPES
+from seqviz.training.recipes import RECIPES
 
 TRANSLATORS = {"toy_transformer_mt", "toy_gru_mt", "toy_bahdanau_mt"}
-KEYS = {"seconds", "target_s", "reached", "metric", "bar", "value", "steps", "schedule_steps", "peak_lr", "eval_every_s"}
+KEYS = {
+    "seconds",
+    "target_s",
+    "reached",
+    "metric",
+    "bar",
+    "value",
+    "steps",
+    "schedule_steps",
+    "peak_lr",
+    "eval_every_s",
+}
 
 
 def test_every_built_in_model_has_a_bar_and_the_issue_target():

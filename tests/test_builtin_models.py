@@ -3,8 +3,9 @@
 import pytest
 import torch
 
-from seqviz.evaluation import evaluate_fill, right_context_agreement, right_context_items
-from seqviz.recipes import RECIPES, english_splits, load_builtin
+from seqviz.models.checkpoint import load_builtin
+from seqviz.training.evaluation import evaluate_fill, right_context_agreement, right_context_items
+from seqviz.training.recipes import RECIPES, english_splits
 
 HELDOUT = 500  # test sentences re-measured here (the recorded metrics use all 1,000)
 
@@ -61,7 +62,7 @@ def test_shipped_models_see_right_context_or_not():
 
 def test_causal_lm_samples_are_grammatical():
     """At temperature 1, >= 95% of 200 sampled sentences pass the toy-language checker."""
-    from seqviz.evaluation import sample_grammatical
+    from seqviz.training.evaluation import sample_grammatical
 
     ckpt = load_builtin("toy_clm")
     assert sample_grammatical(ckpt.model, ckpt.vocab, n=200, temperature=1.0) >= 0.95
@@ -73,7 +74,7 @@ TRANSLATORS = ("toy_transformer_mt", "toy_bahdanau_mt", "toy_gru_mt")
 
 @pytest.fixture(scope="module")
 def test_pairs():
-    from seqviz.recipes import translation_splits
+    from seqviz.training.recipes import translation_splits
 
     return translation_splits(**RECIPES["toy_transformer_mt"].data)["test"]
 
@@ -82,7 +83,7 @@ def test_translation_bars_recorded_and_remeasured(test_pairs):
     """Exact match (the checker accepts every valid translation): Transformer >= 95%, Bahdanau GRU >= 90%,
     as recorded on all 1,000 test pairs and again here on 300 of them."""
     from seqviz.data.toy import check_translation
-    from seqviz.evaluation import evaluate_translation
+    from seqviz.training.evaluation import evaluate_translation
 
     for name, bar in (("toy_transformer_mt", 0.95), ("toy_bahdanau_mt", 0.90)):
         ckpt = load_builtin(name)
@@ -103,7 +104,7 @@ def test_without_attention_long_sentences_fail():
 
 def test_reverse_task_cross_attention_is_anti_diagonal():
     from seqviz.data.digits import digit_pairs
-    from seqviz.evaluation import reverse_alignment
+    from seqviz.training.evaluation import reverse_alignment
 
     ckpt = load_builtin("digits_reverse")
     assert ckpt.metrics["exact_match"] >= 0.95
@@ -117,12 +118,15 @@ def test_parallel_decoders_bars_and_the_multimodality_lesson(test_pairs):
     raw-trained NAT mixes pieces of different valid translations more often than the distilled one, and
     the AR model never does — recorded on 1,000 test pairs and re-measured here on 300."""
     from seqviz.data.toy import check_translation
-    from seqviz.evaluation import evaluate_translation
-    from seqviz.recipes import PARALLEL_DECODERS
+    from seqviz.training.evaluation import evaluate_translation
+    from seqviz.training.recipes import PARALLEL_DECODERS
 
     ar = load_builtin("toy_transformer_mt").metrics
-    recorded = {f"{kind}_{data}": load_builtin(f"{kind}_{data}").metrics
-                for kind in ("nat", "cmlm", "ctc") for data in ("raw", "distilled")}
+    recorded = {
+        f"{kind}_{data}": load_builtin(f"{kind}_{data}").metrics
+        for kind in ("nat", "cmlm", "ctc")
+        for data in ("raw", "distilled")
+    }
     assert recorded["nat_distilled"]["exact_match"] >= ar["exact_match"] - 0.10
     for kind in ("nat", "cmlm", "ctc"):  # distillation helps every parallel decoder: fewer mixtures, more exact matches
         raw, distilled = recorded[f"{kind}_raw"], recorded[f"{kind}_distilled"]
@@ -131,6 +135,8 @@ def test_parallel_decoders_bars_and_the_multimodality_lesson(test_pairs):
     again = {}
     for name in ("nat_raw", "nat_distilled"):
         ckpt = load_builtin(name)
-        again[name] = evaluate_translation(ckpt.model, ckpt.vocab, test_pairs[:300], check_translation, PARALLEL_DECODERS["nat"])
+        again[name] = evaluate_translation(
+            ckpt.model, ckpt.vocab, test_pairs[:300], check_translation, PARALLEL_DECODERS["nat"]
+        )
     assert again["nat_distilled"]["exact_match"] >= ar["exact_match"] - 0.13, again
     assert again["nat_raw"]["mixed_translation_rate"] > again["nat_distilled"]["mixed_translation_rate"], again

@@ -6,9 +6,17 @@ import zipfile
 import pytest
 import torch
 
-from seqviz.charlm import ATTENTION_CHARS, KINDS, WINDOW, from_bytes, sample, to_bytes, train_char_model, window_attention
-from seqviz.models.checkpoint import save_checkpoint
-from seqviz.recipes import load_builtin
+from seqviz.models.checkpoint import load_builtin, save_checkpoint
+from seqviz.training.charlm import (
+    ATTENTION_CHARS,
+    KINDS,
+    WINDOW,
+    from_bytes,
+    sample,
+    to_bytes,
+    train_char_model,
+    window_attention,
+)
 
 TEXT = "the cat sleeps. the dog runs. 小猫睡觉。小狗跑步。\n" * 40
 

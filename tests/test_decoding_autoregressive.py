@@ -4,13 +4,15 @@ import torch
 from seqviz.decoding.autoregressive import beam_search, generate, generate_steps, sampling_processors
 from seqviz.decoding.processors import SuppressTokens, Temperature, TopK, TopP, apply
 from seqviz.models.autoregressive import CausalLM
+from seqviz.models.checkpoint import load_builtin
 from seqviz.models.layers import ModelConfig
-from seqviz.recipes import load_builtin
 
 
 def _model(positions="learned"):
     torch.manual_seed(0)
-    return CausalLM(ModelConfig(vocab_size=24, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=80, positions=positions)).eval()
+    return CausalLM(
+        ModelConfig(vocab_size=24, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=80, positions=positions)
+    ).eval()
 
 
 PROMPT = torch.tensor([1, 9, 12])
@@ -19,7 +21,15 @@ PROMPT = torch.tensor([1, 9, 12])
 def test_processors_never_modify_their_input():
     scores = torch.randn(3, 24)
     kept = scores.clone()
-    for processor in (Temperature(0.5), Temperature(0), TopK(3), TopP(0.5), TopP(0.0), TopP(1.0), SuppressTokens((1, 2))):
+    for processor in (
+        Temperature(0.5),
+        Temperature(0),
+        TopK(3),
+        TopP(0.5),
+        TopP(0.0),
+        TopP(1.0),
+        SuppressTokens((1, 2)),
+    ):
         out = processor(scores)
         assert torch.equal(scores, kept) and out is not scores
 
@@ -43,11 +53,21 @@ def test_temperature_zero_is_greedy_and_sampling_is_seeded():
     greedy = generate(model, PROMPT, 12, greedy=True)
     zero = generate(model, PROMPT, 12, processors=sampling_processors(temperature=0.0), greedy=False)
     assert torch.equal(greedy, zero)
-    runs = [generate(model, PROMPT, 12, processors=sampling_processors(1.5, 10, 0.95), greedy=False,
-                     generator=torch.Generator().manual_seed(7)) for _ in range(2)]
+    runs = [
+        generate(
+            model,
+            PROMPT,
+            12,
+            processors=sampling_processors(1.5, 10, 0.95),
+            greedy=False,
+            generator=torch.Generator().manual_seed(7),
+        )
+        for _ in range(2)
+    ]
     assert torch.equal(runs[0], runs[1])
-    other = generate(model, PROMPT, 12, processors=sampling_processors(1.5), greedy=False,
-                     generator=torch.Generator().manual_seed(8))
+    other = generate(
+        model, PROMPT, 12, processors=sampling_processors(1.5), greedy=False, generator=torch.Generator().manual_seed(8)
+    )
     assert not torch.equal(runs[0], other)
 
 
@@ -55,10 +75,14 @@ def test_temperature_zero_is_greedy_and_sampling_is_seeded():
 def test_kv_cache_output_equals_recompute(positions):
     model = _model(positions)
     options = dict(processors=sampling_processors(1.0), greedy=False)
-    cached = list(generate_steps(model, PROMPT, 40, use_cache=True, generator=torch.Generator().manual_seed(1), **options))
-    full = list(generate_steps(model, PROMPT, 40, use_cache=False, generator=torch.Generator().manual_seed(1), **options))
+    cached = list(
+        generate_steps(model, PROMPT, 40, use_cache=True, generator=torch.Generator().manual_seed(1), **options)
+    )
+    full = list(
+        generate_steps(model, PROMPT, 40, use_cache=False, generator=torch.Generator().manual_seed(1), **options)
+    )
     assert [r.token_id for r in cached] == [r.token_id for r in full]
-    for a, b in zip(cached, full):
+    for a, b in zip(cached, full, strict=True):
         assert torch.allclose(a.probs_before, b.probs_before, atol=1e-5)
     assert [r.positions_computed for r in cached] == [3] + [1] * 39  # the cache feeds one new token per step
     assert [r.positions_computed for r in full] == list(range(3, 43))
@@ -131,7 +155,9 @@ def test_gru_state_is_its_cache_and_matches_recompute():
     torch.manual_seed(0)
     gru = GRULM(ModelConfig(vocab_size=24, d_model=32, n_layers=2, max_len=1000)).eval()
     options = dict(processors=sampling_processors(1.0), greedy=False, need_weights=True)
-    cached = list(generate_steps(gru, PROMPT, 30, use_cache=True, generator=torch.Generator().manual_seed(2), **options))
+    cached = list(
+        generate_steps(gru, PROMPT, 30, use_cache=True, generator=torch.Generator().manual_seed(2), **options)
+    )
     full = list(generate_steps(gru, PROMPT, 30, use_cache=False, generator=torch.Generator().manual_seed(2), **options))
     assert [r.token_id for r in cached] == [r.token_id for r in full]
     assert cached[-1].cache_shapes == [(1, 32), (1, 32)]  # a fixed-size state, whatever the length

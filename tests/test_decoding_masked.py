@@ -2,9 +2,9 @@ import pytest
 import torch
 
 from seqviz.decoding.masked import fill_masks, mask_predictions
-from seqviz.evaluation import right_context_items
 from seqviz.models.autoencoding import MaskedLM, describe_corruption, masked_lm_corruption
 from seqviz.models.layers import ModelConfig
+from seqviz.training.evaluation import right_context_items
 
 MASK = 4
 
@@ -51,5 +51,10 @@ def test_describe_corruption_names_each_action():
 
 
 def test_right_context_items_find_the_deciding_cases():
-    items = right_context_items([("the", "cats", "sleep"), ("a", "cat", "sleeps"), ("the", "dog", "sees", "the", "cats")])
-    assert items == [(("the", "cats", "sleep"), 1, "cats", "cat"), (("the", "dog", "sees", "the", "cats"), 1, "dog", "dogs")]
+    items = right_context_items(
+        [("the", "cats", "sleep"), ("a", "cat", "sleeps"), ("the", "dog", "sees", "the", "cats")]
+    )
+    assert items == [
+        (("the", "cats", "sleep"), 1, "cats", "cat"),
+        (("the", "dog", "sees", "the", "cats"), 1, "dog", "dogs"),
+    ]

@@ -9,8 +9,8 @@ from seqviz.decoding.autoregressive import generate
 from seqviz.decoding.processors import Temperature
 from seqviz.decoding.speculative import accept_or_resample, speculative_generate
 from seqviz.models.autoregressive import CausalLM
+from seqviz.models.checkpoint import load_builtin
 from seqviz.models.layers import ModelConfig
-from seqviz.recipes import load_builtin
 
 
 def _random_lm(seed: int, layers: int, d: int) -> CausalLM:
@@ -74,8 +74,19 @@ def test_accept_or_resample_keeps_the_targets_distribution():
 
 def test_sampling_is_seeded_and_stays_in_the_window():
     target, draft = _random_lm(0, 3, 32), _random_lm(1, 1, 16)
-    runs = [speculative_generate(target, draft, torch.tensor([1]), 40, k=3, greedy=False, processors=[Temperature(0.8)],
-                                 generator=torch.Generator().manual_seed(3)) for _ in range(2)]
+    runs = [
+        speculative_generate(
+            target,
+            draft,
+            torch.tensor([1]),
+            40,
+            k=3,
+            greedy=False,
+            processors=[Temperature(0.8)],
+            generator=torch.Generator().manual_seed(3),
+        )
+        for _ in range(2)
+    ]
     assert torch.equal(runs[0].ids, runs[1].ids) and len(runs[0].ids) == target.config.max_len
 
 
@@ -97,8 +108,16 @@ def test_builtin_draft_agrees_with_the_toy_lm_often_and_output_is_unchanged():
         assert torch.equal(result.ids, generate(target.model, prompt, 30, greedy=True, eos_id=vocab.eos_id))
     kept = guessed = tokens = passes = 0
     for seed in range(20):
-        result = speculative_generate(target.model, draft.model, torch.tensor([vocab.bos_id]), 47, k=4, greedy=False,
-                                      eos_id=vocab.eos_id, generator=torch.Generator().manual_seed(seed))
+        result = speculative_generate(
+            target.model,
+            draft.model,
+            torch.tensor([vocab.bos_id]),
+            47,
+            k=4,
+            greedy=False,
+            eos_id=vocab.eos_id,
+            generator=torch.Generator().manual_seed(seed),
+        )
         kept += sum(r.accepted for r in result.rounds)
         guessed += result.draft_passes
         tokens, passes = tokens + len(result.ids) - 1, passes + result.target_passes

@@ -9,8 +9,14 @@ import pytest
 pytest.importorskip("transformers", reason="the explorer's extra (requirements-hf.txt) is not installed")
 
 from seqviz import explorer  # noqa: E402
-from seqviz.explorer import ExplorerError, attention_maps, load_model, next_token, prompt_ids  # noqa: E402
-from seqviz.explorer import save_tiny_model  # noqa: E402
+from seqviz.explorer import (  # noqa: E402
+    ExplorerError,
+    attention_maps,
+    load_model,
+    next_token,
+    prompt_ids,
+    save_tiny_model,  # noqa: E402
+)
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page  # noqa: E402
 
 SENTENCE = "the black cat sees the small dogs"
@@ -60,9 +66,14 @@ def test_encoder_decoder_shows_encoder_decoder_and_cross_attention(folders):
         next_token(model, [1, 2], 3)
 
 
-@pytest.mark.parametrize("source, reason", [
-    ("", "enter a model"), ("does/not-exist-here", "offline"), ("bad name!", "neither a folder"),
-])
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("", "enter a model"),
+        ("does/not-exist-here", "offline"),
+        ("bad name!", "neither a folder"),
+    ],
+)
 def test_bad_sources_get_a_reason(monkeypatch, source, reason):
     monkeypatch.setattr(explorer, "online", lambda *a, **k: False)
     with pytest.raises(ExplorerError, match=reason):

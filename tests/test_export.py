@@ -53,19 +53,28 @@ def test_pack_renders_every_slide_as_png_and_svg_of_the_stated_size(renderer, tm
 
 
 def test_chinese_pack_draws_chinese_titles_and_the_given_sentence(renderer, tmp_path):
-    assert export.main(["--out", str(tmp_path), "--lang", "zh", "--sentence", "The dogs run.",
-                        "--only", "03_", "08_"]) == 0
+    assert (
+        export.main(["--out", str(tmp_path), "--lang", "zh", "--sentence", "The dogs run.", "--only", "03_", "08_"])
+        == 0
+    )
     svg = (tmp_path / "03_attention_bidirectional_vs_causal.svg").read_text(encoding="utf-8")
     assert "双向注意力与因果注意力" in svg and ">dogs<" in svg and "query" not in svg
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
-        "03_attention_bidirectional_vs_causal.png", "08_mask_predict_iterations.png"]
+        "03_attention_bidirectional_vs_causal.png",
+        "08_mask_predict_iterations.png",
+    ]
     assert "句子" in (tmp_path / "index.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("sentence, reason", [
-    ("the cat sees the zebra", "'zebra'"), ("", "empty"), ("?!", "empty"),
-    (" ".join(["the cat sleeps"] * 5), "at most 12"),
-])
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("the cat sees the zebra", "'zebra'"),
+        ("", "empty"),
+        ("?!", "empty"),
+        (" ".join(["the cat sleeps"] * 5), "at most 12"),
+    ],
+)
 def test_bad_sentence_is_refused_with_a_reason_and_writes_nothing(tmp_path, capsys, sentence, reason):
     out = tmp_path / "pack"
     assert export.main(["--out", str(out), "--sentence", sentence]) == 2
@@ -86,8 +95,10 @@ def test_sentence_words_normalises_case_and_final_punctuation():
 
 def test_figure_grid_keeps_one_legend_and_one_colour_bar_and_titles_each_panel():
     def panel(title):
-        return go.Figure([go.Heatmap(z=[[0, 1], [1, 0]]), go.Scatter(x=[0], y=[0], name="swatch")],
-                         layout={"title": {"text": title}, "yaxis": {"scaleanchor": "x"}})
+        return go.Figure(
+            [go.Heatmap(z=[[0, 1], [1, 0]]), go.Scatter(x=[0], y=[0], name="swatch")],
+            layout={"title": {"text": title}, "yaxis": {"scaleanchor": "x"}},
+        )
 
     grid = figure_grid([panel("left"), panel("a rather long right-hand panel title")], 2, width=600, height=400)
     heatmaps = [t for t in grid.data if t.type == "heatmap"]

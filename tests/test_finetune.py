@@ -1,6 +1,6 @@
 from seqviz.data.toy import en_vocab
-from seqviz.finetune import compare_pretraining, subject_number_task
-from seqviz.recipes import load_builtin
+from seqviz.models.checkpoint import load_builtin
+from seqviz.training.finetune import compare_pretraining, subject_number_task
 
 
 def test_task_is_balanced_and_disjoint():

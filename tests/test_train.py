@@ -2,7 +2,7 @@ import torch
 
 from seqviz.models.autoregressive import CausalLM
 from seqviz.models.layers import ModelConfig
-from seqviz.train import learning_rate_at, train_loop
+from seqviz.training.loop import learning_rate_at, train_loop
 
 
 def _task():

@@ -20,23 +20,36 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
 
 def machine(device: torch.device) -> dict:
-    return {"device": device.type, "device_name": describe(device), "torch": torch.__version__,
-            "threads": torch.get_num_threads(), "python": platform.python_version()}
+    return {
+        "device": device.type,
+        "device_name": describe(device),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+    }
 
 
 def interaction(repeats: int) -> dict:
     """Page interactions through Streamlit's AppTest: widget change -> rerun done, median after warm-up."""
-    from ..ui.apptest_timing import mask_predict_iteration_ms, masks_page_ms, next_token_ms
+    from .apptest_timing import mask_predict_iteration_ms, masks_page_ms, next_token_ms
 
-    return {"ar_step_p50": next_token_ms(repeats), "mask_predict_iter_p50": mask_predict_iteration_ms(repeats),
-            "masks_page_rerun_p50": masks_page_ms(repeats), "runs": repeats,
-            "note": "AppTest: a widget change until its whole-page rerun is done (models loaded, caches warm)"}
+    return {
+        "ar_step_p50": next_token_ms(repeats),
+        "mask_predict_iter_p50": mask_predict_iteration_ms(repeats),
+        "masks_page_rerun_p50": masks_page_ms(repeats),
+        "runs": repeats,
+        "note": "AppTest: a widget change until its whole-page rerun is done (models loaded, caches warm)",
+    }
 
 
 def run_sections(sections, device: torch.device, quick: bool) -> dict:
     repeats = 5 if quick else 9
-    report: dict = {"machine": machine(device), "mode": "quick" if quick else "full",
-                    "date": time.strftime("%Y-%m-%d"), "seconds": {}}
+    report: dict = {
+        "machine": machine(device),
+        "mode": "quick" if quick else "full",
+        "date": time.strftime("%Y-%m-%d"),
+        "seconds": {},
+    }
     work = {
         "kv": ("kv_cache", lambda: kv_cache(device, (64, 128) if quick else (512, 1024), 5, 1)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
@@ -54,7 +67,9 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         report[key] = run()
         report["seconds"][section] = round(time.perf_counter() - start, 1)
         if key == "train_to_bar":
-            report["train_to_bar_s"] = None if report[key] is None else {n: r["seconds"] for n, r in report[key].items()}
+            report["train_to_bar_s"] = (
+                None if report[key] is None else {n: r["seconds"] for n, r in report[key].items()}
+            )
     return report
 
 
@@ -72,8 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="run only these sections")
-    parser.add_argument("--markdown", help=f"write the report as Markdown here (a full run of every section writes "
-                        f"{DOCS.relative_to(DOCS.parents[1])} unless told otherwise)")
+    parser.add_argument(
+        "--markdown",
+        help=f"write the report as Markdown here (a full run of every section writes "
+        f"{DOCS.relative_to(DOCS.parents[1])} unless told otherwise)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     device = pick_device(args.device)
@@ -88,5 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         Path(target).write_text(markdown(report), encoding="utf-8")
         print(f"\nwrote {target}")
-    identical = [r["identical"] for entry in (report.get("kv_cache") or {}).values() for r in entry["by_model"].values()]
+    identical = [
+        r["identical"] for entry in (report.get("kv_cache") or {}).values() for r in entry["by_model"].values()
+    ]
     return 0 if all(identical) else 1

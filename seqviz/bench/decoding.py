@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from ..decoding.autoregressive import generate
-from ..decoding.speed import decoding_speeds, speedups
+from ..decoding.speed import HEADLINE_KV, KV_MODELS, decoding_speeds, kv_cache_latency, random_lm, speedups
 from ..decoding.timing import measure_together
-from ..models.autoregressive import CausalLM
-from ..models.layers import ModelConfig
-from ..recipes import RECIPES
+from ..training.recipes import RECIPES
 
-KV_MODELS = {  # decoder-only, random weights: the cost of decoding does not depend on what was learned
-    "2 layers, d 64": dict(n_layers=2, d_model=64, n_heads=4, d_ff=256),
-    "4 layers, d 128": dict(n_layers=4, d_model=128, n_heads=4, d_ff=512),  # the toy LMs' size: the headline
-}
-HEADLINE_KV = "4 layers, d 128"
 RATIO_TOKENS = 32  # "about 30 target tokens"
 NAR_METHODS = ("nat", "ctc", "mask_predict")
-
-
-def random_lm(size: dict, max_len: int, device) -> CausalLM:
-    torch.manual_seed(0)
-    return CausalLM(ModelConfig(vocab_size=64, max_len=max_len, dropout=0.0, **size)).to(device).eval()
 
 
 def kv_cache(device, lengths: tuple[int, ...], repeats: int, warmup: int) -> dict:
@@ -31,19 +18,12 @@ def kv_cache(device, lengths: tuple[int, ...], repeats: int, warmup: int) -> dic
     results: dict[str, dict] = {str(n): {"by_model": {}} for n in lengths}
     for name, size in KV_MODELS.items():
         model = random_lm(size, max(lengths) + 1, device)
-        prompt = torch.tensor([1], device=device)
-        for length in lengths:
-            outputs = {}
-
-            def run(use_cache):
-                outputs[use_cache] = generate(model, prompt, length, greedy=True, use_cache=use_cache)
-
-            t = measure_together({"cached": lambda: run(True), "recompute": lambda: run(False)}, device, warmup, repeats)
-            results[str(length)]["by_model"][name] = {
-                "cached_ms": round(t["cached"].median_ms, 2),
-                "recompute_ms": round(t["recompute"].median_ms, 2),
-                "speedup": round(t["recompute"].median_ms / t["cached"].median_ms, 2),
-                "identical": bool(torch.equal(outputs[True], outputs[False])),
+        for point in kv_cache_latency(model, lengths, device, warmup, repeats):
+            results[str(point.tokens)]["by_model"][name] = {
+                "cached_ms": round(point.cached.median_ms, 2),
+                "recompute_ms": round(point.recompute.median_ms, 2),
+                "speedup": round(point.recompute.median_ms / point.cached.median_ms, 2),
+                "identical": point.identical,
             }
     for entry in results.values():
         entry.update(entry["by_model"][HEADLINE_KV], model=HEADLINE_KV)
@@ -58,15 +38,31 @@ def nar_vs_ar(device, quick: bool) -> dict:
     rows = decoding_speeds(size, 176, lengths, batches, device=device, warmup=2, repeats=repeats)
     ms = {(r.method, r.length, r.batch): round(r.median_ms, 2) for r in rows}
     ratios = speedups(rows)
-    curve = [{"tokens": n, "batch": b, **{f"{m}_ms": ms[(m, n, b)] for m in ("ar", *NAR_METHODS)},
-              **{f"{m}_speedup": ratio for m, ratio in by_method.items()}} for (n, b), by_method in ratios.items()]
-    headline = {f"batch{b}": {"target_len": RATIO_TOKENS, "nat": ratios[(RATIO_TOKENS, b)]["nat"],
-                              "ctc": ratios[(RATIO_TOKENS, b)]["ctc"],
-                              "mask_predict_10": ratios[(RATIO_TOKENS, b)]["mask_predict"],
-                              "ar_ms": ms[("ar", RATIO_TOKENS, b)]} for b in batches}
-    return {**headline, "curve": curve,
-            "method": f"speed-up = AR time / method time, whole decode incl. the encoder, 2 warm-ups, median of "
-            f"{repeats} interleaved rounds, 3+3 layers d 128, random weights, every method writing N tokens"}
+    curve = [
+        {
+            "tokens": n,
+            "batch": b,
+            **{f"{m}_ms": ms[(m, n, b)] for m in ("ar", *NAR_METHODS)},
+            **{f"{m}_speedup": ratio for m, ratio in by_method.items()},
+        }
+        for (n, b), by_method in ratios.items()
+    ]
+    headline = {
+        f"batch{b}": {
+            "target_len": RATIO_TOKENS,
+            "nat": ratios[(RATIO_TOKENS, b)]["nat"],
+            "ctc": ratios[(RATIO_TOKENS, b)]["ctc"],
+            "mask_predict_10": ratios[(RATIO_TOKENS, b)]["mask_predict"],
+            "ar_ms": ms[("ar", RATIO_TOKENS, b)],
+        }
+        for b in batches
+    }
+    return {
+        **headline,
+        "curve": curve,
+        "method": f"speed-up = AR time / method time, whole decode incl. the encoder, 2 warm-ups, median of "
+        f"{repeats} interleaved rounds, 3+3 layers d 128, random weights, every method writing N tokens",
+    }
 
 
 def fast_path(device, quick: bool, repeats: int) -> dict:
@@ -76,8 +72,13 @@ def fast_path(device, quick: bool, repeats: int) -> dict:
     model = random_lm(KV_MODELS[HEADLINE_KV], tokens, device)
     ids = torch.randint(0, 64, (1, tokens), generator=torch.Generator().manual_seed(0)).to(device)
     with torch.no_grad():
-        t = measure_together({"explicit": lambda: model(ids, need_weights=True), "sdpa": lambda: model(ids)},
-                             device, 2, repeats)
-    return {"explicit_over_sdpa": round(t["explicit"].median_ms / t["sdpa"].median_ms, 2),
-            "explicit_ms": round(t["explicit"].median_ms, 2), "sdpa_ms": round(t["sdpa"].median_ms, 2),
-            "tokens": tokens, "model": HEADLINE_KV}
+        t = measure_together(
+            {"explicit": lambda: model(ids, need_weights=True), "sdpa": lambda: model(ids)}, device, 2, repeats
+        )
+    return {
+        "explicit_over_sdpa": round(t["explicit"].median_ms / t["sdpa"].median_ms, 2),
+        "explicit_ms": round(t["explicit"].median_ms, 2),
+        "sdpa_ms": round(t["sdpa"].median_ms, 2),
+        "tokens": tokens,
+        "model": HEADLINE_KV,
+    }

@@ -9,8 +9,8 @@ import time
 import numpy as np
 import torch
 
+from ..decoding.speed import HEADLINE_KV, KV_MODELS, random_lm
 from ..viz.attention import attention_heatmap
-from .decoding import HEADLINE_KV, KV_MODELS, random_lm
 
 FIGURE_TOKENS = 512
 
@@ -29,19 +29,23 @@ def attention_512(repeats: int) -> dict:
         start = time.perf_counter()
         payload = attention_heatmap(weights, labels, labels, masked=future).to_json().encode()
         times.append(time.perf_counter() - start)
-    return {"figure_build_s": round(statistics.median(times[1:]), 3), "payload_bytes": len(payload),
-            "tokens": FIGURE_TOKENS, "note": "attention_heatmap + to_json, head mean of the last layer, causal mask",
-            "char_model": character_page_512(repeats)}
+    return {
+        "figure_build_s": round(statistics.median(times[1:]), 3),
+        "payload_bytes": len(payload),
+        "tokens": FIGURE_TOKENS,
+        "note": "attention_heatmap + to_json, head mean of the last layer, causal mask",
+        "char_model": character_page_512(repeats),
+    }
 
 
 def character_page_512(repeats: int) -> dict:
     """Median seconds, after a warm-up, of what the character page does with long inputs: sample 512
     characters from its Transformer (the page's size, untrained weights), and compute and draw that
     Transformer's attention along the 512 characters (window_attention + heatmap + to_json)."""
-    from ..charlm import KINDS, sample, window_attention
     from ..data.chars import CharVocab
     from ..models.checkpoint import Checkpoint
     from ..models.layers import ModelConfig
+    from ..training.charlm import KINDS, sample, window_attention
 
     text = "the cat sleeps on the mat. 小猫在垫子上睡觉。\n"
     vocab = CharVocab.from_text(text)
@@ -58,6 +62,9 @@ def character_page_512(repeats: int) -> dict:
         chars, weights = window_attention(ckpt, ("the " + continuation).ljust(FIGURE_TOKENS, "."))
         attention_heatmap(weights.numpy(), chars, chars).to_json()
         attention_s.append(time.perf_counter() - start)
-    return {"sample_512_s": round(statistics.median(sample_s[1:]), 3),
-            "attention_512_s": round(statistics.median(attention_s[1:]), 3), "characters": FIGURE_TOKENS,
-            "parameters": sum(p.numel() for p in model.parameters())}
+    return {
+        "sample_512_s": round(statistics.median(sample_s[1:]), 3),
+        "attention_512_s": round(statistics.median(attention_s[1:]), 3),
+        "characters": FIGURE_TOKENS,
+        "parameters": sum(p.numel() for p in model.parameters()),
+    }

@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 
 from ..data.toy import check_translation
-from ..evaluation import evaluate_translation, greedy_decode
-from ..recipes import PARALLEL_DECODERS, RECIPES, load_builtin, translation_splits
+from ..decoding.seq2seq import greedy_decode
+from ..models.checkpoint import load_builtin
+from ..training.evaluation import evaluate_translation
+from ..training.recipes import PARALLEL_DECODERS, RECIPES, translation_splits
 
 NAR_QUALITY = {  # report key -> (checkpoint, decoder)
     "ar": ("toy_transformer_mt", greedy_decode),
@@ -19,6 +21,7 @@ NAR_QUALITY = {  # report key -> (checkpoint, decoder)
     "mask_predict_10_distilled": ("cmlm_distilled", PARALLEL_DECODERS["cmlm"]),
 }
 
+
 def nar_quality(device, quick: bool) -> dict:
     """Exact match and mixed-translation rate of AR greedy and every parallel decoder on the first n
     held-out pairs (predicted length, length beam 1)."""
@@ -29,7 +32,10 @@ def nar_quality(device, quick: bool) -> dict:
         start = time.perf_counter()
         metrics = evaluate_translation(ckpt.model, ckpt.vocab, pairs, check_translation, decode)
         out[key] = metrics["exact_match"]
-        detail[key] = {"checkpoint": name, "mixed_translation_rate": metrics["mixed_translation_rate"],
-                       "repeated_token_rate": metrics["repeated_token_rate"],
-                       "seconds": round(time.perf_counter() - start, 2)}
+        detail[key] = {
+            "checkpoint": name,
+            "mixed_translation_rate": metrics["mixed_translation_rate"],
+            "repeated_token_rate": metrics["repeated_token_rate"],
+            "seconds": round(time.perf_counter() - start, 2),
+        }
     return {**out, "heldout_pairs": len(pairs), "detail": detail}

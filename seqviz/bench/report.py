@@ -52,64 +52,161 @@ def tables(report: dict) -> list[Table]:
     out: list[Table] = []
     kv = report.get("kv_cache")
     if kv:
-        out.append(("KV cache: greedy generation after a one-token prompt, cached vs recomputing every prefix",
-                    ["model", "tokens", "cached ms", "recompute ms", "speed-up", "identical tokens"],
-                    [[name, n, f"{r['cached_ms']:.1f}", f"{r['recompute_ms']:.1f}", _x(r["speedup"]), str(r["identical"])]
-                     for n, entry in kv.items() for name, r in entry["by_model"].items()]))
+        out.append(
+            (
+                "KV cache: greedy generation after a one-token prompt, cached vs recomputing every prefix",
+                ["model", "tokens", "cached ms", "recompute ms", "speed-up", "identical tokens"],
+                [
+                    [
+                        name,
+                        n,
+                        f"{r['cached_ms']:.1f}",
+                        f"{r['recompute_ms']:.1f}",
+                        _x(r["speedup"]),
+                        str(r["identical"]),
+                    ]
+                    for n, entry in kv.items()
+                    for name, r in entry["by_model"].items()
+                ],
+            )
+        )
     nar = report.get("nar_vs_ar")
     if nar:
-        out.append((f"Parallel vs autoregressive decoding ({nar['method']})",
-                    ["tokens", "batch", "AR ms", "NAT", "CTC", "mask-predict T=10"],
-                    [[str(r["tokens"]), str(r["batch"]), f"{r['ar_ms']:.1f}", _x(r["nat_speedup"]), _x(r["ctc_speedup"]),
-                      _x(r["mask_predict_speedup"])] for r in nar["curve"]]))
+        out.append(
+            (
+                f"Parallel vs autoregressive decoding ({nar['method']})",
+                ["tokens", "batch", "AR ms", "NAT", "CTC", "mask-predict T=10"],
+                [
+                    [
+                        str(r["tokens"]),
+                        str(r["batch"]),
+                        f"{r['ar_ms']:.1f}",
+                        _x(r["nat_speedup"]),
+                        _x(r["ctc_speedup"]),
+                        _x(r["mask_predict_speedup"]),
+                    ]
+                    for r in nar["curve"]
+                ],
+            )
+        )
     quality = report.get("nar_quality")
     if quality:
-        out.append((f"Translation quality of the shipped models, {quality['heldout_pairs']} held-out pairs",
-                    ["model", "exact match", "mixed translations", "repeated tokens"],
-                    [[key, f"{quality[key]:.1%}", f"{d['mixed_translation_rate']:.1%}", f"{d['repeated_token_rate']:.2%}"]
-                     for key, d in quality["detail"].items()]))
+        out.append(
+            (
+                f"Translation quality of the shipped models, {quality['heldout_pairs']} held-out pairs",
+                ["model", "exact match", "mixed translations", "repeated tokens"],
+                [
+                    [
+                        key,
+                        f"{quality[key]:.1%}",
+                        f"{d['mixed_translation_rate']:.1%}",
+                        f"{d['repeated_token_rate']:.2%}",
+                    ]
+                    for key, d in quality["detail"].items()
+                ],
+            )
+        )
     fast = report.get("fast_path")
     if fast:
-        out.append((f"Attention with weights returned vs the fused kernel, one forward pass, {fast['tokens']} tokens, "
-                    f"{fast['model']}", ["explicit ms", "fused (SDPA) ms", "explicit / fused"],
-                    [[f"{fast['explicit_ms']:.1f}", f"{fast['sdpa_ms']:.1f}", _x(fast["explicit_over_sdpa"])]]))
+        out.append(
+            (
+                f"Attention with weights returned vs the fused kernel, one forward pass, {fast['tokens']} tokens, "
+                f"{fast['model']}",
+                ["explicit ms", "fused (SDPA) ms", "explicit / fused"],
+                [[f"{fast['explicit_ms']:.1f}", f"{fast['sdpa_ms']:.1f}", _x(fast["explicit_over_sdpa"])]],
+            )
+        )
     inter = report.get("interaction_ms")
     if inter:
-        out.append((f"Page interactions, median of {inter['runs']} ({inter['note']})", ["interaction", "ms"],
-                    [[k, f"{v:.0f}"] for k, v in inter.items() if k.endswith("_p50")]))
+        out.append(
+            (
+                f"Page interactions, median of {inter['runs']} ({inter['note']})",
+                ["interaction", "ms"],
+                [[k, f"{v:.0f}"] for k, v in inter.items() if k.endswith("_p50")],
+            )
+        )
     att = report.get("attention_512")
     if att:
-        out.append((f"{att['tokens']}-token attention figure ({att['note']})", ["build + serialise s", "payload"],
-                    [[f"{att['figure_build_s']:.3f}", f"{att['payload_bytes'] / 1e6:.2f} MB"]]))
+        out.append(
+            (
+                f"{att['tokens']}-token attention figure ({att['note']})",
+                ["build + serialise s", "payload"],
+                [[f"{att['figure_build_s']:.3f}", f"{att['payload_bytes'] / 1e6:.2f} MB"]],
+            )
+        )
         char = att.get("char_model")
         if char:
-            out.append((f"Character page, long inputs: its Transformer ({char['parameters']:,} parameters, untrained "
-                        f"weights), median after a warm-up", ["sample 512 characters s", "attention along 512 characters s"],
-                        [[f"{char['sample_512_s']:.2f}", f"{char['attention_512_s']:.2f}"]]))
+            out.append(
+                (
+                    f"Character page, long inputs: its Transformer ({char['parameters']:,} parameters, untrained "
+                    f"weights), median after a warm-up",
+                    ["sample 512 characters s", "attention along 512 characters s"],
+                    [[f"{char['sample_512_s']:.2f}", f"{char['attention_512_s']:.2f}"]],
+                )
+            )
     training = report.get("train_to_bar")
     if training:
-        out.append(("Training from scratch to the quality bar: training seconds only (evaluation pauses excluded), "
-                    "the recipe's model and data with the peak learning rate doubled and the cosine decay fitted to "
-                    "90% of the target; measured every target/20 s on 200 held-out items, confirmed on the whole test "
-                    "split, so a time is an upper bound with that resolution; '–': not reached when the schedule ended",
-                    ["model", "bar", "reached in", "target", "value (at the bar, or the best)", "steps / scheduled"],
-                    [[name, f"{r['metric']} ≥ {r['bar']}", "–" if r["seconds"] is None else f"{r['seconds']:.0f} s",
-                      f"≤ {r['target_s']} s", f"{r['value']}", f"{r['steps']} / {r.get('schedule_steps', '?')}"]
-                     for name, r in training.items()]))
+        out.append(
+            (
+                "Training from scratch to the quality bar: training seconds only (evaluation pauses excluded), "
+                "the recipe's model and data with the peak learning rate doubled and the cosine decay fitted to "
+                "90% of the target; measured every target/20 s on 200 held-out items, confirmed on the whole test "
+                "split, so a time is an upper bound with that resolution; '–': not reached when the schedule ended",
+                ["model", "bar", "reached in", "target", "value (at the bar, or the best)", "steps / scheduled"],
+                [
+                    [
+                        name,
+                        f"{r['metric']} ≥ {r['bar']}",
+                        "–" if r["seconds"] is None else f"{r['seconds']:.0f} s",
+                        f"≤ {r['target_s']} s",
+                        f"{r['value']}",
+                        f"{r['steps']} / {r.get('schedule_steps', '?')}",
+                    ]
+                    for name, r in training.items()
+                ],
+            )
+        )
     spec = report.get("speculative")
     if spec:
-        out.append((f"Speculative decoding: toy_clm_draft ({spec['draft_parameters']:,} parameters) guesses k tokens, "
-                    f"toy_clm ({spec['target_parameters']:,}) checks them; {spec['note']}",
-                    ["k", "decoding", "speed-up per token", "guesses kept", "tokens per target pass", "ms/token",
-                     "alone ms/token", "identical to the target alone"],
-                    [[k, mode, _x(r["speedup"]), f"{r['acceptance']:.0%}", f"{r['tokens_per_target_pass']:.2f}",
-                      f"{r['speculative_ms_per_token']:.2f}", f"{r['plain_ms_per_token']:.2f}",
-                      "–" if r["identical"] is None else str(r["identical"])]
-                     for k, modes in spec["by_k"].items() for mode, r in modes.items()]))
+        out.append(
+            (
+                f"Speculative decoding: toy_clm_draft ({spec['draft_parameters']:,} parameters) guesses k tokens, "
+                f"toy_clm ({spec['target_parameters']:,}) checks them; {spec['note']}",
+                [
+                    "k",
+                    "decoding",
+                    "speed-up per token",
+                    "guesses kept",
+                    "tokens per target pass",
+                    "ms/token",
+                    "alone ms/token",
+                    "identical to the target alone",
+                ],
+                [
+                    [
+                        k,
+                        mode,
+                        _x(r["speedup"]),
+                        f"{r['acceptance']:.0%}",
+                        f"{r['tokens_per_target_pass']:.2f}",
+                        f"{r['speculative_ms_per_token']:.2f}",
+                        f"{r['plain_ms_per_token']:.2f}",
+                        "–" if r["identical"] is None else str(r["identical"]),
+                    ]
+                    for k, modes in spec["by_k"].items()
+                    for mode, r in modes.items()
+                ],
+            )
+        )
     peer = report.get("hf_peer")
     if peer:
-        out.append((f"Peer: {peer['note']}", ["ours ms", "HF generate() ms", "ours / HF"],
-                    [[f"{peer['ours_ms']:.1f}", f"{peer['hf_ms']:.1f}", _x(peer["ours_over_hf_generate"])]]))
+        out.append(
+            (
+                f"Peer: {peer['note']}",
+                ["ours ms", "HF generate() ms", "ours / HF"],
+                [[f"{peer['ours_ms']:.1f}", f"{peer['hf_ms']:.1f}", _x(peer["ours_over_hf_generate"])]],
+            )
+        )
     checked = targets(report)
     if checked:
         out.append(("Targets", ["what", "measured", "target", ""], checked))
@@ -120,10 +217,10 @@ def print_table(report: dict) -> None:
     m = report["machine"]
     print(f"seqviz benchmarks ({report['mode']}) on {m['device_name']}, torch {m['torch']}, {m['threads']} threads")
     for title, header, rows in tables(report):
-        widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+        widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
         print(f"\n{title}")
         for row in (header, *rows):
-            print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)))
+            print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
     if report.get("hf_peer") is None and "hf_peer" in report:
         print("\nPeer comparison skipped: transformers is not installed.")
 
@@ -131,13 +228,17 @@ def print_table(report: dict) -> None:
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
-        "# seqviz benchmarks", "",
-        f"Measured on {report['date']} with `{report['command']}` ({report['mode']} run).", "",
-        f"Machine: {m['device_name']}, torch {m['torch']}, {m['threads']} threads, Python {m['python']}.", "",
+        "# seqviz benchmarks",
+        "",
+        f"Measured on {report['date']} with `{report['command']}` ({report['mode']} run).",
+        "",
+        f"Machine: {m['device_name']}, torch {m['torch']}, {m['threads']} threads, Python {m['python']}.",
+        "",
         "Method: fixed seeds and thread count, warm-up runs, device synchronisation around every run, the "
         "compared runs in interleaved rounds, medians; model building, tokenisation and data preparation "
         "outside the timed region. Seconds per section: "
-        + ", ".join(f"{k} {v:.0f} s" for k, v in report["seconds"].items()) + ".",
+        + ", ".join(f"{k} {v:.0f} s" for k, v in report["seconds"].items())
+        + ".",
     ]
     for title, header, rows in tables(report):
         lines += ["", f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -21,9 +21,9 @@ import time
 
 import torch
 
-from ..evaluation import evaluate_fill, sample_grammatical
-from ..recipes import RECIPES, build_model, evaluate_recipe, prepare
-from ..train import Progress, train_loop
+from ..training.evaluation import evaluate_fill, sample_grammatical
+from ..training.loop import Progress, train_loop
+from ..training.recipes import RECIPES, build_model, evaluate_recipe, prepare
 
 MODEL_TARGET_S, TRANSLATION_TARGET_S = 60, 180  # the issue's targets, 2 CPU cores
 
@@ -78,7 +78,9 @@ def steps_in(seconds: float, model, next_batch, device, probe_steps: int = 24) -
     """How many training steps fit in `seconds` on this machine: the mean step time of probe_steps steps
     (the first four are warm-up) on a throwaway copy of the model, so the run itself starts untouched."""
     marks = []
-    train_loop(copy.deepcopy(model), next_batch, probe_steps, device=device, callback=lambda p: marks.append(p.elapsed_s))
+    train_loop(
+        copy.deepcopy(model), next_batch, probe_steps, device=device, callback=lambda p: marks.append(p.elapsed_s)
+    )
     step_s = (marks[-1] - marks[3]) / (len(marks) - 4)
     return max(1, int(seconds / step_s))
 
@@ -86,8 +88,14 @@ def steps_in(seconds: float, model, next_batch, device, probe_steps: int = 24) -
 SCHEDULE_SHARE, LR_SCALE = 0.9, 2.0  # the fitted schedule: its share of the target, its peak over the recipe's
 
 
-def time_to_bar(name: str, device="cpu", budget_factor: float = 1.5, eval_every_s: float | None = None,
-                schedule_share: float = SCHEDULE_SHARE, lr_scale: float = LR_SCALE) -> dict:
+def time_to_bar(
+    name: str,
+    device="cpu",
+    budget_factor: float = 1.5,
+    eval_every_s: float | None = None,
+    schedule_share: float = SCHEDULE_SHARE,
+    lr_scale: float = LR_SCALE,
+) -> dict:
     """Train one built-in model from scratch until it passes its bar; see the module docstring. value: the
     full test split's when reached, else the best measured (below the bar either way); steps: steps trained."""
     recipe = RECIPES[name]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..messages import Notice
 from .vocab import Vocab
@@ -27,7 +26,7 @@ class CharVocab(Vocab):
         super().__init__(chars, specials=tuple(specials))
 
     @classmethod
-    def from_text(cls, text: str) -> "CharVocab":
+    def from_text(cls, text: str) -> CharVocab:
         """Every distinct character of ``text``, sorted by code point (stable across runs)."""
         return cls(sorted(set(text)))
 

@@ -12,22 +12,46 @@ import hashlib
 import random
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from . import toy_lexicon as lex
 from .toy_grammar import (
-    Lattice, canonical_translation, check_translation, is_grammatical, parse_english,
-    translations, valid_fills,
+    Lattice,
+    canonical_translation,
+    check_translation,
+    is_grammatical,
+    parse_english,
+    translations,
+    valid_fills,
 )
-from .toy_lexicon import EN_WORDS, FR_WORDS, F, M, PL, SG
+from .toy_lexicon import EN_WORDS, FR_WORDS, PL, SG, F, M
 from .vocab import Vocab
 
 __all__ = [
-    "EN_WORDS", "FR_WORDS", "Pair", "Lattice", "generate_pair", "make_pairs", "split_pairs",
-    "make_splits", "parse_english", "is_grammatical", "translations", "check_translation",
-    "canonical_translation", "valid_fills", "tokenize", "unknown_words", "example_sentences",
-    "en_vocab", "fr_vocab", "joint_vocab", "MIN_TGT_LEN", "right_context_sites", "subject_number",
+    "EN_WORDS",
+    "FR_WORDS",
+    "Pair",
+    "Lattice",
+    "generate_pair",
+    "make_pairs",
+    "split_pairs",
+    "make_splits",
+    "parse_english",
+    "is_grammatical",
+    "translations",
+    "check_translation",
+    "canonical_translation",
+    "valid_fills",
+    "tokenize",
+    "unknown_words",
+    "example_sentences",
+    "en_vocab",
+    "fr_vocab",
+    "joint_vocab",
+    "MIN_TGT_LEN",
+    "right_context_sites",
+    "subject_number",
     "RIGHT_CONTEXT_EXAMPLES",
 ]
 
@@ -49,7 +73,7 @@ def _split(rng: random.Random, total: int, parts: int, minimum: int) -> list[int
     """Random sizes, each >= minimum, summing to total."""
     cuts = sorted(rng.randint(0, total - parts * minimum) for _ in range(parts - 1))
     bounds = [0, *cuts, total - parts * minimum]
-    return [minimum + b - a for a, b in zip(bounds, bounds[1:])]
+    return [minimum + b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _skewed(rng: random.Random, top: int) -> int:
@@ -225,7 +249,7 @@ def _hash_fraction(en: Sequence[str]) -> float:
 
 def _split_of(en: Sequence[str], fractions: Sequence[float]) -> str:
     u, total = _hash_fraction(en), sum(fractions)
-    for name, bound in zip(SPLIT_NAMES, _cumulative(f / total for f in fractions)):
+    for name, bound in zip(SPLIT_NAMES, _cumulative(f / total for f in fractions), strict=True):
         if u < bound:
             return name
     return SPLIT_NAMES[-1]
@@ -252,7 +276,7 @@ def split_pairs(pairs: Iterable[Pair], fractions: Sequence[float] = (0.8, 0.1, 0
 def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> dict[str, list[Pair]]:
     """Exactly n_train/n_valid/n_test pairs, no English sentence shared between splits.
     ``len_kwargs`` are make_pairs' min_tgt_len / max_tgt_len."""
-    wanted = dict(zip(SPLIT_NAMES, (n_train, n_valid, n_test)))
+    wanted = dict(zip(SPLIT_NAMES, (n_train, n_valid, n_test), strict=True))
     if min(wanted.values()) < 0:
         raise ValueError("split sizes must be >= 0")
     lo, hi = len_kwargs.pop("min_tgt_len", 3), len_kwargs.pop("max_tgt_len", 35)
@@ -283,7 +307,8 @@ MASK_TOKEN = "[MASK]"
 
 def tokenize(text: str) -> list[str]:
     """Lower-case words and punctuation marks as tokens; a sentence-final . ! ? is dropped (the
-    toy language has no punctuation). "[MASK]" typed in any case stays one token. Control and format characters separate words. Never raises."""
+    toy language has no punctuation). "[MASK]" typed in any case stays one token. Control and format
+    characters separate words. Never raises."""
     if text is None:
         return []
     text = unicodedata.normalize("NFKC", str(text)).lower()

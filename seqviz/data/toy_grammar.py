@@ -24,10 +24,10 @@ sentences ("the cat sees the fish": one fish or several) accept every reading.
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import toy_lexicon as lex
-from .toy_lexicon import EN_WORDS, F, M, PL, SG
+from .toy_lexicon import EN_WORDS, PL, SG, F, M
 
 # ---------------------------------------------------------------------------------------------
 # Translation lattices: a French token (str), a sequence ("s", items) or alternatives ("a", items).

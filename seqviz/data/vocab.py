@@ -6,7 +6,8 @@ name them without looking anything up: padding is always 0, beginning-of-sequenc
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>", "[MASK]", "[CLS]", "[SEP]", "<blank>")
 
@@ -87,7 +88,7 @@ class Vocab:
         return hash((type(self).__name__, self._specials, self._tokens))
 
     def __repr__(self) -> str:
-        shown = ", ".join(self._tokens[len(self._specials):][:8])
+        shown = ", ".join(self._tokens[len(self._specials) :][:8])
         more = ", …" if len(self._tokens) - len(self._specials) > 8 else ""
         return f"{type(self).__name__}(size={len(self)}: {shown}{more})"
 
@@ -129,7 +130,7 @@ class Vocab:
         return {"kind": self.kind, "specials": list(self._specials), "tokens": list(self._tokens)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Vocab":
+    def from_dict(cls, d: dict[str, Any]) -> Vocab:
         try:
             specials, tokens = list(d["specials"]), list(d["tokens"])
         except (KeyError, TypeError) as err:
@@ -138,7 +139,7 @@ class Vocab:
             raise ValueError(f"expected a {cls.kind!r} vocabulary, got {d.get('kind')!r}")
         if tokens[: len(specials)] != specials:
             raise ValueError("the token list must start with the special tokens")
-        vocab = cls(tokens[len(specials):], specials=specials)
+        vocab = cls(tokens[len(specials) :], specials=specials)
         if list(vocab.tokens) != tokens:
             raise ValueError("the token list contains duplicates")
         return vocab

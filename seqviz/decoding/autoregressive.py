@@ -8,11 +8,12 @@ is created inside each call and dropped with it: the model is never changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
 
 import torch
 
+from ..data.vocab import Vocab
 from .processors import SuppressTokens, Temperature, TopK, TopP, apply, choose
 
 
@@ -42,8 +43,14 @@ class StepRecord:
 
 @torch.no_grad()
 def decode_step(
-    model, ids: torch.Tensor, processors: Sequence = (), greedy: bool = True, generator: torch.Generator | None = None,
-    cache=None, need_weights: bool = False, step: int = 0,
+    model,
+    ids: torch.Tensor,
+    processors: Sequence = (),
+    greedy: bool = True,
+    generator: torch.Generator | None = None,
+    cache=None,
+    need_weights: bool = False,
+    step: int = 0,
 ) -> StepRecord:
     """One step after the prefix ids (T,): without a cache the whole prefix runs through the model; with one,
     only the positions the cache does not hold yet (one per step once it is warm)."""
@@ -54,12 +61,19 @@ def decode_step(
     scores = out.logits[0, -1]  # (V,)
     processed = apply(processors, scores)
     token = choose(processed, greedy, generator)
+
     def last_rows(weights):  # per layer (B, H, T, K) -> (H, K): what the new position looked at
         return tuple(layer[0, :, -1] for layer in weights) if need_weights and weights is not None else None
 
     return StepRecord(
-        step, int(token), scores.softmax(-1), processed.softmax(-1), last_rows(out.self_attention),
-        cache.shapes() if cache is not None else None, feed.numel(), last_rows(out.cross_attention),
+        step,
+        int(token),
+        scores.softmax(-1),
+        processed.softmax(-1),
+        last_rows(out.self_attention),
+        cache.shapes() if cache is not None else None,
+        feed.numel(),
+        last_rows(out.cross_attention),
     )
 
 
@@ -86,7 +100,7 @@ def generate_steps(
         if ids.numel() >= window and not slide:
             return
         if ids.numel() >= window:  # cached positions would be stale once the window moves
-            record = decode_step(model, ids[-(window - 1):], processors, greedy, generator, None, need_weights, step)
+            record = decode_step(model, ids[-(window - 1) :], processors, greedy, generator, None, need_weights, step)
         else:
             record = decode_step(model, ids, processors, greedy, generator, cache, need_weights, step)
         yield record
@@ -128,7 +142,12 @@ def _length_normalised(log_prob: float, length: int, length_penalty: float) -> f
 
 @torch.no_grad()
 def beam_search(
-    model, prompt_ids: torch.Tensor, width: int, max_new_tokens: int, length_penalty: float = 1.0, eos_id: int | None = None
+    model,
+    prompt_ids: torch.Tensor,
+    width: int,
+    max_new_tokens: int,
+    length_penalty: float = 1.0,
+    eos_id: int | None = None,
 ) -> BeamResult:
     """Keep the `width` best partial sequences at every step (ranked by length-normalised log-probability);
     every candidate considered is recorded in the tree, kept or pruned. Width 1 is greedy decoding."""
@@ -145,7 +164,7 @@ def beam_search(
         candidates = []
         for row, (ids, total, parent) in enumerate(beams):
             top = log_probs[row].topk(width)
-            for token, lp in zip(top.indices.tolist(), top.values.tolist()):
+            for token, lp in zip(top.indices.tolist(), top.values.tolist(), strict=True):
                 score = _length_normalised(total + lp, step, length_penalty)
                 candidates.append((score, total + lp, token, ids, parent))
         candidates.sort(key=lambda c: c[0], reverse=True)
@@ -177,7 +196,9 @@ def best_path(result: BeamResult) -> list[int]:
     tail = [n for n in result.nodes if n.status in ("kept", "finished")]
     if not tail:
         return [0]
-    last = max((n for n in tail if n.step == max(t.step for t in tail) or n.status == "finished"), key=lambda n: n.score)
+    last = max(
+        (n for n in tail if n.step == max(t.step for t in tail) or n.status == "finished"), key=lambda n: n.score
+    )
     path = [last.node_id]
     while by_id[path[-1]].parent is not None:
         path.append(by_id[path[-1]].parent)
@@ -196,3 +217,9 @@ def beam_labels(result: BeamResult, vocab, prompt_ids: Sequence[int]) -> list[st
     """One label per tree node: the prompt's words at the root (without <bos>), then each node's token."""
     root = " ".join(vocab.decode(list(prompt_ids)[1:])) or "<bos>"
     return [root] + [vocab.token(n.token_id) for n in result.nodes[1:]]
+
+
+def strip_eos(words: list[str], vocab: Vocab) -> tuple[list[str], bool]:
+    """The generated words without the final <eos>, and whether the model ended the sentence itself."""
+    eos = vocab.token(vocab.eos_id)
+    return (words[:-1], True) if words and words[-1] == eos else (words, False)

@@ -29,7 +29,9 @@ def mask_predictions(model, ids: torch.Tensor, positions: list[int], top_k: int 
 
 
 @torch.no_grad()
-def fill_masks(model, ids: torch.Tensor, mask_id: int, strategy: str = "parallel") -> tuple[torch.Tensor, list[list[int]]]:
+def fill_masks(
+    model, ids: torch.Tensor, mask_id: int, strategy: str = "parallel"
+) -> tuple[torch.Tensor, list[list[int]]]:
     """Replace every [MASK] in ids (B, T) by the model's top-1 token.
 
     parallel: one pass, each mask filled independently (fast; neighbouring masks may disagree).

@@ -67,8 +67,9 @@ def _pick_lengths(model, memory, src, length_beam: int):
 
 
 @torch.no_grad()
-def mask_predict(model, src: torch.Tensor, mask_id: int, iterations: int = 10, length_beam: int = 1,
-                 length: int | None = None) -> ParallelResult:
+def mask_predict(
+    model, src: torch.Tensor, mask_id: int, iterations: int = 10, length_beam: int = 1, length: int | None = None
+) -> ParallelResult:
     """Mask-predict over a batch of sources (B, S): up to `iterations` decoder passes per length candidate, all
     candidates in the same passes; each row keeps the candidate with the highest mean log-probability.
     `length` overrides the length head for every row."""
@@ -103,7 +104,9 @@ def mask_predict(model, src: torch.Tensor, mask_id: int, iterations: int = 10, l
         remask = (rank < n_mask[:, None]) & real
         tokens = tokens.masked_fill(remask, mask_id)
     if k == 1:
-        return ParallelResult([row[keep].tolist() for row, keep in zip(tokens, real)], len(history), history, probs, lengths)
+        return ParallelResult(
+            [row[keep].tolist() for row, keep in zip(tokens, real, strict=True)], len(history), history, probs, lengths
+        )
     score = (confidence.clamp_min(1e-9).log() * real).sum(1) / target_lengths  # mean log-probability
     best = score.view(b, k).argmax(1) + torch.arange(b, device=src.device) * k  # (B,)
     rows = [tokens[i][real[i]].tolist() for i in best.tolist()]
@@ -111,7 +114,9 @@ def mask_predict(model, src: torch.Tensor, mask_id: int, iterations: int = 10, l
     return ParallelResult(rows, len(history), kept, probs, lengths)
 
 
-def nat_decode(model, src: torch.Tensor, mask_id: int, length_beam: int = 1, length: int | None = None) -> ParallelResult:
+def nat_decode(
+    model, src: torch.Tensor, mask_id: int, length_beam: int = 1, length: int | None = None
+) -> ParallelResult:
     """Vanilla NAT: predict the length, then every token in one pass over [MASK]s."""
     return mask_predict(model, src, mask_id, iterations=1, length_beam=length_beam, length=length)
 
@@ -138,5 +143,5 @@ def ctc_decode(model, src: torch.Tensor) -> CTCResult:
     """One decoder pass over the up-sampled sources (B, S); best token per position, then collapse."""
     ids = upsample(src)
     best = model.decode(model.encode(src), ids).logits.argmax(-1)  # (B, U)
-    paths = [row[ids_row != model.config.pad_id].tolist() for row, ids_row in zip(best, ids)]
+    paths = [row[ids_row != model.config.pad_id].tolist() for row, ids_row in zip(best, ids, strict=True)]
     return CTCResult([ctc_collapse(p, model.config.blank_id, model.config.pad_id) for p in paths], paths)

@@ -3,10 +3,12 @@ page can show the distribution before and after. Removed tokens get -inf (probab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
+
+from ..data.vocab import Vocab
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,8 @@ def choose(scores: torch.Tensor, greedy: bool, generator: torch.Generator | None
     probs = scores.softmax(-1)
     flat = probs.reshape(-1, probs.size(-1))
     return torch.multinomial(flat.cpu(), 1, generator=generator).reshape(probs.shape[:-1]).to(scores.device)
+
+
+def text_suppressor(vocab: Vocab) -> SuppressTokens:
+    """Specials a language model must not write (everything but <eos>)."""
+    return SuppressTokens(tuple(sorted(i for i in vocab.special_ids if i != vocab.eos_id)))

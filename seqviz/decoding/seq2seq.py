@@ -8,11 +8,13 @@ batched greedy loop used to measure quality, and teacher forcing vs free running
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 
+from ..data.vocab import Vocab
+from ..models.inputs import pad_rows
 from .autoregressive import generate_steps
 from .timing import Timing, measure
 
@@ -21,8 +23,15 @@ def _device(model) -> torch.device:
     return next(model.parameters()).device
 
 
-def translate_steps(model, src_ids: torch.Tensor, bos_id: int, eos_id: int, max_new_tokens: int | None = None,
-                    need_weights: bool = True, **options):
+def translate_steps(
+    model,
+    src_ids: torch.Tensor,
+    bos_id: int,
+    eos_id: int,
+    max_new_tokens: int | None = None,
+    need_weights: bool = True,
+    **options,
+):
     """Encode the source (S,) once, then yield one StepRecord per target token (with the cross-attention row
     of every layer). `options` are generate_steps' (processors, greedy, generator, use_cache)."""
     decoder = model.decoder(model.encode(src_ids[None]))
@@ -32,7 +41,9 @@ def translate_steps(model, src_ids: torch.Tensor, bos_id: int, eos_id: int, max_
 
 
 @torch.no_grad()
-def translate_batch(model, src: torch.Tensor, bos_id: int, eos_id: int, max_new_tokens: int | None = None) -> list[list[int]]:
+def translate_batch(
+    model, src: torch.Tensor, bos_id: int, eos_id: int, max_new_tokens: int | None = None
+) -> list[list[int]]:
     """Greedy translations of a padded batch of sources (B, S), all rows decoded together with one cache;
     each result stops before its <eos> (or at the length limit)."""
     decoder = model.decoder(model.encode(src))
@@ -62,14 +73,18 @@ class ForcingComparison:
 
 
 @torch.no_grad()
-def teacher_forcing_vs_free_running(model, src_ids: torch.Tensor, reference: list[int], bos_id: int, eos_id: int) -> ForcingComparison:
+def teacher_forcing_vs_free_running(
+    model, src_ids: torch.Tensor, reference: list[int], bos_id: int, eos_id: int
+) -> ForcingComparison:
     """Training reads the reference prefix at every position in one pass; inference must feed back its own
     outputs one pass per token. reference is the target without <bos>/<eos>."""
     memory = model.encode(src_ids[None])
     tgt = torch.tensor([[bos_id, *reference]], device=src_ids.device)  # (1, T)
     forced = model.decoder(memory)(tgt).logits[0].argmax(-1).tolist()  # position t predicts token t + 1
     free = translate_batch(model, src_ids[None], bos_id, eos_id)[0]
-    divergence = next((i for i, (a, b) in enumerate(zip(free + [eos_id], reference + [eos_id])) if a != b), None)
+    divergence = next(
+        (i for i, (a, b) in enumerate(zip(free + [eos_id], reference + [eos_id], strict=False)) if a != b), None
+    )
     return ForcingComparison(forced, free, divergence, (1, len(free) + 1))
 
 
@@ -89,7 +104,9 @@ def attention_maps(model, src_ids: torch.Tensor, tgt_ids: torch.Tensor) -> Atten
     def per_layer(weights):
         return None if weights is None else [w[0].cpu().numpy() for w in weights]
 
-    return AttentionMaps(per_layer(out.cross_attention), per_layer(memory.self_attention), per_layer(out.self_attention))
+    return AttentionMaps(
+        per_layer(out.cross_attention), per_layer(memory.self_attention), per_layer(out.self_attention)
+    )
 
 
 def word_attention_maps(model, vocab, words: Sequence[str], target: Sequence[str]) -> AttentionMaps:
@@ -122,3 +139,25 @@ def time_encode_decode(model, src_ids: torch.Tensor, bos_id: int, eos_id: int, r
 
     encoder = measure(torch.no_grad()(lambda: model.encode(src_ids[None])), device, 2, repeats)
     return EncodeDecodeTime(encoder, measure(decode, device, 2, repeats), steps)
+
+
+def greedy_decode(model, src: torch.Tensor, vocab: Vocab) -> list[list[int]]:
+    """Autoregressive greedy translations of a padded batch (B, S)."""
+    return translate_batch(model, src, vocab.bos_id, vocab.eos_id)
+
+
+@torch.no_grad()
+def translate_all(
+    model, vocab: Vocab, sources, batch_size: int = 100, decode: Callable = greedy_decode
+) -> list[list[str]]:
+    """Translations of many sources, batched by similar length; `decode(model, src, vocab)` turns a padded
+    batch (B, S) into token ids per row (autoregressive greedy unless told otherwise)."""
+    model.eval()
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    out: list[list[str]] = [[] for _ in sources]
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        src = pad_rows([vocab.encode(sources[i]) for i in rows], vocab.pad_id).to(_device(model))
+        for i, ids in zip(rows, decode(model, src, vocab), strict=True):
+            out[i] = vocab.decode(ids)
+    return out

@@ -12,8 +12,8 @@ Both models keep their own KV cache for the call; rejected guesses are cut out o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import torch
 
@@ -49,8 +49,9 @@ class SpeculativeResult:
         return sum(r.accepted for r in self.rounds) / proposed if proposed else 0.0
 
 
-def accept_or_resample(p: torch.Tensor, q: torch.Tensor, token: int, greedy: bool,
-                       generator: torch.Generator | None = None) -> int | None:
+def accept_or_resample(
+    p: torch.Tensor, q: torch.Tensor, token: int, greedy: bool, generator: torch.Generator | None = None
+) -> int | None:
     """Check one guess: None to keep `token`, else the token that replaces it. p, q (V,) are the target's
     and the draft's distributions at this position."""
     if greedy:
@@ -71,8 +72,15 @@ def _probs(processors: Sequence, scores: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def speculative_generate(
-    target, draft, prompt_ids: torch.Tensor, max_new_tokens: int, k: int = 4, greedy: bool = True,
-    processors: Sequence = (), eos_id: int | None = None, generator: torch.Generator | None = None,
+    target,
+    draft,
+    prompt_ids: torch.Tensor,
+    max_new_tokens: int,
+    k: int = 4,
+    greedy: bool = True,
+    processors: Sequence = (),
+    eos_id: int | None = None,
+    generator: torch.Generator | None = None,
 ) -> SpeculativeResult:
     """Generate up to `max_new_tokens` after prompt_ids (T,) with the target's output distribution, the draft
     proposing k tokens per round. Both models must share the vocabulary."""
@@ -140,21 +148,47 @@ class SpeculativeComparison:
 
 
 def compare_with_plain(
-    target, draft, prompt_ids: torch.Tensor, max_new_tokens: int, k: int = 4, greedy: bool = True,
-    processors: Sequence = (), eos_id: int | None = None, seed: int = 0, warmup: int = 1, repeats: int = 5,
+    target,
+    draft,
+    prompt_ids: torch.Tensor,
+    max_new_tokens: int,
+    k: int = 4,
+    greedy: bool = True,
+    processors: Sequence = (),
+    eos_id: int | None = None,
+    seed: int = 0,
+    warmup: int = 1,
+    repeats: int = 5,
 ) -> SpeculativeComparison:
     """Speculative decoding against the target decoding alone (with its KV cache), same settings and seed,
     timed in interleaved runs (median after warm-up, device synchronised)."""
     outputs = {}
 
     def plain():
-        outputs["plain"] = generate(target, prompt_ids, max_new_tokens, processors=processors, greedy=greedy,
-                                    generator=torch.Generator().manual_seed(seed), eos_id=eos_id)
+        outputs["plain"] = generate(
+            target,
+            prompt_ids,
+            max_new_tokens,
+            processors=processors,
+            greedy=greedy,
+            generator=torch.Generator().manual_seed(seed),
+            eos_id=eos_id,
+        )
 
     def speculative():
-        outputs["speculative"] = speculative_generate(target, draft, prompt_ids, max_new_tokens, k, greedy, processors,
-                                                      eos_id, torch.Generator().manual_seed(seed))
+        outputs["speculative"] = speculative_generate(
+            target,
+            draft,
+            prompt_ids,
+            max_new_tokens,
+            k,
+            greedy,
+            processors,
+            eos_id,
+            torch.Generator().manual_seed(seed),
+        )
 
     timings = measure_together({"speculative": speculative, "plain": plain}, prompt_ids.device, warmup, repeats)
-    return SpeculativeComparison(outputs["speculative"], outputs["plain"], timings["speculative"], timings["plain"],
-                                 len(prompt_ids))
+    return SpeculativeComparison(
+        outputs["speculative"], outputs["plain"], timings["speculative"], timings["plain"], len(prompt_ids)
+    )

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 import torch
 
 from ..data.vocab import SPECIALS
+from ..models.autoregressive import CausalLM
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.seq2seq import TransformerSeq2Seq
+from .autoregressive import generate
 from .parallel import ctc_decode, mask_predict
-from .timing import measure_together
+from .timing import Timing, measure_together
 
 MASK, BLANK = SPECIALS.index("[MASK]"), SPECIALS.index("<blank>")  # ids in every word vocabulary
 
@@ -55,8 +57,9 @@ def _ar_greedy(model, src: torch.Tensor, length: int) -> None:
         feed = decoder(feed, cache=cache).logits[:, -1:].argmax(-1)  # (B, 1)
 
 
-def decoding_speeds(size: dict, vocab_size: int, lengths, batches, iterations: int = 10, device="cpu",
-                    warmup: int = 1, repeats: int = 5) -> list[SpeedRow]:
+def decoding_speeds(
+    size: dict, vocab_size: int, lengths, batches, iterations: int = 10, device="cpu", warmup: int = 1, repeats: int = 5
+) -> list[SpeedRow]:
     """Median wall-clock of each method for every (target length, batch size)."""
     models = _models(size, vocab_size, max(lengths) + 1, device)
     generator = torch.Generator().manual_seed(0)
@@ -64,11 +67,13 @@ def decoding_speeds(size: dict, vocab_size: int, lengths, batches, iterations: i
     for batch in batches:
         for length in lengths:
             src = torch.randint(8, vocab_size, (batch, length), generator=generator).to(device)
-            runs = {
-                "ar": lambda: _ar_greedy(models["ar"], src, length),
-                "nat": lambda: mask_predict(models["nat"], src, MASK, 1, length=length),
-                "ctc": lambda: ctc_decode(models["ctc"], src),
-                "mask_predict": lambda: mask_predict(models["nat"], src, MASK, iterations, length=length),
+            runs = {  # each bound to this (src, length): timed before the loop moves on, but said explicitly
+                "ar": lambda src=src, length=length: _ar_greedy(models["ar"], src, length),
+                "nat": lambda src=src, length=length: mask_predict(models["nat"], src, MASK, 1, length=length),
+                "ctc": lambda src=src: ctc_decode(models["ctc"], src),
+                "mask_predict": lambda src=src, length=length: mask_predict(
+                    models["nat"], src, MASK, iterations, length=length
+                ),
             }
             passes = {"ar": length, "nat": 1, "ctc": 1, "mask_predict": runs["mask_predict"]().passes}
             timings = measure_together(runs, device, warmup, repeats)
@@ -94,8 +99,15 @@ class Decoded:
     detail: object = None  # the method's own result (iterations, length distribution, CTC path)
 
 
-def compare_decoders(models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None,
-                     warmup: int = 1, repeats: int = 5) -> dict[str, Decoded]:
+def compare_decoders(
+    models: dict,
+    src: torch.Tensor,
+    vocab,
+    iterations: int = 10,
+    length: int | None = None,
+    warmup: int = 1,
+    repeats: int = 5,
+) -> dict[str, Decoded]:
     """Decode one source (S,) with AR greedy (models["ar"]), NAT (models["nat"]), CTC (models["ctc"]) and
     mask-predict (models["cmlm"]); each timed as a whole, median after warm-up. `length` overrides the
     predicted target length of NAT and mask-predict (CTC has no length to set)."""
@@ -111,5 +123,62 @@ def compare_decoders(models: dict, src: torch.Tensor, vocab, iterations: int = 1
     results = {method: run() for method, run in runs.items()}
     timings = measure_together(runs, device, warmup, repeats)
     ar = results.pop("ar")[0]
-    return {"ar": Decoded(ar, len(ar) + 1, timings["ar"]),
-            **{method: Decoded(r.tokens[0], r.passes, timings[method], r) for method, r in results.items()}}
+    return {
+        "ar": Decoded(ar, len(ar) + 1, timings["ar"]),
+        **{method: Decoded(r.tokens[0], r.passes, timings[method], r) for method, r in results.items()},
+    }
+
+
+# ---- the KV cache and teacher forcing (the autoregressive page and the benchmark) ----------------------
+
+KV_MODELS = {  # decoder-only, random weights: the cost of decoding does not depend on what was learned
+    "2 layers, d 64": dict(n_layers=2, d_model=64, n_heads=4, d_ff=256),  # the page's: quick on a laptop
+    "4 layers, d 128": dict(n_layers=4, d_model=128, n_heads=4, d_ff=512),  # the toy LMs' size: the headline
+}
+HEADLINE_KV = "4 layers, d 128"
+PAGE_KV = "2 layers, d 64"
+
+
+def random_lm(size: dict, max_len: int, device) -> CausalLM:
+    torch.manual_seed(0)
+    return CausalLM(ModelConfig(vocab_size=64, max_len=max_len, dropout=0.0, **size)).to(device).eval()
+
+
+@dataclass(frozen=True)
+class KVPoint:
+    tokens: int  # generated after a one-token prompt
+    cached: Timing
+    recompute: Timing
+    identical: bool  # both wrote the same tokens
+
+
+def kv_cache_latency(model: CausalLM, lengths, device, warmup: int = 1, repeats: int = 3) -> list[KVPoint]:
+    """Greedy generation of N tokens with the KV cache and recomputing every prefix, in interleaved rounds."""
+    prompt = torch.tensor([1], device=device)
+    points = []
+    for length in lengths:
+        outputs = {}
+
+        def run(use_cache: bool, length=length, outputs=outputs):
+            outputs[use_cache] = generate(model, prompt, length, greedy=True, use_cache=use_cache)
+
+        t = measure_together({"cached": lambda: run(True), "recompute": lambda: run(False)}, device, warmup, repeats)
+        points.append(KVPoint(length, t["cached"], t["recompute"], bool(torch.equal(outputs[True], outputs[False]))))
+    return points
+
+
+@torch.no_grad()
+def teacher_forcing_timing(
+    model: CausalLM, ids: torch.Tensor, device, warmup: int = 1, repeats: int = 9
+) -> dict[str, Timing]:
+    """One teacher-forced pass over ids (T,) against generating them one pass per token (no cache), in
+    interleaved rounds: "one_pass" and "sequential"."""
+    return measure_together(
+        {
+            "one_pass": lambda: model(ids[None]),
+            "sequential": lambda: generate(model, ids[:1], len(ids) - 1, use_cache=False),
+        },
+        device,
+        warmup,
+        repeats,
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 
@@ -33,8 +33,9 @@ def measure(fn: Callable[[], object], device: torch.device | str = "cpu", warmup
     return measure_together({"fn": fn}, device, warmup, repeats)["fn"]
 
 
-def measure_together(runs: dict[str, Callable[[], object]], device: torch.device | str = "cpu", warmup: int = 2,
-                     repeats: int = 7) -> dict[str, Timing]:
+def measure_together(
+    runs: dict[str, Callable[[], object]], device: torch.device | str = "cpu", warmup: int = 2, repeats: int = 7
+) -> dict[str, Timing]:
     """Time several functions in interleaved rounds (a, b, c, a, b, c, ...), so that a slow spell of a shared
     machine falls on all of them alike, and return each one's median. Use it for ratios."""
     if repeats < 1:

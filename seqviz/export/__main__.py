@@ -19,28 +19,50 @@ from ..ui.text import LANGUAGES
 from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
 from .slides import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, SLIDES, Deck, build_slides, sentence_words
 
-NO_BROWSER = ("seqviz.export needs the 'kaleido' package and a Chromium-family browser to draw the figures "
-              "(pip install kaleido; Debian/Ubuntu: apt-get install chromium; or set BROWSER_PATH to a Chrome or "
-              "Chromium executable).")
+NO_BROWSER = (
+    "seqviz.export needs the 'kaleido' package and a Chromium-family browser to draw the figures "
+    "(pip install kaleido; Debian/Ubuntu: apt-get install chromium; or set BROWSER_PATH to a Chrome or "
+    "Chromium executable)."
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m seqviz.export", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, type=Path, help="folder for the images (created if missing)")
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default="en", help="language of titles and labels")
-    parser.add_argument("--sentence", default=DEFAULT_SENTENCE, help=f"an English toy sentence (default: {DEFAULT_SENTENCE!r})")
+    parser.add_argument(
+        "--sentence", default=DEFAULT_SENTENCE, help=f"an English toy sentence (default: {DEFAULT_SENTENCE!r})"
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
     parser.add_argument("--only", nargs="*", metavar="NAME", help="render only slides whose name contains one of these")
-    parser.add_argument("--speed-lengths", type=int, nargs="+", default=[8, 16, 32, 64], metavar="N",
-                        help="target lengths of the speed slide (default: 8 16 32 64)")
-    parser.add_argument("--speed-repeats", type=int, default=3, help="timed runs per point, after a warm-up (default: 3)")
+    parser.add_argument(
+        "--speed-lengths",
+        type=int,
+        nargs="+",
+        default=[8, 16, 32, 64],
+        metavar="N",
+        help="target lengths of the speed slide (default: 8 16 32 64)",
+    )
+    parser.add_argument(
+        "--speed-repeats", type=int, default=3, help="timed runs per point, after a warm-up (default: 3)"
+    )
     return parser.parse_args(argv)
 
 
 def write_index(out: Path, deck: Deck, written: list[tuple[str, str]], sentence: str) -> None:
-    lines = [f"# {deck.t('slide_index_title')}", "",
-             deck.t("slide_index_intro", sentence=sentence, date=time.strftime("%Y-%m-%d"),
-                    device=describe(deck.device), width=SLIDE_WIDTH, height=SLIDE_HEIGHT), ""]
+    lines = [
+        f"# {deck.t('slide_index_title')}",
+        "",
+        deck.t(
+            "slide_index_intro",
+            sentence=sentence,
+            date=time.strftime("%Y-%m-%d"),
+            device=describe(deck.device),
+            width=SLIDE_WIDTH,
+            height=SLIDE_HEIGHT,
+        ),
+        "",
+    ]
     for name, look in written:
         lines += [f"## {name}", "", f"![{name}]({name}.png) · [SVG]({name}.svg)", "", look, ""]
     (out / "index.md").write_text("\n".join(lines), encoding="utf-8")
@@ -72,11 +94,15 @@ def main(argv=None) -> int:
             written.append((slide.name, slide.look))
             print(f"  {slide.name}.png / .svg")
     if not written:
-        print(f"seqviz.export: no slide matches {args.only}; names: {', '.join(n for n, _, _ in SLIDES)}", file=sys.stderr)
+        print(
+            f"seqviz.export: no slide matches {args.only}; names: {', '.join(n for n, _, _ in SLIDES)}", file=sys.stderr
+        )
         return 2
     write_index(args.out, deck, written, " ".join(words))
-    print(f"{len(written)} slides ({2 * len(written)} files) and index.md in {args.out} "
-          f"({time.perf_counter() - start:.0f} s, {describe(device)})")
+    print(
+        f"{len(written)} slides ({2 * len(written)} files) and index.md in {args.out} "
+        f"({time.perf_counter() - start:.0f} s, {describe(device)})"
+    )
     return 0
 
 

@@ -13,17 +13,22 @@ import torch
 
 from ..data.toy import EN_WORDS, canonical_translation, tokenize, unknown_words
 from ..decoding.autoregressive import (
-    beam_labels, beam_search, best_path, decode_step, sampling_processors, shown_candidates,
+    beam_labels,
+    beam_search,
+    best_path,
+    decode_step,
+    sampling_processors,
+    shown_candidates,
 )
 from ..decoding.parallel import iteration_grid, mask_predict
+from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import translate_batch, word_attention_maps
 from ..decoding.speed import decoding_speeds
 from ..device import describe
-from ..evaluation import text_suppressor
-from ..models.checkpoint import Checkpoint
+from ..models.checkpoint import Checkpoint, load_builtin
 from ..models.masks import example_order, mask_gallery
 from ..models.probe import self_attention
-from ..recipes import RECIPES, load_builtin
+from ..training.recipes import RECIPES
 from ..ui.text import tr
 from ..viz.attention import attention_heatmap
 from ..viz.compose import figure_grid
@@ -48,8 +53,10 @@ def sentence_words(text: str) -> list[str]:
         raise ValueError("the sentence is empty")
     missing = unknown_words(words, EN_WORDS)
     if missing:
-        raise ValueError(f"the toy language has no word {', '.join(repr(w) for w in missing[:10])}; "
-                         f"known words: {', '.join(EN_WORDS)}")
+        raise ValueError(
+            f"the toy language has no word {', '.join(repr(w) for w in missing[:10])}; "
+            f"known words: {', '.join(EN_WORDS)}"
+        )
     if len(words) > MAX_WORDS:
         raise ValueError(f"the sentence has {len(words)} words; a slide shows at most {MAX_WORDS}")
     return words
@@ -102,8 +109,12 @@ def fitted(fig: go.Figure, title: str, subtitle: str = "") -> go.Figure:
     """The figure at slide size with the slide's title (and a subtitle naming the axes)."""
     sizes = font_sizes(True)
     top = int(sizes["title"] * 1.6 + (sizes["base"] * 1.4 if subtitle else 0) + 40)
-    fig.update_layout(width=SLIDE_WIDTH, height=SLIDE_HEIGHT, margin={"t": top},
-                      title={"text": title, "subtitle": {"text": subtitle, "font": {"size": sizes["base"]}}})
+    fig.update_layout(
+        width=SLIDE_WIDTH,
+        height=SLIDE_HEIGHT,
+        margin={"t": top},
+        title={"text": title, "subtitle": {"text": subtitle, "font": {"size": sizes["base"]}}},
+    )
     return fig
 
 
@@ -115,10 +126,19 @@ _MASK_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yref": 
 
 
 def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, key: str) -> go.Figure:
-    gallery = mask_gallery(deck.words, deck.target, SECOND_SENTENCE, min(2, len(deck.words)),
-                           example_order(len(deck.words)))
-    figures = gallery_figures(gallery, {name: deck.t(f"mask_{name}") for name in names}, names, presentation=True,
-                              x_title="", y_title="", allowed_label=deck.t("allowed"), blocked_label=deck.t("blocked"))
+    gallery = mask_gallery(
+        deck.words, deck.target, SECOND_SENTENCE, min(2, len(deck.words)), example_order(len(deck.words))
+    )
+    figures = gallery_figures(
+        gallery,
+        {name: deck.t(f"mask_{name}") for name in names},
+        names,
+        presentation=True,
+        x_title="",
+        y_title="",
+        allowed_label=deck.t("allowed"),
+        blocked_label=deck.t("blocked"),
+    )
     grid = _panels(list(figures.values()), columns, legend=_MASK_LEGEND, h_gap=0.06)
     return fitted(grid, deck.t(f"slide_{key}_title"), deck.t(f"slide_{key}_axes"))
 
@@ -141,9 +161,18 @@ def attention_bidirectional_causal(deck: Deck) -> go.Figure:
     future = np.triu(np.ones(causal.shape, bool), 1)
     common = {"presentation": True, "colorbar_title": deck.t("weight"), "show_values": False, **deck.axes()}
     mlm_labels, clm_labels = mlm.vocab.decode(mlm_ids), clm.vocab.decode(clm_ids)
-    figures = [attention_heatmap(bidirectional, mlm_labels, mlm_labels, deck.t("slide_attention_mlm"), **common),
-               attention_heatmap(causal, clm_labels, clm_labels, deck.t("slide_attention_clm"), masked=future,
-                                 masked_label=deck.t("blocked"), **common)]
+    figures = [
+        attention_heatmap(bidirectional, mlm_labels, mlm_labels, deck.t("slide_attention_mlm"), **common),
+        attention_heatmap(
+            causal,
+            clm_labels,
+            clm_labels,
+            deck.t("slide_attention_clm"),
+            masked=future,
+            masked_label=deck.t("blocked"),
+            **common,
+        ),
+    ]
     return fitted(_panels(figures, 2, h_gap=0.14), deck.t("slide_attention_title"), deck.t("slide_attention_axes"))
 
 
@@ -157,25 +186,44 @@ def ar_step(deck: Deck) -> go.Figure:
     vocab = clm.vocab
     prompt, shown = _prompt(deck, vocab)
     processors = [text_suppressor(vocab), *sampling_processors(1.0, TOP_K, 1.0)]
-    record = decode_step(clm.model, torch.tensor(prompt, device=deck.device), processors, greedy=False,
-                         generator=torch.Generator().manual_seed(0))
+    record = decode_step(
+        clm.model,
+        torch.tensor(prompt, device=deck.device),
+        processors,
+        greedy=False,
+        generator=torch.Generator().manual_seed(0),
+    )
     top = shown_candidates(record.probs_before.cpu(), record.token_id, 8)
     fig = distribution_before_after(
-        vocab.decode(top), record.probs_before[top].tolist(), record.probs_after[top].tolist(),
-        chosen=vocab.token(record.token_id), presentation=True, before_label=deck.t("ar_before"),
-        after_label=deck.t("ar_after"), x_title=deck.t("ae_probability"))
+        vocab.decode(top),
+        record.probs_before[top].tolist(),
+        record.probs_after[top].tolist(),
+        chosen=vocab.token(record.token_id),
+        presentation=True,
+        before_label=deck.t("ar_before"),
+        after_label=deck.t("ar_after"),
+        x_title=deck.t("ae_probability"),
+    )
     return fitted(fig, deck.t("slide_step_title", prompt=shown, k=TOP_K), deck.t("slide_step_axes"))
 
 
 def beam(deck: Deck) -> go.Figure:
     clm = deck.model("toy_clm")
     prompt, shown = _prompt(deck, clm.vocab)
-    result = beam_search(clm.model, torch.tensor(prompt, device=deck.device), BEAM_WIDTH, BEAM_STEPS, 1.0,
-                         clm.vocab.eos_id)
-    fig = beam_tree(result.nodes, beam_labels(result, clm.vocab, prompt), presentation=True,
-                    kept_label=deck.t("ar_kept"), pruned_label=deck.t("ar_pruned"),
-                    finished_label=deck.t("ar_finished_node"), best_path=best_path(result),
-                    x_title=deck.t("ar_beam_steps"), pruned_text=False)  # a printed tree has no hover
+    result = beam_search(
+        clm.model, torch.tensor(prompt, device=deck.device), BEAM_WIDTH, BEAM_STEPS, 1.0, clm.vocab.eos_id
+    )
+    fig = beam_tree(
+        result.nodes,
+        beam_labels(result, clm.vocab, prompt),
+        presentation=True,
+        kept_label=deck.t("ar_kept"),
+        pruned_label=deck.t("ar_pruned"),
+        finished_label=deck.t("ar_finished_node"),
+        best_path=best_path(result),
+        x_title=deck.t("ar_beam_steps"),
+        pruned_text=False,
+    )  # a printed tree has no hover
     return fitted(fig, deck.t("slide_beam_title", prompt=shown, width=BEAM_WIDTH), deck.t("slide_beam_axes"))
 
 
@@ -183,8 +231,15 @@ def cross_attention(deck: Deck) -> go.Figure:
     ckpt = deck.model("toy_transformer_mt")
     output = deck.translation
     cross = word_attention_maps(ckpt.model, ckpt.vocab, deck.words, output).cross[-1].mean(0)  # (T+1, S)
-    fig = attention_heatmap(cross, [*output, "<eos>"], deck.words, presentation=True,
-                            x_title=deck.t("s2s_source"), y_title=deck.t("s2s_target"), colorbar_title=deck.t("weight"))
+    fig = attention_heatmap(
+        cross,
+        [*output, "<eos>"],
+        deck.words,
+        presentation=True,
+        x_title=deck.t("s2s_source"),
+        y_title=deck.t("s2s_target"),
+        colorbar_title=deck.t("weight"),
+    )
     return fitted(fig, deck.t("slide_cross_title"), deck.t("slide_cross_axes"))
 
 
@@ -194,10 +249,17 @@ def alignment(deck: Deck) -> go.Figure:
     bahdanau, transformer = deck.model("toy_bahdanau_mt"), deck.model("toy_transformer_mt")
     additive = word_attention_maps(bahdanau.model, bahdanau.vocab, deck.words, target).cross[0][0]  # (T+1, S)
     cross = word_attention_maps(transformer.model, transformer.vocab, deck.words, target).cross[-1].mean(0)
-    common = {"presentation": True, "colorbar_title": deck.t("weight"), "show_values": False,
-              "x_title": deck.t("s2s_source"), "y_title": deck.t("s2s_target")}
-    figures = [attention_heatmap(additive, rows, deck.words, deck.t("s2s_bahdanau_title"), **common),
-               attention_heatmap(cross, rows, deck.words, deck.t("s2s_transformer_title"), **common)]
+    common = {
+        "presentation": True,
+        "colorbar_title": deck.t("weight"),
+        "show_values": False,
+        "x_title": deck.t("s2s_source"),
+        "y_title": deck.t("s2s_target"),
+    }
+    figures = [
+        attention_heatmap(additive, rows, deck.words, deck.t("s2s_bahdanau_title"), **common),
+        attention_heatmap(cross, rows, deck.words, deck.t("s2s_transformer_title"), **common),
+    ]
     return fitted(_panels(figures, 2, h_gap=0.16), deck.t("slide_alignment_title"), deck.t("slide_alignment_axes"))
 
 
@@ -207,25 +269,45 @@ def mask_predict_iterations(deck: Deck) -> go.Figure:
     src = torch.tensor(vocab.encode(deck.words), device=deck.device)
     result = mask_predict(ckpt.model, src[None], vocab.mask_id, ITERATIONS)
     ids, confidence, remasked = iteration_grid(result.iterations, vocab.pad_id)
-    fig = mask_predict_figure([vocab.decode(row) for row in ids], confidence, remasked, presentation=True,
-                              x_title=deck.t("par_position"), y_title=deck.t("par_iteration"),
-                              colorbar_title=deck.t("par_confidence"))
+    fig = mask_predict_figure(
+        [vocab.decode(row) for row in ids],
+        confidence,
+        remasked,
+        presentation=True,
+        x_title=deck.t("par_position"),
+        y_title=deck.t("par_iteration"),
+        colorbar_title=deck.t("par_confidence"),
+    )
     return fitted(fig, deck.t("slide_mask_predict_title"), deck.t("slide_mask_predict_axes"))
 
 
 def speed(deck: Deck) -> go.Figure:
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
     vocab_size = len(deck.model("toy_transformer_mt").vocab)
-    rows = decoding_speeds(size, vocab_size, deck.speed_lengths, deck.speed_batches, device=deck.device,
-                           repeats=deck.speed_repeats)
+    rows = decoding_speeds(
+        size, vocab_size, deck.speed_lengths, deck.speed_batches, device=deck.device, repeats=deck.speed_repeats
+    )
     names = {m: deck.t(f"par_{m}", t=ITERATIONS) for m in SPEED_METHODS}
-    figures = [speed_chart(deck.speed_lengths, {m: [r.median_ms for r in rows if r.method == m and r.batch == batch]
-                                                for m in SPEED_METHODS},
-                           names, deck.t("par_speed_title", b=batch), presentation=True,
-                           x_title=deck.t("par_speed_x"), y_title=deck.t("par_speed_y"))
-               for batch in deck.speed_batches]
-    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0,
-              "font": {"size": font_sizes(True)["tick"]}}
+    figures = [
+        speed_chart(
+            deck.speed_lengths,
+            {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in SPEED_METHODS},
+            names,
+            deck.t("par_speed_title", b=batch),
+            presentation=True,
+            x_title=deck.t("par_speed_x"),
+            y_title=deck.t("par_speed_y"),
+        )
+        for batch in deck.speed_batches
+    ]
+    legend = {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "x": 0,
+        "font": {"size": font_sizes(True)["tick"]},
+    }
     grid = _panels(figures, len(figures), legend=legend, h_gap=0.1)
     grid.update_layout(margin={"b": 110})
     measured = deck.t("slide_speed_measured", device=describe(deck.device), repeats=deck.speed_repeats)

@@ -79,7 +79,7 @@ class SequenceClassifier(nn.Module):
         self.classifier = nn.Linear(config.d_model, n_classes)
 
     @classmethod
-    def from_masked_lm(cls, masked_lm: MaskedLM, n_classes: int) -> "SequenceClassifier":
+    def from_masked_lm(cls, masked_lm: MaskedLM, n_classes: int) -> SequenceClassifier:
         """A classifier whose encoder starts as a copy of a pre-trained masked LM's (the LM is not changed)."""
         model = cls(masked_lm.config, n_classes)
         model.encoder.load_state_dict(masked_lm.encoder.state_dict())
@@ -93,7 +93,9 @@ class SequenceClassifier(nn.Module):
         return ModelOutput(logits, loss, out.self_attention)
 
 
-def describe_corruption(original: torch.Tensor, corrupted: torch.Tensor, labels: torch.Tensor, mask_id: int) -> list[tuple[int, str]]:
+def describe_corruption(
+    original: torch.Tensor, corrupted: torch.Tensor, labels: torch.Tensor, mask_id: int
+) -> list[tuple[int, str]]:
     """For one row (T,): each chosen position and what BERT's rule did to it: "mask", "random" or "keep"
     (a random draw that hit the original token counts as "keep": the input is unchanged)."""
     report = []

@@ -21,12 +21,17 @@ def decoder_mask(ids: torch.Tensor, pad_id: int, cached: int = 0) -> torch.Tenso
     position, which may see everything cached."""
     if cached:
         length = ids.size(1)
-        return None if length == 1 else torch.ones(length, cached + length, dtype=torch.bool, device=ids.device).tril(cached)
+        return (
+            None
+            if length == 1
+            else torch.ones(length, cached + length, dtype=torch.bool, device=ids.device).tril(cached)
+        )
     return causal_mask(ids.size(1)).to(ids.device) & key_padding(ids, pad_id)
 
 
-def next_token_loss(logits: torch.Tensor, labels: torch.Tensor, pad_id: int,
-                    teacher_probs: torch.Tensor | None = None) -> torch.Tensor:
+def next_token_loss(
+    logits: torch.Tensor, labels: torch.Tensor, pad_id: int, teacher_probs: torch.Tensor | None = None
+) -> torch.Tensor:
     """Cross-entropy of position t's logits (B, T, V) against labels[t + 1] (B, T), or, for distillation,
     against a teacher's next-token distribution at t (B, T, V); padding carries none."""
     if teacher_probs is not None:
@@ -52,7 +57,11 @@ class CausalLM(nn.Module):
         return KVCache(self.config.n_layers, self.config.max_len)
 
     def forward(
-        self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False, cache: KVCache | None = None,
+        self,
+        ids: torch.Tensor,
+        labels: torch.Tensor | None = None,
+        need_weights: bool = False,
+        cache: KVCache | None = None,
         teacher_probs: torch.Tensor | None = None,
     ) -> ModelOutput:
         """ids (B, T). With labels (B, T) (usually ids itself), the loss is next-token prediction:

@@ -27,8 +27,17 @@ from .recurrent import GRULM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 
 ARCHITECTURES: dict[str, type[nn.Module]] = {
-    cls.__name__: cls for cls in (MaskedLM, CausalLM, GRULM, TransformerSeq2Seq, RNNSeq2Seq, BahdanauSeq2Seq,
-                                  NARTransformer, CTCTransformer)
+    cls.__name__: cls
+    for cls in (
+        MaskedLM,
+        CausalLM,
+        GRULM,
+        TransformerSeq2Seq,
+        RNNSeq2Seq,
+        BahdanauSeq2Seq,
+        NARTransformer,
+        CTCTransformer,
+    )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
 WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"
@@ -76,3 +85,26 @@ def load_checkpoint(directory: str | Path, device: torch.device | str = "cpu") -
     if vocab_kind not in VOCABULARIES:
         raise ValueError(f"unknown vocabulary kind {vocab_kind!r}")
     return Checkpoint(model, VOCABULARIES[vocab_kind].from_dict(config["vocab"]), metrics, config.get("recipe", {}))
+
+
+# the shipped checkpoints: package data, one folder per built-in model (seqviz.training.recipes rebuilds them)
+CHECKPOINTS = Path(__file__).resolve().parents[1] / "checkpoints"
+
+
+def checkpoint_dir(name: str) -> Path:
+    return CHECKPOINTS / name
+
+
+def builtin_names() -> list[str]:
+    """The built-in models shipped with the package."""
+    return sorted(d.name for d in CHECKPOINTS.iterdir() if (d / WEIGHTS).exists())
+
+
+def load_builtin(name: str, device: str = "cpu") -> Checkpoint:
+    """A shipped checkpoint by name; FileNotFoundError (saying how to rebuild it) when it is not there."""
+    if not name.isidentifier() or not (checkpoint_dir(name) / WEIGHTS).exists():
+        raise FileNotFoundError(
+            f"checkpoint {name!r} is missing; run: python -m seqviz.train --model {name} "
+            f"(shipped: {', '.join(builtin_names())})"
+        )
+    return load_checkpoint(checkpoint_dir(name), device)

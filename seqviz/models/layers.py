@@ -40,7 +40,7 @@ class ModelConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ModelConfig":
+    def from_dict(cls, d: dict) -> ModelConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
 
@@ -141,7 +141,10 @@ class KVCache:
 
     def shapes(self) -> list[tuple[int, ...]]:
         """Per layer, the shape of the cached keys (B, H, T, Dh) (values have the same shape)."""
-        return [(k.size(0), k.size(1), n, k.size(3)) if k is not None else () for k, n in zip(self.keys, self.lengths)]
+        return [
+            (k.size(0), k.size(1), n, k.size(3)) if k is not None else ()
+            for k, n in zip(self.keys, self.lengths, strict=True)
+        ]
 
 
 class MultiHeadAttention(nn.Module):
@@ -175,8 +178,15 @@ class MultiHeadAttention(nn.Module):
         q, k, _ = self.project(x)
         return attention_scores(q, k)
 
-    def forward(self, x, mask=None, need_weights=False, cache: KVCache | None = None, layer: int = 0,
-                keys_values: tuple[torch.Tensor, torch.Tensor] | None = None):
+    def forward(
+        self,
+        x,
+        mask=None,
+        need_weights=False,
+        cache: KVCache | None = None,
+        layer: int = 0,
+        keys_values: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ):
         """Self-attention over x, or with keys_values (from `keys_values(context)`, computed once per source)
         cross-attention from x to that context."""
         if keys_values is not None:
@@ -211,9 +221,13 @@ class TransformerBlock(nn.Module):
         self.ff = nn.Sequential(nn.Linear(d, config.d_ff), nn.GELU(), nn.Linear(config.d_ff, d))
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, self_mask, memory=None, cross_mask=None, need_weights=False, cache=None, layer=0) -> BlockOutput:
+    def forward(
+        self, x, self_mask, memory=None, cross_mask=None, need_weights=False, cache=None, layer=0
+    ) -> BlockOutput:
         """memory: this block's cross-attention keys and values of the encoder states (see `memory_keys_values`)."""
-        h, self_weights = self.self_attn(self.self_norm(x), mask=self_mask, need_weights=need_weights, cache=cache, layer=layer)
+        h, self_weights = self.self_attn(
+            self.self_norm(x), mask=self_mask, need_weights=need_weights, cache=cache, layer=layer
+        )
         x = x + self.dropout(h)
         cross_weights = None
         if self.cross_attn is not None and memory is not None:
@@ -261,7 +275,9 @@ class TransformerStack(nn.Module):
         they depend on the source only, so they are computed once, not at every decoder pass."""
         return tuple(block.cross_attn.keys_values(states) for block in self.blocks)
 
-    def forward(self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None) -> StackOutput:
+    def forward(
+        self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None
+    ) -> StackOutput:
         """memory: per block, the cross-attention keys and values from `memory_keys_values` (None: no encoder)."""
         x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0)
         self_attn, cross_attn = [], []

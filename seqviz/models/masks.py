@@ -7,8 +7,8 @@ Shapes are (Tq, Tk) for a single sequence, (B, Tq, Tk) when padding makes rows d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 

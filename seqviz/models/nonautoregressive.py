@@ -40,15 +40,18 @@ class NARTransformer(TransformerSeq2Seq):
     def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache=None) -> ModelOutput:
         """ids (B, T): [MASK]s and/or target tokens, all read at once (padding hidden, nothing else); with labels
         (B, T), each position is scored against its own label, where the label is not padding."""
-        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights)
+        out = self.decoder_stack(
+            ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights
+        )
         logits = self.head(out.hidden)  # (B, T, V)
         loss = None
         if labels is not None:
             loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=self.config.pad_id)
         return ModelOutput(logits, loss, out.self_attention, out.cross_attention)
 
-    def forward(self, src: torch.Tensor, tgt: torch.Tensor, labels: torch.Tensor | None = None,
-                need_weights: bool = False) -> ModelOutput:
+    def forward(
+        self, src: torch.Tensor, tgt: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False
+    ) -> ModelOutput:
         """src (B, S); tgt (B, T) the decoder's input (the target with [MASK]s); labels (B, T) the tokens to
         predict (padding where nothing is scored). The loss adds the length head's cross-entropy."""
         memory = self.encode(src)
@@ -71,13 +74,21 @@ class CTCTransformer(TransformerSeq2Seq):
     def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache=None) -> ModelOutput:
         """ids (B, U): the up-sampled source. Every position writes a token or <blank> at once; with labels
         (B, T) (the target, padded) the loss is CTC over all paths that collapse to it."""
-        out = self.decoder_stack(ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights)
+        out = self.decoder_stack(
+            ids, key_padding(ids, self.config.pad_id), memory.keys_values, memory.source_mask, need_weights
+        )
         logits = self.head(out.hidden)  # (B, U, V)
         loss = None
         if labels is not None:
             log_probs = logits.log_softmax(-1).transpose(0, 1)  # (U, B, V), as ctc_loss wants
-            loss = F.ctc_loss(log_probs, labels, (ids != self.config.pad_id).sum(1), (labels != self.config.pad_id).sum(1),
-                              blank=self.config.blank_id, zero_infinity=True)
+            loss = F.ctc_loss(
+                log_probs,
+                labels,
+                (ids != self.config.pad_id).sum(1),
+                (labels != self.config.pad_id).sum(1),
+                blank=self.config.blank_id,
+                zero_infinity=True,
+            )
         return ModelOutput(logits, loss, out.self_attention, out.cross_attention)
 
     def forward(self, src: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:

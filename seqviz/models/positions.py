@@ -14,8 +14,16 @@ from torch import nn
 
 from .layers import rotate_half_pairs, sinusoidal_table
 
-__all__ = ["sinusoidal_table", "dot_by_offset", "cosine_similarity_matrix", "rope_scores", "diagonal_spread",
-           "rope_pair_path", "without_positions", "permutation_check"]
+__all__ = [
+    "sinusoidal_table",
+    "dot_by_offset",
+    "cosine_similarity_matrix",
+    "rope_scores",
+    "diagonal_spread",
+    "rope_pair_path",
+    "without_positions",
+    "permutation_check",
+]
 
 
 def dot_by_offset(table: torch.Tensor, starts: tuple[int, ...]) -> dict[int, torch.Tensor]:

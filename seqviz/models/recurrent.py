@@ -37,15 +37,25 @@ class GRULM(nn.Module):
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
-        self.gru = nn.GRU(config.d_model, config.d_model, num_layers=config.n_layers, batch_first=True,
-                          dropout=config.dropout if config.n_layers > 1 else 0.0)
+        self.gru = nn.GRU(
+            config.d_model,
+            config.d_model,
+            num_layers=config.n_layers,
+            batch_first=True,
+            dropout=config.dropout if config.n_layers > 1 else 0.0,
+        )
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
     def new_cache(self) -> RecurrentState:
         return RecurrentState()
 
-    def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False,
-                cache: RecurrentState | None = None) -> ModelOutput:
+    def forward(
+        self,
+        ids: torch.Tensor,
+        labels: torch.Tensor | None = None,
+        need_weights: bool = False,
+        cache: RecurrentState | None = None,
+    ) -> ModelOutput:
         """ids (B, T); the loss is next-token prediction as in CausalLM. There is no attention to return."""
         hidden = cache.hidden if cache is not None else None
         states, hidden = self.gru(self.embed(ids), hidden)  # (B, T, D), (layers, B, D)

@@ -39,10 +39,11 @@ class Memory:
     keys: torch.Tensor | None = None  # (B, S, D) additive attention's U h_j, computed once per source
     keys_values: tuple | None = None  # a Transformer decoder's per-layer cross-attention (K, V), each (B, H, S, Dh)
 
-    def repeat(self, k: int) -> "Memory":
+    def repeat(self, k: int) -> Memory:
         """Each row repeated k times (e.g. one per length candidate); attention maps are left out."""
         if k == 1:
             return self
+
         def rows(t):
             return None if t is None else t.repeat_interleave(k, 0)
 
@@ -71,8 +72,9 @@ class Seq2Seq(nn.Module):
 
     paradigm = "sequence-to-sequence"
 
-    def forward(self, src: torch.Tensor, tgt: torch.Tensor, labels: torch.Tensor | None = None,
-                need_weights: bool = False) -> ModelOutput:
+    def forward(
+        self, src: torch.Tensor, tgt: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False
+    ) -> ModelOutput:
         """src (B, S), tgt (B, T) = <bos> y <eos> (padded). Teacher forcing: the decoder reads the reference
         prefix at every position in one pass; with labels (usually tgt) position t predicts labels[t + 1]."""
         return self.decode(self.encode(src), tgt, labels, need_weights)
@@ -93,8 +95,12 @@ class TransformerSeq2Seq(Seq2Seq):
         """Every source position sees every other (bidirectional), padding hidden."""
         padding = key_padding(src, self.config.pad_id)  # (B, 1, S)
         out = self.encoder(src, bidirectional_mask(src.size(1)).to(src.device) & padding, need_weights=need_weights)
-        return Memory(out.hidden, padding, self_attention=out.self_attention,
-                      keys_values=self.decoder_stack.memory_keys_values(out.hidden))
+        return Memory(
+            out.hidden,
+            padding,
+            self_attention=out.self_attention,
+            keys_values=self.decoder_stack.memory_keys_values(out.hidden),
+        )
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config.n_layers, self.config.max_len)
@@ -130,7 +136,9 @@ class RNNSeq2Seq(Seq2Seq):
     def encode(self, src: torch.Tensor, need_weights: bool = False) -> Memory:
         lengths = (src != self.config.pad_id).sum(1).clamp(min=1).cpu()
         packed = nn.utils.rnn.pack_padded_sequence(self.embed(src), lengths, batch_first=True, enforce_sorted=False)
-        states, final = self.encoder_rnn(packed)  # final (2, B, D/2): forward after the last word, backward after the first
+        states, final = self.encoder_rnn(
+            packed
+        )  # final (2, B, D/2): forward after the last word, backward after the first
         states, _ = nn.utils.rnn.pad_packed_sequence(states, batch_first=True, total_length=src.size(1))
         summary = torch.tanh(self.bridge(torch.cat((final[0], final[1]), -1)))  # (B, D)
         keys = self.score_key(states) if self.attention else None
@@ -147,7 +155,9 @@ class RNNSeq2Seq(Seq2Seq):
         weights = energy.softmax(-1)  # (B, S)
         return (weights[:, :, None] * memory.states).sum(1), weights
 
-    def decode(self, memory: Memory, ids, labels=None, need_weights=False, cache: RecurrentState | None = None) -> ModelOutput:
+    def decode(
+        self, memory: Memory, ids, labels=None, need_weights=False, cache: RecurrentState | None = None
+    ) -> ModelOutput:
         """One GRU step per target position; with a cache, ids are only the new positions."""
         state = cache.hidden[0] if cache is not None and cache.hidden is not None else memory.final  # (B, D)
         inputs = self.dropout(self.embed(ids))  # (B, T, D)
@@ -165,7 +175,9 @@ class RNNSeq2Seq(Seq2Seq):
             cache.hidden, cache.length = state[None], cache.length + ids.size(1)  # (1, B, D), as a GRU LM's
         logits = self.head(self.dropout(torch.stack(outputs, 1)))  # (B, T, V)
         loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
-        cross = (torch.stack(alignments, 1)[:, None],) if self.attention and need_weights else None  # one "head" (B, 1, T, S)
+        cross = (
+            (torch.stack(alignments, 1)[:, None],) if self.attention and need_weights else None
+        )  # one "head" (B, 1, T, S)
         return ModelOutput(logits, loss, None, cross)
 
 

@@ -10,13 +10,21 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ..data.toy import MASK_TOKEN, RIGHT_CONTEXT_EXAMPLES, is_grammatical, right_context_sites, tokenize, unknown_words, valid_fills
+from ..data.toy import (
+    MASK_TOKEN,
+    RIGHT_CONTEXT_EXAMPLES,
+    is_grammatical,
+    right_context_sites,
+    tokenize,
+    unknown_words,
+    valid_fills,
+)
 from ..decoding.autoregressive import next_token_probs
 from ..decoding.masked import STRATEGIES, fill_masks, mask_predictions
-from ..finetune import compare_pretraining, subject_number_task
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.checkpoint import Checkpoint
 from ..models.probe import self_attention
+from ..training.finetune import compare_pretraining, subject_number_task
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
 from .figures import attention_views, show_altair, show_plotly
@@ -43,7 +51,9 @@ def sentence_input(ctx: PageContext, vocab, max_words: int, examples: list[str])
         st.session_state.ae_sentence = st.session_state.ae_example
         st.session_state.ae_random = None
 
-    right.selectbox(ctx.t("example"), examples, key="ae_example", index=None, placeholder=ctx.t("choose"), on_change=use_example)
+    right.selectbox(
+        ctx.t("example"), examples, key="ae_example", index=None, placeholder=ctx.t("choose"), on_change=use_example
+    )
     text = left.text_input(ctx.t("sentence"), key="ae_sentence", help=ctx.t("ae_sentence_help"), max_chars=2000)
     words = tokenize(text)
     if not words:
@@ -55,7 +65,10 @@ def sentence_input(ctx: PageContext, vocab, max_words: int, examples: list[str])
     missing = unknown_words(words, [*vocab.tokens])
     if missing:
         known = ", ".join(vocab.decode(vocab.regular_ids))
-        st.error(ctx.t("ae_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known), icon=":material/translate:")
+        st.error(
+            ctx.t("ae_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known),
+            icon=":material/translate:",
+        )
         st.stop()
     return words
 
@@ -69,13 +82,21 @@ def default_blank(words: list[str]) -> list[int]:
 def choose_blanks(ctx: PageContext, words: list[str], vocab) -> Blanks:
     """Blanks from clicked words and typed [MASK]s, or from BERT's random 15% rule."""
     typed = [i for i, w in enumerate(words) if w == MASK_TOKEN]
-    chosen = st.pills(ctx.t("ae_pick_masks"), range(len(words)), selection_mode="multi", format_func=lambda i: words[i],
-                      key="ae_pills_" + "_".join(words), default=typed or default_blank(words))
+    chosen = st.pills(
+        ctx.t("ae_pick_masks"),
+        range(len(words)),
+        selection_mode="multi",
+        format_func=lambda i: words[i],
+        key="ae_pills_" + "_".join(words),
+        default=typed or default_blank(words),
+    )
     left, right = st.columns(2)
     if left.button(ctx.t("ae_random_mask"), icon=":material/casino:"):
         st.session_state.ae_random = (tuple(words), random.randrange(1_000_000))
     if st.session_state.get("ae_random") and st.session_state.ae_random[0] == tuple(words):
-        right.button(ctx.t("ae_clear_random"), icon=":material/undo:", on_click=lambda: st.session_state.update(ae_random=None))
+        right.button(
+            ctx.t("ae_clear_random"), icon=":material/undo:", on_click=lambda: st.session_state.update(ae_random=None)
+        )
         return _bert_rule(ctx, words, vocab, seed=st.session_state.ae_random[1])
     ids = torch.tensor([vocab.cls_id, *vocab.encode(words), vocab.sep_id])
     positions = sorted(set(chosen) | set(typed))
@@ -93,7 +114,9 @@ def _bert_rule(ctx: PageContext, words: list[str], vocab, seed: int) -> Blanks:
     maskable = torch.zeros_like(original, dtype=torch.bool)
     maskable[0, 1:-1] = torch.tensor([w != MASK_TOKEN for w in words])
     generator = torch.Generator().manual_seed(seed)
-    corrupted, labels = masked_lm_corruption(original, vocab.mask_id, maskable, torch.tensor(vocab.regular_ids), generator)
+    corrupted, labels = masked_lm_corruption(
+        original, vocab.mask_id, maskable, torch.tensor(vocab.regular_ids), generator
+    )
     actions = {p - 1: a for p, a in describe_corruption(original[0], corrupted[0], labels[0], vocab.mask_id)}
     st.subheader(ctx.t("ae_corruption"))
     st.caption(ctx.t("ae_corruption_caption"))
@@ -101,7 +124,9 @@ def _bert_rule(ctx: PageContext, words: list[str], vocab, seed: int) -> Blanks:
     for i, word in enumerate(words):
         if i in actions:
             new = vocab.token(int(corrupted[0, i + 1]))
-            shown.append(f"**:{_ACTION_COLOR[actions[i]]}-background[{word} {ctx.t('ae_action_' + actions[i])} {new}]**")
+            shown.append(
+                f"**:{_ACTION_COLOR[actions[i]]}-background[{word} {ctx.t('ae_action_' + actions[i])} {new}]**"
+            )
         else:
             shown.append(word)
     st.markdown(" ".join(shown).replace("[MASK]", "\\[MASK\\]"))
@@ -123,15 +148,25 @@ def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> N
         fits = set(valid_fills(context, blank)) if context.count(MASK_TOKEN) == 1 else None
         with columns[n % len(columns)]:
             original = blanks.words[blank]
-            title = ctx.t("ae_blank_typed", i=n + 1) if original == MASK_TOKEN else ctx.t("ae_blank", i=n + 1, word=original)
-            fig = topk_bars(top_words, prediction.top_probs, title,
-                            accepted=[w in fits for w in top_words] if fits is not None else None,
-                            presentation=ctx.presentation, x_title=ctx.t("ae_probability"),
-                            legend=(ctx.t("ae_fits"), ctx.t("ae_does_not_fit")))
+            title = (
+                ctx.t("ae_blank_typed", i=n + 1)
+                if original == MASK_TOKEN
+                else ctx.t("ae_blank", i=n + 1, word=original)
+            )
+            fig = topk_bars(
+                top_words,
+                prediction.top_probs,
+                title,
+                accepted=[w in fits for w in top_words] if fits is not None else None,
+                presentation=ctx.presentation,
+                x_title=ctx.t("ae_probability"),
+                legend=(ctx.t("ae_fits"), ctx.t("ae_does_not_fit")),
+            )
             show_plotly(fig, "autoencoding", "blank", str(n + 1), *blanks.words[:4], key=f"ae_bars_{n}")
     if blanks.actions is None:
-        strategy = st.radio(ctx.t("ae_strategy"), STRATEGIES, horizontal=True, key="ae_strategy",
-                            format_func=lambda s: ctx.t(f"ae_{s}"))
+        strategy = st.radio(
+            ctx.t("ae_strategy"), STRATEGIES, horizontal=True, key="ae_strategy", format_func=lambda s: ctx.t(f"ae_{s}")
+        )
         filled, _ = fill_masks(model, blanks.ids[None].to(ctx.device), vocab.mask_id, strategy)
         filled = filled[0].cpu()
     else:  # under BERT's rule the model reconstructs every chosen position, whatever it now holds
@@ -147,8 +182,14 @@ def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> N
         st.warning(ctx.t("ae_ungrammatical"), icon=":material/error:")
     m = ckpt.metrics
     if "fill_grammatical_parallel" in m:
-        st.caption(ctx.t("ae_quality", n=m["heldout_sentences"], parallel=m["fill_grammatical_parallel"],
-                         confident=m["fill_grammatical_confident_first"]))
+        st.caption(
+            ctx.t(
+                "ae_quality",
+                n=m["heldout_sentences"],
+                parallel=m["fill_grammatical_parallel"],
+                confident=m["fill_grammatical_confident_first"],
+            )
+        )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -160,9 +201,17 @@ def _attention(_model, ids: tuple[int, ...], model_key: str) -> np.ndarray:
 def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, name: str) -> None:
     labels = ckpt.vocab.decode(ids.tolist())
     attention = _attention(ckpt.model, tuple(ids.tolist()), f"{name}:{ctx.device}")  # (L, H, T, T)
-    layer, _ = attention_views(ctx, attention, labels, labels, ctx.t("ae_attention_title"), "ae",
-                               ("autoencoding", "attention", *labels[1:5]), x_title=ctx.t("key_axis"),
-                               y_title=ctx.t("query_axis"))
+    layer, _ = attention_views(
+        ctx,
+        attention,
+        labels,
+        labels,
+        ctx.t("ae_attention_title"),
+        "ae",
+        ("autoencoding", "attention", *labels[1:5]),
+        x_title=ctx.t("key_axis"),
+        y_title=ctx.t("query_axis"),
+    )
     right_share = np.triu(attention[layer].mean(0), k=1).sum(-1).mean()
     st.caption(ctx.t("ae_right_share", share=float(right_share)))
 
@@ -176,7 +225,12 @@ def versus_section(ctx: PageContext, mlm: Checkpoint, blanks: Blanks) -> None:
     except FileNotFoundError:
         st.info(ctx.t("ae_clm_missing"), icon=":material/info:")
         return
-    blank = st.selectbox(ctx.t("ae_which_blank"), blanks.positions, format_func=lambda i: f"{i + 1}: {blanks.words[i]}", key="ae_versus_blank")
+    blank = st.selectbox(
+        ctx.t("ae_which_blank"),
+        blanks.positions,
+        format_func=lambda i: f"{i + 1}: {blanks.words[i]}",
+        key="ae_versus_blank",
+    )
     vocab = mlm.vocab
     mlm_probs = mask_predictions(mlm.model, blanks.ids.to(ctx.device), [blank + 1], TOP_K)[0]
     prefix = torch.tensor([vocab.bos_id, *vocab.encode(blanks.words[:blank])])
@@ -186,16 +240,27 @@ def versus_section(ctx: PageContext, mlm: Checkpoint, blanks: Blanks) -> None:
     left, right = st.columns(2)
     for column, (title, ids, probs, tag) in zip(
         (left, right),
-        ((ctx.t("ae_mlm_sees", context=masked_view), mlm_probs.top_ids, mlm_probs.top_probs, "mlm"),
-         (ctx.t("ae_clm_sees", context=left_view), clm_top.indices.tolist(), clm_top.values.tolist(), "clm")),
+        (
+            (ctx.t("ae_mlm_sees", context=masked_view), mlm_probs.top_ids, mlm_probs.top_probs, "mlm"),
+            (ctx.t("ae_clm_sees", context=left_view), clm_top.indices.tolist(), clm_top.values.tolist(), "clm"),
+        ),
+        strict=False,
     ):
         with column:
-            fig = topk_bars(vocab.decode(ids), probs, title, presentation=ctx.presentation, x_title=ctx.t("ae_probability"))
+            fig = topk_bars(
+                vocab.decode(ids), probs, title, presentation=ctx.presentation, x_title=ctx.t("ae_probability")
+            )
             show_plotly(fig, "autoencoding", "versus", tag, *blanks.words[:4], key=f"ae_versus_{tag}")
     m_mlm, m_clm = mlm.metrics, clm.metrics
     if "right_context_agreement" in m_mlm and "right_context_agreement" in m_clm:
-        st.markdown(ctx.t("ae_measured", n=m_mlm["right_context_items"], mlm=m_mlm["right_context_agreement"],
-                          clm=m_clm["right_context_agreement"]))
+        st.markdown(
+            ctx.t(
+                "ae_measured",
+                n=m_mlm["right_context_items"],
+                mlm=m_mlm["right_context_agreement"],
+                clm=m_clm["right_context_agreement"],
+            )
+        )
 
 
 def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
@@ -213,15 +278,36 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
             done = point.step / steps / 2 + (0.5 if name == "random_init" else 0.0)
             progress.progress(min(done, 1.0), text=ctx.t("ae_finetuning", name=names[name]))
 
-        st.session_state.ae_finetune = (steps, len(data.train_labels), compare_pretraining(mlm.model, data, steps, callback=report))
+        st.session_state.ae_finetune = (
+            steps,
+            len(data.train_labels),
+            compare_pretraining(mlm.model, data, steps, callback=report),
+        )
         progress.empty()
     if st.session_state.get("ae_finetune"):
         steps, n_train, results = st.session_state.ae_finetune
-        rows = [{"step": p.step, "accuracy": p.test_accuracy, "series": ctx.t("ae_" + name)}
-                for name, history in results.items() for p in history]
-        chart = accuracy_curves(rows, x_title=ctx.t("ae_step"), y_title=ctx.t("ae_accuracy"),
-                                series_title=ctx.t("ae_encoder"), presentation=ctx.presentation)
+        rows = [
+            {"step": p.step, "accuracy": p.test_accuracy, "series": ctx.t("ae_" + name)}
+            for name, history in results.items()
+            for p in history
+        ]
+        chart = accuracy_curves(
+            rows,
+            x_title=ctx.t("ae_step"),
+            y_title=ctx.t("ae_accuracy"),
+            series_title=ctx.t("ae_encoder"),
+            presentation=ctx.presentation,
+        )
         show_altair(chart, "autoencoding", "finetuning", key="ae_curves")
         seconds = sum(h[-1].elapsed_s for h in results.values())
-        st.markdown(ctx.t("ae_finetune_result", steps=steps, n=n_train, seconds=seconds, device="CPU",
-                          warm=results["pretrained"][-1].test_accuracy, cold=results["random_init"][-1].test_accuracy))
+        st.markdown(
+            ctx.t(
+                "ae_finetune_result",
+                steps=steps,
+                n=n_train,
+                seconds=seconds,
+                device="CPU",
+                warm=results["pretrained"][-1].test_accuracy,
+                cold=results["random_init"][-1].test_accuracy,
+            )
+        )

@@ -4,22 +4,28 @@ and exposure bias."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 import torch
 
-from ..bench.decoding import KV_MODELS
 from ..data.toy import is_grammatical, tokenize, unknown_words
-from ..decoding.autoregressive import beam_labels, beam_search, best_path, decode_step, generate, sampling_processors, shown_candidates
-from ..decoding.timing import measure
+from ..decoding.autoregressive import (
+    beam_labels,
+    beam_search,
+    best_path,
+    decode_step,
+    generate,
+    sampling_processors,
+    shown_candidates,
+    strip_eos,
+)
+from ..decoding.processors import text_suppressor
+from ..decoding.speed import KV_MODELS, PAGE_KV, kv_cache_latency, random_lm, teacher_forcing_timing
 from ..device import describe
-from ..evaluation import sample_checked, strip_eos, text_suppressor
-from ..models.autoregressive import CausalLM
 from ..models.checkpoint import Checkpoint
-from ..models.layers import ModelConfig
+from ..training.evaluation import sample_checked
 from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
 from .figures import show_plotly
@@ -45,8 +51,14 @@ class Settings:
 
 def settings(ctx: PageContext) -> Settings:
     c1, c2, c3, c4, c5, c6 = st.columns([1.3, 1, 1, 1, 0.8, 0.8])
-    mode = c1.segmented_control(ctx.t("ar_decoding"), ("greedy", "sampling"), default="sampling", required=True,
-                                format_func=lambda m: ctx.t(f"ar_{m}"), key="ar_mode")
+    mode = c1.segmented_control(
+        ctx.t("ar_decoding"),
+        ("greedy", "sampling"),
+        default="sampling",
+        required=True,
+        format_func=lambda m: ctx.t(f"ar_{m}"),
+        key="ar_mode",
+    )
     sampling = mode == "sampling"
     temperature = c2.slider(ctx.t("ar_temperature"), 0.0, 2.0, 1.0, 0.1, key="ar_temperature", disabled=not sampling)
     top_k = c3.slider(ctx.t("ar_top_k"), 0, 50, 0, key="ar_top_k", disabled=not sampling)
@@ -59,12 +71,17 @@ def settings(ctx: PageContext) -> Settings:
 def prompt_ids(ctx: PageContext, ckpt: Checkpoint) -> list[int]:
     """<bos> + the known words of the prompt, cropped to leave room in the context window."""
     vocab, window = ckpt.vocab, ckpt.model.config.max_len
-    text = st.text_input(ctx.t("ar_prompt"), value="the small", key="ar_prompt", help=ctx.t("ar_prompt_help"), max_chars=2000)
+    text = st.text_input(
+        ctx.t("ar_prompt"), value="the small", key="ar_prompt", help=ctx.t("ar_prompt_help"), max_chars=2000
+    )
     words = tokenize(text)
     missing = unknown_words(words, vocab.tokens)
     if missing:
         known = ", ".join(vocab.decode(vocab.regular_ids))
-        st.warning(ctx.t("ar_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known), icon=":material/translate:")
+        st.warning(
+            ctx.t("ar_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known),
+            icon=":material/translate:",
+        )
         words = [w for w in words if w not in missing]
     limit = window // 2
     if len(words) > limit:
@@ -97,8 +114,16 @@ def _advance(ckpt: Checkpoint, state: dict, s: Settings, steps: int) -> None:
             state["cache"] = model.new_cache()
         step = len(state["records"])
         generator = torch.Generator().manual_seed(s.seed * 100_003 + step)
-        record = decode_step(model, torch.tensor(state["ids"], device=device), s.processors(vocab), s.greedy,
-                             generator, state["cache"], need_weights=True, step=step)
+        record = decode_step(
+            model,
+            torch.tensor(state["ids"], device=device),
+            s.processors(vocab),
+            s.greedy,
+            generator,
+            state["cache"],
+            need_weights=True,
+            step=step,
+        )
         state["records"].append(record)
         state["ids"].append(record.token_id)
         if record.token_id == vocab.eos_id:
@@ -130,26 +155,44 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
         st.success(ctx.t("ar_finished") + " " + ctx.t("ar_checker_ok" if is_grammatical(words) else "ar_checker_bad"))
     elif state["done"] == "window":
         st.warning(ctx.t("ar_window_full", n=ckpt.model.config.max_len))
-    st.markdown(ctx.t("ar_step_chosen", step=record.step + 1, token=md_token(vocab.token(record.token_id)),
-                      p=float(record.probs_after[record.token_id]), n=record.positions_computed))
+    st.markdown(
+        ctx.t(
+            "ar_step_chosen",
+            step=record.step + 1,
+            token=md_token(vocab.token(record.token_id)),
+            p=float(record.probs_after[record.token_id]),
+            n=record.positions_computed,
+        )
+    )
     left, right = st.columns(2)
     with left:
         top = shown_candidates(record.probs_before, record.token_id, TOP_K_SHOWN)
         fig = distribution_before_after(
-            vocab.decode(top), record.probs_before[top].tolist(), record.probs_after[top].tolist(),
-            ctx.t("ar_distribution", step=record.step + 1), chosen=vocab.token(record.token_id),
-            presentation=ctx.presentation, before_label=ctx.t("ar_before"), after_label=ctx.t("ar_after"),
-            x_title=ctx.t("ae_probability"))
+            vocab.decode(top),
+            record.probs_before[top].tolist(),
+            record.probs_after[top].tolist(),
+            ctx.t("ar_distribution", step=record.step + 1),
+            chosen=vocab.token(record.token_id),
+            presentation=ctx.presentation,
+            before_label=ctx.t("ar_before"),
+            after_label=ctx.t("ar_after"),
+            x_title=ctx.t("ae_probability"),
+        )
         show_plotly(fig, "autoregressive", "distribution", *tokens[1:4], key="ar_distribution")
     with right:
-        show_plotly(_growing_attention(ctx, state, tokens), "autoregressive", "attention", *tokens[1:4], key="ar_attention")
+        show_plotly(
+            _growing_attention(ctx, state, tokens), "autoregressive", "attention", *tokens[1:4], key="ar_attention"
+        )
     if record.cache_shapes:
-        fig = cache_shapes_figure(record.cache_shapes, ctx.t("ar_cache_shapes", step=record.step + 1),
-                                  presentation=ctx.presentation, layer_label=ctx.t("layer"))
+        fig = cache_shapes_figure(
+            record.cache_shapes,
+            ctx.t("ar_cache_shapes", step=record.step + 1),
+            presentation=ctx.presentation,
+            layer_label=ctx.t("layer"),
+        )
         show_plotly(fig, "autoregressive", "kv_cache", key="ar_cache_fig")
     else:
         st.caption(ctx.t("ar_no_cache", n=record.positions_computed))
-
 
 
 def _growing_attention(ctx: PageContext, state: dict, tokens: list[str]):
@@ -162,9 +205,17 @@ def _growing_attention(ctx: PageContext, state: dict, tokens: list[str]):
         rows[i, : len(row)] = row
     first = len(state["ids"]) - len(records) - 1  # index of the prompt's last token
     query_labels = tokens[first : first + len(records)]
-    return attention_heatmap(rows, query_labels, tokens[:width], ctx.t("ar_attention_growing"), masked=np.isnan(rows),
-                             presentation=ctx.presentation, x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"),
-                             colorbar_title=ctx.t("weight"))
+    return attention_heatmap(
+        rows,
+        query_labels,
+        tokens[:width],
+        ctx.t("ar_attention_growing"),
+        masked=np.isnan(rows),
+        presentation=ctx.presentation,
+        x_title=ctx.t("key_axis"),
+        y_title=ctx.t("query_axis"),
+        colorbar_title=ctx.t("weight"),
+    )
 
 
 def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
@@ -181,9 +232,16 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
         st.info(ctx.t("ar_beam_width_shown", n=MAX_BEAMS))
         width = MAX_BEAMS
     result = _beam(model, f"toy_clm:{ctx.device}", tuple(prompt), width, steps, penalty, vocab.eos_id)
-    fig = beam_tree(result.nodes, beam_labels(result, vocab, prompt), presentation=ctx.presentation,
-                    kept_label=ctx.t("ar_kept"), pruned_label=ctx.t("ar_pruned"),
-                    finished_label=ctx.t("ar_finished_node"), best_path=best_path(result), x_title=ctx.t("ar_beam_steps"))
+    fig = beam_tree(
+        result.nodes,
+        beam_labels(result, vocab, prompt),
+        presentation=ctx.presentation,
+        kept_label=ctx.t("ar_kept"),
+        pruned_label=ctx.t("ar_pruned"),
+        finished_label=ctx.t("ar_finished_node"),
+        best_path=best_path(result),
+        x_title=ctx.t("ar_beam_steps"),
+    )
     show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree")
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))
@@ -199,31 +257,35 @@ def _beam(_model, model_key: str, prompt: tuple[int, ...], width: int, steps: in
 @st.cache_data(show_spinner=False, max_entries=4)
 def measure_kv_cache(device: str, lengths: tuple[int, ...] = (128, 256, 512, 1024)) -> dict:
     """Per-token latency with and without the cache on a small random decoder (2 layers, d 64), one warm-up
-    and 3 repeats per point; identical tokens required. Cached per device for the server's lifetime."""
-    torch.manual_seed(0)
-    model = CausalLM(ModelConfig(vocab_size=64, max_len=max(lengths) + 1, dropout=0.0, **KV_MODELS["2 layers, d 64"]))
-    model = model.to(device).eval()
-    prompt = torch.tensor([1], device=device)
-    cached, recompute, identical = [], [], True
-    for n in lengths:
-        out = {}
-        timed = [measure(lambda c=c: out.__setitem__(c, generate(model, prompt, n, use_cache=c)), device, 1, 3) for c in (True, False)]
-        cached.append(timed[0].median_ms / n)
-        recompute.append(timed[1].median_ms / n)
-        identical &= bool(torch.equal(out[True], out[False]))
-    return {"lengths": list(lengths), "cached": cached, "recompute": recompute, "identical": identical,
-            "method": timed[0].method()}
+    and 3 interleaved repeats per point; identical tokens required. Cached per device for the server's lifetime."""
+    points = kv_cache_latency(random_lm(KV_MODELS[PAGE_KV], max(lengths) + 1, device), lengths, device, 1, 3)
+    return {
+        "lengths": list(lengths),
+        "cached": [p.cached.median_ms / p.tokens for p in points],
+        "recompute": [p.recompute.median_ms / p.tokens for p in points],
+        "identical": all(p.identical for p in points),
+        "method": points[-1].cached.method(),
+    }
 
 
 def kv_section(ctx: PageContext) -> None:
     st.markdown(ctx.t("ar_kv_intro", device=describe(ctx.device)))
-    if st.button(ctx.t("ar_kv_measure"), icon=":material/speed:", key="ar_kv_measure") or st.session_state.get("ar_kv_done"):
+    if st.button(ctx.t("ar_kv_measure"), icon=":material/speed:", key="ar_kv_measure") or st.session_state.get(
+        "ar_kv_done"
+    ):
         st.session_state.ar_kv_done = True
         with st.spinner():
             result = measure_kv_cache(str(ctx.device))
-        fig = latency_chart(result["lengths"], result["cached"], result["recompute"], presentation=ctx.presentation,
-                            cached_label=ctx.t("ar_with_cache"), recompute_label=ctx.t("ar_without_cache"),
-                            x_title=ctx.t("ar_tokens"), y_title=ctx.t("ar_ms_per_token"))
+        fig = latency_chart(
+            result["lengths"],
+            result["cached"],
+            result["recompute"],
+            presentation=ctx.presentation,
+            cached_label=ctx.t("ar_with_cache"),
+            recompute_label=ctx.t("ar_without_cache"),
+            x_title=ctx.t("ar_tokens"),
+            y_title=ctx.t("ar_ms_per_token"),
+        )
         show_plotly(fig, "autoregressive", "kv_latency", key="ar_kv_chart")
         ratio = result["recompute"][-1] / result["cached"][-1]
         same = ctx.t("ar_identical" if result["identical"] else "ar_different")
@@ -237,13 +299,8 @@ def _teacher_forcing(_model, model_key: str, ids: tuple[int, ...]) -> tuple[int,
     ids = torch.tensor(ids, device=device)
     with torch.no_grad():
         predicted = _model(ids[None]).logits[0, :-1].argmax(-1)  # (T,)
-        # interleaved, so a burst of load on a shared machine hits both sides alike
-        pairs = [(measure(lambda: _model(ids[None]), device, 1, 1).median_ms,
-                  measure(lambda: generate(_model, ids[:1], len(ids) - 1, use_cache=False), device, 1, 1).median_ms)
-                 for _ in range(9)]
-    one_pass = statistics.median(p[0] for p in pairs)
-    sequential = statistics.median(p[1] for p in pairs)
-    return int((predicted == ids[1:]).sum()), one_pass, sequential
+    timed = teacher_forcing_timing(_model, ids, device)
+    return int((predicted == ids[1:]).sum()), timed["one_pass"].median_ms, timed["sequential"].median_ms
 
 
 def parallel_section(ctx: PageContext, ckpt: Checkpoint, sentence: tuple[str, ...]) -> None:
@@ -251,8 +308,17 @@ def parallel_section(ctx: PageContext, ckpt: Checkpoint, sentence: tuple[str, ..
     vocab = ckpt.vocab
     ids = (vocab.bos_id, *vocab.encode(sentence), vocab.eos_id)
     correct, t1, t2 = _teacher_forcing(ckpt.model, f"toy_clm:{ctx.device}", ids)
-    st.markdown(ctx.t("ar_parallel_result", sentence=" ".join(sentence), n=len(ids) - 1, correct=correct,
-                      t1=t1, t2=t2, device=describe(ctx.device)))
+    st.markdown(
+        ctx.t(
+            "ar_parallel_result",
+            sentence=" ".join(sentence),
+            n=len(ids) - 1,
+            correct=correct,
+            t1=t1,
+            t2=t2,
+            device=describe(ctx.device),
+        )
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -265,9 +331,8 @@ def _greedy(_model, model_key: str, prefix: tuple[int, ...], eos_id: int) -> lis
 def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
     st.markdown(ctx.t("ar_exposure_intro"))
     model, vocab = ckpt.model, ckpt.vocab
-    device = next(model.parameters()).device
     original = _greedy(model, f"toy_clm:{ctx.device}", tuple(prompt), vocab.eos_id)
-    new = original[len(prompt):]
+    new = original[len(prompt) :]
     if len(new) < 2:
         return
     c1, c2 = st.columns(2)
@@ -279,7 +344,9 @@ def exposure_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> N
 
     def show(ids, mark):
         words = vocab.decode(ids[1:])
-        return " ".join(f"**:{mark}[{md_token(w)}]**" if i == len(prompt) + k - 2 else md_token(w) for i, w in enumerate(words))
+        return " ".join(
+            f"**:{mark}[{md_token(w)}]**" if i == len(prompt) + k - 2 else md_token(w) for i, w in enumerate(words)
+        )
 
     st.markdown(ctx.t("ar_original", text=show(original, "blue")))
     st.markdown(ctx.t("ar_forced", text=show(forced, "red")))
@@ -305,5 +372,5 @@ def quality_section(ctx: PageContext, ckpt: Checkpoint, s: Settings) -> None:
     st.markdown(ctx.t("ar_checked_share", good=sum(ok for _, ok in checked), n=len(checked)))
     lines = [f"{':green[**✓**]' if ok else ':red[**✗**]'} {md_token(' '.join(words)) or '∅'}" for words, ok in checked]
     middle = (len(lines) + 1) // 2
-    for column, part in zip(st.columns(2), (lines[:middle], lines[middle:])):
+    for column, part in zip(st.columns(2), (lines[:middle], lines[middle:]), strict=True):
         column.markdown("  \n".join(part))  # two trailing spaces: a line break

@@ -5,13 +5,23 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from ..charlm import ATTENTION_CHARS, KINDS, MAX_MODEL_BYTES, WINDOW, from_bytes, sample, to_bytes, train_char_model, window_attention
 from ..data.chars import clean_user_text, decode_user_bytes
 from ..data.toy import make_pairs
 from ..decoding.autoregressive import generate
 from ..decoding.timing import measure
 from ..device import describe
 from ..messages import UserError
+from ..training.charlm import (
+    ATTENTION_CHARS,
+    KINDS,
+    MAX_MODEL_BYTES,
+    WINDOW,
+    from_bytes,
+    sample,
+    to_bytes,
+    train_char_model,
+    window_attention,
+)
 from ..viz.attention import attention_heatmap
 from ..viz.curves import loss_curves
 from .figures import show_altair, show_plotly
@@ -33,8 +43,13 @@ def _clean(text: str) -> tuple[str, list[str]]:
 
 def _choose_text(ctx: PageContext) -> str | None:
     sources = ("builtin", "paste", "upload")
-    source = st.radio(ctx.t("ar_char_source"), sources, horizontal=True, key="char_source",
-                      format_func=lambda s: ctx.t(f"ar_char_{s}"))
+    source = st.radio(
+        ctx.t("ar_char_source"),
+        sources,
+        horizontal=True,
+        key="char_source",
+        format_func=lambda s: ctx.t(f"ar_char_{s}"),
+    )
     if source == "builtin":
         return _builtin_text()
     if source == "paste":
@@ -59,8 +74,13 @@ def charlm_section(ctx: PageContext) -> None:
         text, warnings = _clean(text)
         for warning in warnings:
             st.info(ctx.message(warning))
-    if st.button(ctx.t("ar_char_train"), type="primary", icon=":material/model_training:", key="char_train",
-                 disabled=not text or not text.strip()):
+    if st.button(
+        ctx.t("ar_char_train"),
+        type="primary",
+        icon=":material/model_training:",
+        key="char_train",
+        disabled=not text or not text.strip(),
+    ):
         _train_both(ctx, text, seconds)
     _load_control(ctx)
     models = st.session_state.get("char_models")
@@ -75,15 +95,21 @@ def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
     for n, kind in enumerate(KINDS):
         name = ctx.t(f"ar_char_{kind}")
 
-        def report(p, name=name, n=n):
+        def report(p, name=name, n=n, kind=kind):
             rows.append({"step": p.step, "loss": p.loss, "series": name})
             if p.step % 25 == 0:
-                progress.progress(min(1.0, (n + min(1.0, p.elapsed_s / seconds)) / len(KINDS)),
-                                  text=ctx.t("ar_char_training", kind=name, step=p.step, loss=p.loss))
+                progress.progress(
+                    min(1.0, (n + min(1.0, p.elapsed_s / seconds)) / len(KINDS)),
+                    text=ctx.t("ar_char_training", kind=name, step=p.step, loss=p.loss),
+                )
                 with chart.container():
-                    show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
-                                            series_title=ctx.t("ar_char_model"), presentation=ctx.presentation),
-                                "autoregressive", "char_training", kind, key=f"char_live_{kind}_{p.step}")
+                    show_altair(
+                        _loss_chart(ctx, rows),
+                        "autoregressive",
+                        "char_training",
+                        kind,
+                        key=f"char_live_{kind}_{p.step}",
+                    )
 
         try:
             models[kind] = train_char_model(text, kind, seconds=seconds, callback=report)
@@ -126,28 +152,56 @@ def _load_control(ctx: PageContext) -> None:
     st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
 
 
+def _loss_chart(ctx: PageContext, rows: list[dict]):
+    """Training loss against step, one line per character model."""
+    return loss_curves(
+        rows,
+        x_title=ctx.t("ar_char_step"),
+        y_title=ctx.t("ar_char_loss"),
+        series_title=ctx.t("ar_char_model"),
+        presentation=ctx.presentation,
+    )
+
+
 def _compare(ctx: PageContext, models: dict) -> None:
-    rows = [{"step": i + 1, "loss": loss, "series": ctx.t(f"ar_char_{kind}")}
-            for kind, ckpt in models.items() for i, loss in enumerate(ckpt.metrics.get("losses", []))]
+    rows = [
+        {"step": i + 1, "loss": loss, "series": ctx.t(f"ar_char_{kind}")}
+        for kind, ckpt in models.items()
+        for i, loss in enumerate(ckpt.metrics.get("losses", []))
+    ]
     if rows:
-        show_altair(loss_curves(rows, x_title=ctx.t("ar_char_step"), y_title=ctx.t("ar_char_loss"),
-                                series_title=ctx.t("ar_char_model"), presentation=ctx.presentation),
-                    "autoregressive", "char_training", key="char_losses")
+        show_altair(_loss_chart(ctx, rows), "autoregressive", "char_training", key="char_losses")
     left, right = st.columns([3, 1])
     prompt = left.text_input(ctx.t("ar_char_prompt"), value="the ", key="char_prompt", max_chars=200)
     length = right.select_slider(ctx.t("ar_char_length"), SAMPLE_LENGTHS, value=200, key="char_length")
-    samples = {kind: _memo(("sample", kind, prompt, length), lambda ckpt=ckpt: sample(ckpt, prompt, length, 0.8, seed=0))
-               for kind, ckpt in models.items()}
+    samples = {
+        kind: _memo(("sample", kind, prompt, length), lambda ckpt=ckpt: sample(ckpt, prompt, length, 0.8, seed=0))
+        for kind, ckpt in models.items()
+    }
     columns = st.columns(len(models))
-    for column, (kind, ckpt) in zip(columns, models.items()):
+    for column, (kind, ckpt) in zip(columns, models.items(), strict=False):
         with column:
-            st.markdown(ctx.t("ar_char_sample", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", 0),
-                              seconds=ckpt.metrics.get("train_seconds", 0), params=ckpt.metrics.get("parameters", 0),
-                              ms=ckpt.metrics.get("ms_per_char", 0.0), device=describe("cpu")))
+            st.markdown(
+                ctx.t(
+                    "ar_char_sample",
+                    kind=ctx.t(f"ar_char_{kind}"),
+                    steps=ckpt.metrics.get("steps", 0),
+                    seconds=ckpt.metrics.get("train_seconds", 0),
+                    params=ckpt.metrics.get("parameters", 0),
+                    ms=ckpt.metrics.get("ms_per_char", 0.0),
+                    device=describe("cpu"),
+                )
+            )
             st.code(prompt + samples[kind], language=None, wrap_lines=True)
-            st.download_button(ctx.t("ar_char_download", kind=ctx.t(f"ar_char_{kind}")), data=lambda ckpt=ckpt: to_bytes(ckpt),
-                               file_name=f"seqviz_char_{kind}.zip", mime="application/zip", key=f"char_dl_{kind}",
-                               on_click="ignore", icon=":material/download:")
+            st.download_button(
+                ctx.t("ar_char_download", kind=ctx.t(f"ar_char_{kind}")),
+                data=lambda ckpt=ckpt: to_bytes(ckpt),
+                file_name=f"seqviz_char_{kind}.zip",
+                mime="application/zip",
+                key=f"char_dl_{kind}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
     if "transformer" in models:
         _window_attention(ctx, models["transformer"], prompt + samples["transformer"])
 
@@ -170,8 +224,20 @@ def _window_attention(ctx: PageContext, ckpt, text: str) -> None:
     labels = [{" ": "␣", "\n": "↵"}.get(c, c) for c in chars]
     band = torch.ones(len(chars), len(chars), dtype=torch.bool)
     band = band.tril() & ~band.tril(-ckpt.model.config.max_len)  # True where the character can be seen
-    show_plotly(attention_heatmap(weights.numpy(), labels, labels, ctx.t("ar_char_attention_title", layer=layer, n=len(chars)),
-                                  masked=(~band).numpy(), presentation=ctx.presentation, x_title=ctx.t("key_axis"),
-                                  y_title=ctx.t("query_axis"), colorbar_title=ctx.t("weight"),
-                                  masked_label=ctx.t("ar_char_outside")),
-                "autoregressive", "char_window_attention", key="char_window_attention")
+    show_plotly(
+        attention_heatmap(
+            weights.numpy(),
+            labels,
+            labels,
+            ctx.t("ar_char_attention_title", layer=layer, n=len(chars)),
+            masked=(~band).numpy(),
+            presentation=ctx.presentation,
+            x_title=ctx.t("key_axis"),
+            y_title=ctx.t("query_axis"),
+            colorbar_title=ctx.t("weight"),
+            masked_label=ctx.t("ar_char_outside"),
+        ),
+        "autoregressive",
+        "char_window_attention",
+        key="char_window_attention",
+    )

@@ -30,8 +30,13 @@ def _maps(_explored, key: tuple, text: str):
 
 def loaded_model(ctx: PageContext):
     """The model the user named, or None (with the reason shown)."""
-    source = st.text_input(ctx.t("hf_source"), key="hf_source", placeholder=ctx.t("hf_source_placeholder"),
-                           help=ctx.t("hf_source_help"), max_chars=500).strip()
+    source = st.text_input(
+        ctx.t("hf_source"),
+        key="hf_source",
+        placeholder=ctx.t("hf_source_placeholder"),
+        help=ctx.t("hf_source_help"),
+        max_chars=500,
+    ).strip()
     if not source:
         st.info(ctx.t("hf_enter_source"), icon=":material/folder_open:")
         return None
@@ -41,8 +46,16 @@ def loaded_model(ctx: PageContext):
     except ExplorerError as error:
         st.error(ctx.t("hf_load_failed", reason=str(error)), icon=":material/error:")
         return None
-    st.success(ctx.t("hf_loaded", name=explored.name, kind=ctx.t(f"hf_kind_{explored.kind}"), type=explored.model_type,
-                     n=explored.parameters), icon=":material/memory:")
+    st.success(
+        ctx.t(
+            "hf_loaded",
+            name=explored.name,
+            kind=ctx.t(f"hf_kind_{explored.kind}"),
+            type=explored.model_type,
+            n=explored.parameters,
+        ),
+        icon=":material/memory:",
+    )
     if explored.parameters > LARGE:
         st.warning(ctx.t("hf_large", n=explored.parameters), icon=":material/hourglass:")
     return explored
@@ -70,23 +83,62 @@ def attention_section(ctx: PageContext, explored, text: str) -> None:
     axes = {"x_title": ctx.t("key_axis"), "y_title": ctx.t("query_axis")}
     if explored.kind == "encoder-decoder":
         st.subheader(ctx.t("hf_encoder_self"))
-        attention_views(ctx, maps.self_attention, maps.tokens, maps.tokens, ctx.t("hf_encoder_self"), "hf_enc",
-                        ("explorer", "encoder", *maps.tokens[:4]), **axes, **DEFAULTS)
+        attention_views(
+            ctx,
+            maps.self_attention,
+            maps.tokens,
+            maps.tokens,
+            ctx.t("hf_encoder_self"),
+            "hf_enc",
+            ("explorer", "encoder", *maps.tokens[:4]),
+            **axes,
+            **DEFAULTS,
+        )
         st.markdown(ctx.t("hf_output", tokens=" · ".join(f"`{md_token(t)}`" for t in maps.target_tokens)))
         st.subheader(ctx.t("hf_cross"))
-        attention_views(ctx, maps.cross_attention, maps.target_tokens, maps.tokens, ctx.t("hf_cross"), "hf_cross",
-                        ("explorer", "cross", *maps.tokens[:4]), x_title=ctx.t("hf_source_axis"),
-                        y_title=ctx.t("hf_target_axis"), **DEFAULTS)
+        attention_views(
+            ctx,
+            maps.cross_attention,
+            maps.target_tokens,
+            maps.tokens,
+            ctx.t("hf_cross"),
+            "hf_cross",
+            ("explorer", "cross", *maps.tokens[:4]),
+            x_title=ctx.t("hf_source_axis"),
+            y_title=ctx.t("hf_target_axis"),
+            **DEFAULTS,
+        )
         st.subheader(ctx.t("hf_decoder_self"))
-        attention_views(ctx, maps.decoder_attention, maps.target_tokens, maps.target_tokens, ctx.t("hf_decoder_self"),
-                        "hf_dec", ("explorer", "decoder", *maps.tokens[:4]), masked=_future(len(maps.target_tokens)),
-                        **axes, **DEFAULTS)
+        attention_views(
+            ctx,
+            maps.decoder_attention,
+            maps.target_tokens,
+            maps.target_tokens,
+            ctx.t("hf_decoder_self"),
+            "hf_dec",
+            ("explorer", "decoder", *maps.tokens[:4]),
+            masked=_future(len(maps.target_tokens)),
+            **axes,
+            **DEFAULTS,
+        )
         return
     title = ctx.t("hf_causal_self" if explored.kind == "decoder" else "hf_bidirectional_self")
     masked = _future(len(maps.tokens)) if explored.kind == "decoder" else None
-    attention_views(ctx, maps.self_attention, maps.tokens, maps.tokens, title, "hf_self",
-                    ("explorer", "self", *maps.tokens[:4]), masked=masked, **axes, **DEFAULTS)
-    right = float(sum(maps.self_attention[-1].mean(0)[i, i + 1:].sum() for i in range(len(maps.tokens)))) / len(maps.tokens)
+    attention_views(
+        ctx,
+        maps.self_attention,
+        maps.tokens,
+        maps.tokens,
+        title,
+        "hf_self",
+        ("explorer", "self", *maps.tokens[:4]),
+        masked=masked,
+        **axes,
+        **DEFAULTS,
+    )
+    right = float(sum(maps.self_attention[-1].mean(0)[i, i + 1 :].sum() for i in range(len(maps.tokens)))) / len(
+        maps.tokens
+    )
     st.caption(ctx.t("hf_right_share", share=right))
 
 
@@ -108,8 +160,28 @@ def steps_section(ctx: PageContext, explored, text: str) -> None:
     st.markdown(ctx.t("hf_so_far", tokens=" · ".join(f"`{md_token(t)}`" for t in step.tokens)))
     left, right = st.columns(2)
     with left:
-        show_plotly(topk_bars(step.top_tokens, step.top_probs, ctx.t("hf_next_title"), presentation=ctx.presentation,
-                              x_title=ctx.t("ae_probability")), "explorer", "next_token", key="hf_next_bars")
+        show_plotly(
+            topk_bars(
+                step.top_tokens,
+                step.top_probs,
+                ctx.t("hf_next_title"),
+                presentation=ctx.presentation,
+                x_title=ctx.t("ae_probability"),
+            ),
+            "explorer",
+            "next_token",
+            key="hf_next_bars",
+        )
     with right:
-        show_plotly(topk_bars(step.tokens, step.last_row.tolist(), ctx.t("hf_last_row_title"), presentation=ctx.presentation,
-                              x_title=ctx.t("weight")), "explorer", "last_row", key="hf_last_row")
+        show_plotly(
+            topk_bars(
+                step.tokens,
+                step.last_row.tolist(),
+                ctx.t("hf_last_row_title"),
+                presentation=ctx.presentation,
+                x_title=ctx.t("weight"),
+            ),
+            "explorer",
+            "last_row",
+            key="hf_last_row",
+        )

@@ -15,8 +15,14 @@ def show_plotly(fig, *parts: str, key: str) -> None:
     st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
     if static_export_available():
         st.download_button(
-            "SVG", data=lambda: to_svg_bytes(fig), file_name=f"{name}.svg", mime="image/svg+xml",
-            on_click="ignore", key=f"svg_{key}", icon=":material/download:", type="tertiary",
+            "SVG",
+            data=lambda: to_svg_bytes(fig),
+            file_name=f"{name}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key=f"svg_{key}",
+            icon=":material/download:",
+            type="tertiary",
         )
 
 
@@ -29,24 +35,48 @@ def show_altair(chart, *parts: str, key: str) -> None:
 VIEWS = ("ae_one_head", "ae_mean_heads", "ae_all_heads")
 
 
-def attention_views(ctx, attention, rows, columns, title: str, key: str, parts: tuple[str, ...], *, x_title: str,
-                    y_title: str, masked=None, default_view: int = 0, default_layer: int = 0) -> tuple[int, int]:
+def attention_views(
+    ctx,
+    attention,
+    rows,
+    columns,
+    title: str,
+    key: str,
+    parts: tuple[str, ...],
+    *,
+    x_title: str,
+    y_title: str,
+    masked=None,
+    default_view: int = 0,
+    default_layer: int = 0,
+) -> tuple[int, int]:
     """(L, H, Tq, Tk) attention as one head, the mean over heads, or every layer × head, with the pickers; keys
     are `key`_view/_layer/_head/_attention. Returns the layer and head shown."""
     n_layers, n_heads = attention.shape[:2]
     c1, c2, c3 = st.columns([2, 1, 1])
     view = c1.radio(ctx.t("ae_view"), VIEWS, horizontal=True, format_func=ctx.t, key=f"{key}_view", index=default_view)
-    layer = c2.selectbox(ctx.t("layer"), range(n_layers), format_func=lambda i: str(i + 1), key=f"{key}_layer",
-                         index=default_layer % n_layers)
-    head = c3.selectbox(ctx.t("head"), range(n_heads), format_func=lambda i: str(i + 1), key=f"{key}_head",
-                        disabled=view != "ae_one_head")
+    layer = c2.selectbox(
+        ctx.t("layer"),
+        range(n_layers),
+        format_func=lambda i: str(i + 1),
+        key=f"{key}_layer",
+        index=default_layer % n_layers,
+    )
+    head = c3.selectbox(
+        ctx.t("head"),
+        range(n_heads),
+        format_func=lambda i: str(i + 1),
+        key=f"{key}_head",
+        disabled=view != "ae_one_head",
+    )
     common = {"presentation": ctx.presentation, "colorbar_title": ctx.t("weight"), "masked": masked}
     if view == "ae_all_heads":
         fig = head_grid(attention, rows, columns, f"{title}{ctx.t('comma')}{ctx.t('ae_grid')}", **common)
     else:
         weights = mean_over_heads(attention[layer]) if view == "ae_mean_heads" else attention[layer, head]
         where = f"{ctx.t('layer')} {layer + 1}" + ("" if view == "ae_mean_heads" else f" · {ctx.t('head')} {head + 1}")
-        fig = attention_heatmap(weights, rows, columns, f"{title}{ctx.t('comma')}{where}", x_title=x_title,
-                                y_title=y_title, **common)
+        fig = attention_heatmap(
+            weights, rows, columns, f"{title}{ctx.t('comma')}{where}", x_title=x_title, y_title=y_title, **common
+        )
     show_plotly(fig, *parts[:2], view, *parts[2:], key=f"{key}_attention")
     return layer, head

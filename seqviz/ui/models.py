@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..models.checkpoint import Checkpoint
-from ..recipes import load_builtin
+from ..models.checkpoint import Checkpoint, load_builtin
 
 
 # shown once per server and model, before any session has chosen a language: both languages

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-
 import streamlit as st
 import torch
 
@@ -30,6 +29,14 @@ PAGES = (
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU
 
+# Page names in the sidebar wrap onto a second line instead of being cut ("Sequence-to-sequence: encoder-d…")
+_PAGE_CSS = """
+<style>
+  [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
+    white-space: normal; overflow: visible; text-overflow: clip; }
+</style>
+"""
+
 _PRESENTATION_CSS = """
 <style>
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
@@ -43,7 +50,8 @@ _PRESENTATION_CSS = """
   [data-testid="stMain"] button p, [data-testid="stMain"] [data-testid="stExpander"] summary p { font-size: 1.25rem; }
   [data-testid="stMain"] [data-testid="stSliderThumbValue"] { font-size: 1.15rem; }
   [data-testid="stMain"] [data-testid="stSlider"] [data-testid="stWidgetLabel"] { margin-bottom: 0.9rem; }
-  [data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.2rem; }
+  [data-testid="stMain"] [data-testid="stTable"] td,
+  [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.2rem; }
   [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.15rem; }
   [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
     font-size: 1.1rem; white-space: normal; overflow: visible; text-overflow: clip; }
@@ -60,7 +68,7 @@ def _favicon():
     from PIL import Image
 
     cells = np.tril(np.ones((4, 4), dtype=bool)).repeat(8, 0).repeat(8, 1)  # (32, 32)
-    gaps = (np.arange(32) % 8 == 7)
+    gaps = np.arange(32) % 8 == 7
     pixels = np.where(cells[..., None], [31, 95, 168], [227, 227, 227]).astype(np.uint8)  # (32, 32, 3)
     pixels[gaps, :] = pixels[:, gaps] = 255
     return Image.fromarray(pixels)
@@ -114,15 +122,23 @@ def setup_page(title_key: str) -> PageContext:
     st.session_state["lang_widget"], st.session_state["present_widget"] = lang, presentation
     with st.sidebar:
         st.segmented_control(
-            tr("en", "language"), list(LANGUAGES), format_func=LANGUAGES.get, required=True, key="lang_widget",
-            on_change=_choose, args=("lang",),
+            tr("en", "language"),
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            required=True,
+            key="lang_widget",
+            on_change=_choose,
+            args=("lang",),
         )
         st.markdown(f"### {tr(lang, 'pages')}")
         navigation = st.container()
         st.divider()
         st.toggle(
-            tr(lang, "presentation"), key="present_widget", help=tr(lang, "presentation_help"),
-            on_change=_choose, args=("present",),
+            tr(lang, "presentation"),
+            key="present_widget",
+            help=tr(lang, "presentation_help"),
+            on_change=_choose,
+            args=("present",),
         )
         device = _device_select(lang)
         st.caption(describe(device))
@@ -132,6 +148,7 @@ def setup_page(title_key: str) -> PageContext:
         for path, label_key, _, icon in PAGES:
             page_link(ctx, path, tr(lang, label_key), icon)
     _write_url(lang, presentation)
+    st.html(_PAGE_CSS)  # our own constant CSS, no user text
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)  # our own constant CSS, no user text
     return ctx
@@ -147,8 +164,14 @@ def _device_select(lang: str) -> torch.device:
     elif st.session_state.get("device", "auto") not in choices:
         notice = tr(lang, "device_missing", device=st.session_state["device"], fallback="CPU")
         st.session_state["device"] = "cpu"
-    choice = st.selectbox(tr(lang, "device"), choices, key="device", help=tr(lang, "device_help"), persist_state="session",
-                          format_func=lambda c: tr(lang, "device_auto") if c == "auto" else c)
+    choice = st.selectbox(
+        tr(lang, "device"),
+        choices,
+        key="device",
+        help=tr(lang, "device_help"),
+        persist_state="session",
+        format_func=lambda c: tr(lang, "device_auto") if c == "auto" else c,
+    )
     if notice:
         st.warning(notice, icon=":material/memory:")
     try:

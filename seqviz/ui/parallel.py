@@ -12,11 +12,12 @@ import torch
 
 from ..data.toy import check_translation, is_grammatical, make_pairs
 from ..decoding.parallel import iteration_grid
+from ..decoding.seq2seq import translate_all
 from ..decoding.speed import compare_decoders, decoding_speeds, speedups
 from ..device import describe
-from ..evaluation import mixed_translations, repeated_token_rate, translate_all
 from ..models.checkpoint import Checkpoint
-from ..recipes import PARALLEL_DECODERS, RECIPES, translation_splits
+from ..training.evaluation import mixed_translations, repeated_token_rate
+from ..training.recipes import PARALLEL_DECODERS, RECIPES, translation_splits
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart
 from .figures import show_plotly
@@ -41,8 +42,14 @@ def settings(ctx: PageContext) -> tuple[str, int, int | None]:
     """Training data of the parallel models, mask-predict's iterations, and an optional forced length."""
     max_len = builtin_model("nat_distilled", str(ctx.device)).model.config.max_len
     c1, c2, c3 = st.columns([2, 1.4, 1])
-    data = c1.segmented_control(ctx.t("par_training"), ("distilled", "raw"), default="distilled", required=True,
-                                format_func=lambda d: ctx.t(f"par_{d}"), key="par_data")
+    data = c1.segmented_control(
+        ctx.t("par_training"),
+        ("distilled", "raw"),
+        default="distilled",
+        required=True,
+        format_func=lambda d: ctx.t(f"par_{d}"),
+        key="par_data",
+    )
     iterations = c2.slider(ctx.t("par_iterations"), 1, 10, 10, key="par_iterations")
     length = int(c3.number_input(ctx.t("par_length"), 0, 200, 0, key="par_length"))
     if length and not 1 <= length <= max_len:
@@ -58,8 +65,9 @@ def _decode_all(_models, key: tuple, words: tuple[str, ...], iterations: int, le
     return compare_decoders(_models, src, _vocab, iterations, length)
 
 
-def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, words: list[str], iterations: int,
-                 length: int | None) -> dict:
+def side_by_side(
+    ctx: PageContext, models: dict[str, Checkpoint], data: str, words: list[str], iterations: int, length: int | None
+) -> dict:
     vocab = models["ar"].vocab
     if length is not None:
         st.info(ctx.t("par_length_forced", n=length, s=len(words)), icon=":material/straighten:")
@@ -67,7 +75,7 @@ def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, wor
     with st.spinner(ctx.t("par_timing_now")):
         results = _decode_all(nets, (data, str(ctx.device)), tuple(words), iterations, length, vocab)
     checkable = is_grammatical(words)
-    for column, method in zip(st.columns(4), METHODS):
+    for column, method in zip(st.columns(len(METHODS)), METHODS, strict=True):
         result = results[method]
         text = vocab.decode(result.tokens)
         with column.container(border=True):
@@ -84,9 +92,16 @@ def side_by_side(ctx: PageContext, models: dict[str, Checkpoint], data: str, wor
 def iterations_section(ctx: PageContext, result, vocab, words: list[str]) -> None:
     st.markdown(ctx.t("par_iter_intro"))
     ids, confidence, remasked = iteration_grid(result.detail.iterations, vocab.pad_id)
-    figure = mask_predict_figure([vocab.decode(row) for row in ids], confidence, remasked, ctx.t("par_iter_title"),
-                                 presentation=ctx.presentation, x_title=ctx.t("par_position"),
-                                 y_title=ctx.t("par_iteration"), colorbar_title=ctx.t("par_confidence"))
+    figure = mask_predict_figure(
+        [vocab.decode(row) for row in ids],
+        confidence,
+        remasked,
+        ctx.t("par_iter_title"),
+        presentation=ctx.presentation,
+        x_title=ctx.t("par_position"),
+        y_title=ctx.t("par_iteration"),
+        colorbar_title=ctx.t("par_confidence"),
+    )
     show_plotly(figure, "parallel", "mask_predict_iterations", *words[:4], key="par_iterations_figure")
 
 
@@ -102,8 +117,19 @@ def length_section(ctx: PageContext, result, words: list[str]) -> None:
     probs, lengths = result.detail.length_probs[0], result.detail.lengths[0]
     top = probs.topk(5)
     labels = [ctx.t("par_tokens", n=int(lengths[i])) for i in top.indices]
-    show_plotly(topk_bars(labels, top.values.tolist(), ctx.t("par_length_title"), presentation=ctx.presentation,
-                          x_title=ctx.t("s2s_probability")), "parallel", "nat_length", *words[:4], key="par_length_bars")
+    show_plotly(
+        topk_bars(
+            labels,
+            top.values.tolist(),
+            ctx.t("par_length_title"),
+            presentation=ctx.presentation,
+            x_title=ctx.t("s2s_probability"),
+        ),
+        "parallel",
+        "nat_length",
+        *words[:4],
+        key="par_length_bars",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -126,24 +152,48 @@ def _reference_repeats(n: int = 1000) -> float:
 
 
 def multimodality_section(ctx: PageContext) -> None:
-    names = {"toy_transformer_mt": ctx.t("par_ar"), "nat": ctx.t("par_nat"), "cmlm": ctx.t("par_mask_predict", t=10),
-             "ctc": ctx.t("par_ctc")}
+    names = {
+        "toy_transformer_mt": ctx.t("par_ar"),
+        "nat": ctx.t("par_nat"),
+        "cmlm": ctx.t("par_mask_predict", t=10),
+        "ctc": ctx.t("par_ctc"),
+    }
     rows = []
     for name in ("toy_transformer_mt", *(f"{kind}_{data}" for kind in KINDS for data in ("raw", "distilled"))):
         metrics = builtin_model(name, str(ctx.device)).metrics
         kind, _, data = name.partition("_")
-        rows.append({ctx.t("par_model"): names.get(kind, names["toy_transformer_mt"]),
-                     ctx.t("par_data"): ctx.t(f"par_{data}") if data in ("raw", "distilled") else ctx.t("par_raw"),
-                     ctx.t("par_exact"): f"{metrics.get('exact_match', 0):.1%}",
-                     ctx.t("par_mixed"): f"{metrics['mixed_translation_rate']:.1%}" if "mixed_translation_rate" in metrics else "–",
-                     ctx.t("par_repeats"): f"{metrics['repeated_token_rate']:.2%}" if "repeated_token_rate" in metrics else "–"})
-    st.markdown(ctx.t("par_multi_intro", n=builtin_model("nat_raw", str(ctx.device)).metrics.get("heldout_pairs", 0),
-                      ref=_reference_repeats()))
+        rows.append(
+            {
+                ctx.t("par_model"): names.get(kind, names["toy_transformer_mt"]),
+                ctx.t("par_data"): ctx.t(f"par_{data}") if data in ("raw", "distilled") else ctx.t("par_raw"),
+                ctx.t("par_exact"): f"{metrics.get('exact_match', 0):.1%}",
+                ctx.t("par_mixed"): f"{metrics['mixed_translation_rate']:.1%}"
+                if "mixed_translation_rate" in metrics
+                else "–",
+                ctx.t("par_repeats"): f"{metrics['repeated_token_rate']:.2%}"
+                if "repeated_token_rate" in metrics
+                else "–",
+            }
+        )
+    st.markdown(
+        ctx.t(
+            "par_multi_intro",
+            n=builtin_model("nat_raw", str(ctx.device)).metrics.get("heldout_pairs", 0),
+            ref=_reference_repeats(),
+        )
+    )
     st.table(pd.DataFrame(rows))
     st.markdown(ctx.t("par_mixed_note"))
     sources, outputs, mixed = _mixed_examples(str(ctx.device))
-    st.markdown(ctx.t("par_multi_examples", n=len(sources), raw=len(mixed["raw"]), distilled=len(mixed["distilled"]),
-                      shown=min(MIXED_SHOWN, len(mixed["raw"]))))
+    st.markdown(
+        ctx.t(
+            "par_multi_examples",
+            n=len(sources),
+            raw=len(mixed["raw"]),
+            distilled=len(mixed["distilled"]),
+            shown=min(MIXED_SHOWN, len(mixed["raw"])),
+        )
+    )
     for i in sorted(mixed["raw"], key=lambda i: len(sources[i]))[:MIXED_SHOWN]:
         line = [f"*{md_token(' '.join(sources[i]))}*"]
         for data in ("raw", "distilled"):
@@ -170,19 +220,48 @@ def speed_section(ctx: PageContext) -> None:
     rows, seconds = saved
     st.caption(ctx.t("par_measured", device=describe(ctx.device), seconds=seconds))
     names = {m: ctx.t(f"par_{m}", t=10) for m in METHODS}
-    for column, batch in zip(st.columns(2), SPEED_BATCHES):
+    for column, batch in zip(st.columns(len(SPEED_BATCHES)), SPEED_BATCHES, strict=True):
         times = {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in METHODS}
         with column:
-            show_plotly(speed_chart(SPEED_LENGTHS, times, names, ctx.t("par_speed_title", b=batch),
-                                    presentation=ctx.presentation, x_title=ctx.t("par_speed_x"), y_title=ctx.t("par_speed_y")),
-                        "parallel", f"speed_batch_{batch}", key=f"par_speed_{batch}")
+            show_plotly(
+                speed_chart(
+                    SPEED_LENGTHS,
+                    times,
+                    names,
+                    ctx.t("par_speed_title", b=batch),
+                    presentation=ctx.presentation,
+                    x_title=ctx.t("par_speed_x"),
+                    y_title=ctx.t("par_speed_y"),
+                ),
+                "parallel",
+                f"speed_batch_{batch}",
+                key=f"par_speed_{batch}",
+            )
             ratios = speedups(rows)[(RATIO_LENGTH, batch)]
-            st.markdown(ctx.t("par_speed_ratio", n=RATIO_LENGTH, b=batch, nat=ratios["nat"], ctc=ratios["ctc"],
-                              mp=ratios["mask_predict"], t=10))
+            st.markdown(
+                ctx.t(
+                    "par_speed_ratio",
+                    n=RATIO_LENGTH,
+                    b=batch,
+                    nat=ratios["nat"],
+                    ctc=ratios["ctc"],
+                    mp=ratios["mask_predict"],
+                    t=10,
+                )
+            )
     st.markdown(ctx.t("par_why"))
     st.subheader(ctx.t("par_passes_header"))
     st.markdown(ctx.t("par_passes_intro"))
-    table = [{ctx.t("par_method"): names[r.method], "N": r.length, "batch": r.batch, ctx.t("par_passes"): r.passes,
-              ctx.t("par_ms"): round(r.median_ms, 1), ctx.t("par_ms_per_pass"): round(r.median_ms / r.passes, 2)}
-             for r in rows if r.length == RATIO_LENGTH]
+    table = [
+        {
+            ctx.t("par_method"): names[r.method],
+            "N": r.length,
+            "batch": r.batch,
+            ctx.t("par_passes"): r.passes,
+            ctx.t("par_ms"): round(r.median_ms, 1),
+            ctx.t("par_ms_per_pass"): round(r.median_ms / r.passes, 2),
+        }
+        for r in rows
+        if r.length == RATIO_LENGTH
+    ]
     st.table(pd.DataFrame(table))

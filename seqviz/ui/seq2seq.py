@@ -13,12 +13,16 @@ import torch
 from ..data.digits import digit_answer
 from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, tokenize, unknown_words
 from ..decoding.seq2seq import (
-    teacher_forcing_vs_free_running, time_encode_decode, translate_batch, translate_steps, word_attention_maps,
+    teacher_forcing_vs_free_running,
+    time_encode_decode,
+    translate_batch,
+    translate_steps,
+    word_attention_maps,
 )
 from ..device import describe
-from ..evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
 from ..models.checkpoint import Checkpoint
-from ..recipes import RECIPES, translation_splits
+from ..training.evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
+from ..training.recipes import RECIPES, translation_splits
 from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
@@ -32,7 +36,6 @@ TOP_K_SHOWN = 6
 RECOMPUTE_PAIRS = 300
 
 
-
 def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
     """The English words to translate, normalised, with a note for everything changed or refused."""
     left, right = st.columns([3, 2])
@@ -40,8 +43,13 @@ def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
     if example is not None and st.session_state.get("s2s_last_example") != example:
         st.session_state.s2s_last_example = example
         st.session_state.s2s_sentence = example
-    text = left.text_input(ctx.t("s2s_sentence"), value="the black cat sees the small dogs", key="s2s_sentence",
-                           help=ctx.t("s2s_sentence_help"), max_chars=1000)
+    text = left.text_input(
+        ctx.t("s2s_sentence"),
+        value="the black cat sees the small dogs",
+        key="s2s_sentence",
+        help=ctx.t("s2s_sentence_help"),
+        max_chars=1000,
+    )
     tokens = tokenize(text)
     marks = [t for t in tokens if not any(ch.isalnum() for ch in t)]
     words = [t for t in tokens if t not in marks]
@@ -51,8 +59,10 @@ def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
         st.caption(ctx.t("s2s_normalised", text=" ".join(words)))
     missing = unknown_words(words, EN_WORDS)
     if missing:
-        st.warning(ctx.t("s2s_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=", ".join(EN_WORDS)),
-                   icon=":material/translate:")
+        st.warning(
+            ctx.t("s2s_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=", ".join(EN_WORDS)),
+            icon=":material/translate:",
+        )
         words = [w for w in words if w not in missing]
     if not words:
         st.info(ctx.t("s2s_empty"), icon=":material/keyboard:")
@@ -77,9 +87,11 @@ def translations_section(ctx: PageContext, models: dict[str, Checkpoint], words:
     if reference:
         st.markdown(ctx.t("s2s_reference", text=" ".join(reference)))
     outputs = {}
-    for column, (name, ckpt) in zip(st.columns(len(models)), models.items()):
+    for column, (name, ckpt) in zip(st.columns(len(models)), models.items(), strict=True):
         outputs[name] = _translate(ckpt.model, f"{name}:{ctx.device}", tuple(words), ckpt.vocab)
-        verdict = ("s2s_right" if check_translation(words, outputs[name]) else "s2s_wrong") if reference else "s2s_unchecked"
+        verdict = (
+            ("s2s_right" if check_translation(words, outputs[name]) else "s2s_wrong") if reference else "s2s_unchecked"
+        )
         with column.container(border=True):
             st.subheader(ctx.t(MODELS[name]))
             st.markdown(f"### {md_token(' '.join(outputs[name])) or '∅'}")
@@ -119,24 +131,53 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
     record = records[-1]
     if record.token_id == vocab.eos_id:
         st.success(ctx.t("s2s_finished"))
-    st.markdown(ctx.t("s2s_step_chose", step=len(records), token=md_token(written[-1]), p=float(record.probs_after[record.token_id])))
+    st.markdown(
+        ctx.t(
+            "s2s_step_chose",
+            step=len(records),
+            token=md_token(written[-1]),
+            p=float(record.probs_after[record.token_id]),
+        )
+    )
     left, right = st.columns(2)
     top = record.probs_after.topk(TOP_K_SHOWN)
     with left:
-        show_plotly(topk_bars(vocab.decode(top.indices.tolist()), top.values.tolist(),
-                              ctx.t("s2s_step_distribution", step=len(records)), presentation=ctx.presentation,
-                              x_title=ctx.t("s2s_probability")), "seq2seq", "step_distribution", *words[:4], key="s2s_step_bars")
+        show_plotly(
+            topk_bars(
+                vocab.decode(top.indices.tolist()),
+                top.values.tolist(),
+                ctx.t("s2s_step_distribution", step=len(records)),
+                presentation=ctx.presentation,
+                x_title=ctx.t("s2s_probability"),
+            ),
+            "seq2seq",
+            "step_distribution",
+            *words[:4],
+            key="s2s_step_bars",
+        )
     with right:
         row = record.cross_attention[-1].mean(0).cpu().numpy()  # (S,)
-        show_plotly(topk_bars(words, row.tolist(), ctx.t("s2s_step_cross", step=len(records)),
-                              presentation=ctx.presentation, x_title=ctx.t("s2s_weight")),
-                    "seq2seq", "step_cross_attention", *words[:4], key="s2s_step_cross")
+        show_plotly(
+            topk_bars(
+                words,
+                row.tolist(),
+                ctx.t("s2s_step_cross", step=len(records)),
+                presentation=ctx.presentation,
+                x_title=ctx.t("s2s_weight"),
+            ),
+            "seq2seq",
+            "step_cross_attention",
+            *words[:4],
+            key="s2s_step_cross",
+        )
 
 
 def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
     """Every attention of one teacher-forced pass, computed once per model, sentence and target."""
     name = ckpt.recipe.get("name", "model")
-    return _attention(ckpt.model, f"{name}:{next(ckpt.model.parameters()).device}", tuple(words), tuple(target), ckpt.vocab)
+    return _attention(
+        ckpt.model, f"{name}:{next(ckpt.model.parameters()).device}", tuple(words), tuple(target), ckpt.vocab
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -158,42 +199,94 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], outp
     cross = maps.cross[layer - 1]
     weights = cross.mean(0) if head == heads[0] else cross[heads.index(head) - 1]
     common = dict(presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight"))
-    show_plotly(attention_heatmap(weights, rows, words, ctx.t("s2s_cross_title", layer=layer, head=head),
-                                  x_title=ctx.t("s2s_source"), y_title=ctx.t("s2s_target"), **common),
-                "seq2seq", "cross_attention", *words[:4], key="s2s_cross")
+    show_plotly(
+        attention_heatmap(
+            weights,
+            rows,
+            words,
+            ctx.t("s2s_cross_title", layer=layer, head=head),
+            x_title=ctx.t("s2s_source"),
+            y_title=ctx.t("s2s_target"),
+            **common,
+        ),
+        "seq2seq",
+        "cross_attention",
+        *words[:4],
+        key="s2s_cross",
+    )
     with st.expander(ctx.t("s2s_all_heads"), icon=":material/grid_view:"):
-        show_plotly(head_grid(np.stack(maps.cross), rows, words, ctx.t("s2s_grid_title"), **common), "seq2seq", "cross_heads", *words[:4], key="s2s_grid")
+        show_plotly(
+            head_grid(np.stack(maps.cross), rows, words, ctx.t("s2s_grid_title"), **common),
+            "seq2seq",
+            "cross_heads",
+            *words[:4],
+            key="s2s_grid",
+        )
     axes = dict(x_title=ctx.t("key_axis"), y_title=ctx.t("query_axis"))
     left, right = st.columns(2)
     with left:
-        show_plotly(attention_heatmap(maps.encoder[layer - 1].mean(0), words, words,
-                                      ctx.t("s2s_encoder_self", layer=layer), **axes, **common),
-                    "seq2seq", "encoder_self_attention", *words[:4], key="s2s_encoder_self")
+        show_plotly(
+            attention_heatmap(
+                maps.encoder[layer - 1].mean(0), words, words, ctx.t("s2s_encoder_self", layer=layer), **axes, **common
+            ),
+            "seq2seq",
+            "encoder_self_attention",
+            *words[:4],
+            key="s2s_encoder_self",
+        )
     with right:
         inputs = ["<bos>", *output]
         future = np.triu(np.ones((len(inputs), len(inputs)), bool), 1)
-        show_plotly(attention_heatmap(maps.decoder[layer - 1].mean(0), inputs, inputs,
-                                      ctx.t("s2s_decoder_self", layer=layer), masked=future,
-                                      masked_label=ctx.t("s2s_masked"), **axes, **common),
-                    "seq2seq", "decoder_self_attention", *words[:4], key="s2s_decoder_self")
+        show_plotly(
+            attention_heatmap(
+                maps.decoder[layer - 1].mean(0),
+                inputs,
+                inputs,
+                ctx.t("s2s_decoder_self", layer=layer),
+                masked=future,
+                masked_label=ctx.t("s2s_masked"),
+                **axes,
+                **common,
+            ),
+            "seq2seq",
+            "decoder_self_attention",
+            *words[:4],
+            key="s2s_decoder_self",
+        )
 
 
 def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkpoint, words: list[str]) -> None:
-    target = list(canonical_translation(words) or _translate(transformer.model, f"toy_transformer_mt:{ctx.device}",
-                                                             tuple(words), transformer.vocab))
+    target = list(
+        canonical_translation(words)
+        or _translate(transformer.model, f"toy_transformer_mt:{ctx.device}", tuple(words), transformer.vocab)
+    )
     st.markdown(ctx.t("s2s_bahdanau_intro"))
     rows = [*target, "<eos>"]
-    common = dict(presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight"), x_title=ctx.t("s2s_source"),
-                  y_title=ctx.t("s2s_target"))
+    common = dict(
+        presentation=ctx.presentation,
+        colorbar_title=ctx.t("s2s_weight"),
+        x_title=ctx.t("s2s_source"),
+        y_title=ctx.t("s2s_target"),
+    )
     left, right = st.columns(2)
     with left:
         alignment = _maps(bahdanau, words, target).cross[0][0]  # one additive attention per step (T, S)
-        show_plotly(attention_heatmap(alignment, rows, words, ctx.t("s2s_bahdanau_title"), **common),
-                    "seq2seq", "bahdanau_alignment", *words[:4], key="s2s_bahdanau")
+        show_plotly(
+            attention_heatmap(alignment, rows, words, ctx.t("s2s_bahdanau_title"), **common),
+            "seq2seq",
+            "bahdanau_alignment",
+            *words[:4],
+            key="s2s_bahdanau",
+        )
     with right:
         cross = _maps(transformer, words, target).cross[-1].mean(0)
-        show_plotly(attention_heatmap(cross, rows, words, ctx.t("s2s_transformer_title"), **common),
-                    "seq2seq", "transformer_cross_mean", *words[:4], key="s2s_transformer_mean")
+        show_plotly(
+            attention_heatmap(cross, rows, words, ctx.t("s2s_transformer_title"), **common),
+            "seq2seq",
+            "transformer_cross_mean",
+            *words[:4],
+            key="s2s_transformer_mean",
+        )
 
 
 def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
@@ -205,19 +298,43 @@ def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
         start = time.perf_counter()
         st.session_state.s2s_measured = {
             name: evaluate_translation(ckpt.model, ckpt.vocab, pairs, check_translation)["exact_match_by_length"]
-            for name, ckpt in models.items()}
+            for name, ckpt in models.items()
+        }
         st.session_state.s2s_measured_seconds = time.perf_counter() - start
     measured = st.session_state.get("s2s_measured")
     if measured:
         recorded = measured
-        st.caption(ctx.t("s2s_recomputed", device=describe(ctx.device), n=RECOMPUTE_PAIRS,
-                         seconds=st.session_state.s2s_measured_seconds))
-    rows = [{"step": bucket_label(*bucket), "accuracy": by_length[bucket_label(*bucket)]["exact_match"],
-             "series": ctx.t(MODELS[name])}
-            for name, by_length in recorded.items() for bucket in LENGTH_BUCKETS if bucket_label(*bucket) in by_length]
-    show_altair(accuracy_curves(rows, x_title=ctx.t("s2s_length_x"), y_title=ctx.t("s2s_length_y"),
-                                series_title=ctx.t("s2s_model"), presentation=ctx.presentation, categorical_steps=True),
-                "seq2seq", "accuracy_by_length", key="s2s_length_chart")
+        st.caption(
+            ctx.t(
+                "s2s_recomputed",
+                device=describe(ctx.device),
+                n=RECOMPUTE_PAIRS,
+                seconds=st.session_state.s2s_measured_seconds,
+            )
+        )
+    rows = [
+        {
+            "step": bucket_label(*bucket),
+            "accuracy": by_length[bucket_label(*bucket)]["exact_match"],
+            "series": ctx.t(MODELS[name]),
+        }
+        for name, by_length in recorded.items()
+        for bucket in LENGTH_BUCKETS
+        if bucket_label(*bucket) in by_length
+    ]
+    show_altair(
+        accuracy_curves(
+            rows,
+            x_title=ctx.t("s2s_length_x"),
+            y_title=ctx.t("s2s_length_y"),
+            series_title=ctx.t("s2s_model"),
+            presentation=ctx.presentation,
+            categorical_steps=True,
+        ),
+        "seq2seq",
+        "accuracy_by_length",
+        key="s2s_length_chart",
+    )
 
 
 def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
@@ -229,10 +346,17 @@ def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> Non
     src = torch.tensor(vocab.encode(words), device=next(ckpt.model.parameters()).device)
     result = teacher_forcing_vs_free_running(ckpt.model, src, vocab.encode(reference), vocab.bos_id, vocab.eos_id)
     expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
-    marked = [f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**" for w, e in zip(vocab.decode(result.teacher_forced), expected)]
+    marked = [
+        f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**"
+        for w, e in zip(vocab.decode(result.teacher_forced), expected, strict=False)
+    ]
     st.markdown(ctx.t("s2s_reference_row", text=" ".join(reference)))
     st.markdown(ctx.t("s2s_forced_row", passes=result.forward_passes[0], text=" ".join(marked)))
-    st.markdown(ctx.t("s2s_free_row", passes=result.forward_passes[1], text=md_token(" ".join(vocab.decode(result.free_running)))))
+    st.markdown(
+        ctx.t(
+            "s2s_free_row", passes=result.forward_passes[1], text=md_token(" ".join(vocab.decode(result.free_running)))
+        )
+    )
     if result.first_divergence is None:
         st.success(ctx.t("s2s_same"))
     elif check_translation(words, vocab.decode(result.free_running)):
@@ -249,15 +373,30 @@ def _times(_model, model_key: str, words: tuple[str, ...], _vocab, device: str):
 
 def timing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
     t = _times(ckpt.model, f"toy_transformer_mt:{ctx.device}", tuple(words), ckpt.vocab, str(ctx.device))
-    st.markdown(ctx.t("s2s_timing", enc=t.encoder.median_ms, dec=t.decoder.median_ms, steps=t.steps,
-                      per=t.decoder.median_ms / t.steps, runs=t.encoder.repeats, device=t.encoder.device))
+    st.markdown(
+        ctx.t(
+            "s2s_timing",
+            enc=t.encoder.median_ms,
+            dec=t.decoder.median_ms,
+            steps=t.steps,
+            per=t.decoder.median_ms / t.steps,
+            runs=t.encoder.repeats,
+            device=t.encoder.device,
+        )
+    )
 
 
 def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     st.markdown(ctx.t("s2s_digits_intro"))
     c1, c2 = st.columns([1, 2])
-    task = c1.segmented_control(ctx.t("s2s_digits_task"), list(models), default="reverse", required=True,
-                                format_func=lambda k: ctx.t(f"s2s_{k}"), key="s2s_digits_task")
+    task = c1.segmented_control(
+        ctx.t("s2s_digits_task"),
+        list(models),
+        default="reverse",
+        required=True,
+        format_func=lambda k: ctx.t(f"s2s_{k}"),
+        key="s2s_digits_task",
+    )
     text = c2.text_input(ctx.t("s2s_digits_input"), value="31415926", key="s2s_digits", max_chars=100)
     digits = [ch for ch in text if ch.isdigit() and ch.isascii()]
     if not 3 <= len(digits) <= 12:
@@ -266,13 +405,27 @@ def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     ckpt = models[task]
     output = _translate(ckpt.model, f"digits_{task}:{ctx.device}", tuple(digits), ckpt.vocab)
     right = tuple(output) == digit_answer(task, digits)
-    st.markdown(ctx.t("s2s_digits_output", out=" ".join(output), verdict=":green[**✓**]" if right else ":red[**✗**]") + " " +
-                ctx.t("s2s_digits_quality", share=ckpt.metrics.get("exact_match", 0.0)))
+    st.markdown(
+        ctx.t("s2s_digits_output", out=" ".join(output), verdict=":green[**✓**]" if right else ":red[**✗**]")
+        + " "
+        + ctx.t("s2s_digits_quality", share=ckpt.metrics.get("exact_match", 0.0))
+    )
     shares = ckpt.metrics.get("anti_diagonal_share")
     if shares:
         layer = max(shares, key=shares.get)
         st.caption(ctx.t("s2s_digits_diagonal", layer=layer.removeprefix("layer_"), share=shares[layer]))
     cross = _maps(ckpt, digits, output).cross
-    show_plotly(head_grid(np.stack(cross), [*output, "<eos>"], digits, ctx.t("s2s_grid_title"),
-                          presentation=ctx.presentation, colorbar_title=ctx.t("s2s_weight")),
-                "seq2seq", f"digits_{task}", "".join(digits), key="s2s_digits_grid")
+    show_plotly(
+        head_grid(
+            np.stack(cross),
+            [*output, "<eos>"],
+            digits,
+            ctx.t("s2s_grid_title"),
+            presentation=ctx.presentation,
+            colorbar_title=ctx.t("s2s_weight"),
+        ),
+        "seq2seq",
+        f"digits_{task}",
+        "".join(digits),
+        key="s2s_digits_grid",
+    )

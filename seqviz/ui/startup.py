@@ -34,18 +34,41 @@ from ..device import serving_threads
 # Imported by the libraries inside a call (plotly, altair, Streamlit's chart and table elements, kaleido's
 # export, safetensors' loader) rather than when they are imported. Optional ones are skipped when absent.
 LAZY_IMPORTS = (
-    "pandas", "pyarrow", "narwhals", "narwhals.stable.v1", "narwhals._pandas_like.dataframe",
-    "plotly.io", "plotly.io._json", "plotly.io._templates", "plotly.tools", "plotly.utils", "plotly.subplots",
-    "_plotly_utils.utils", "_plotly_utils.optional_imports",
-    "altair", "altair.utils.schemapi", "jsonschema", "jsonschema.validators",
-    "safetensors.torch", "torch.utils.serialization",
-    "streamlit.emojis", "streamlit.material_icon_names", "streamlit.runtime.scriptrunner.magic_funcs",
-    "streamlit.components.v2.manifest_scanner", "encodings.idna", "kaleido", "choreographer",
+    "pandas",
+    "pyarrow",
+    "narwhals",
+    "narwhals.stable.v1",
+    "narwhals._pandas_like.dataframe",
+    "plotly.io",
+    "plotly.io._json",
+    "plotly.io._templates",
+    "plotly.tools",
+    "plotly.utils",
+    "plotly.subplots",
+    "_plotly_utils.utils",
+    "_plotly_utils.optional_imports",
+    "altair",
+    "altair.utils.schemapi",
+    "jsonschema",
+    "jsonschema.validators",
+    "safetensors.torch",
+    "torch.utils.serialization",
+    "streamlit.emojis",
+    "streamlit.material_icon_names",
+    "streamlit.runtime.scriptrunner.magic_funcs",
+    "streamlit.components.v2.manifest_scanner",
+    "encodings.idna",
+    "kaleido",
+    "choreographer",
 )
 
 # the figure classes of the traces seqviz draws, and of the layout
-PLOTLY_CLASSES = ("plotly.graph_objs.layout", "plotly.graph_objs.heatmap", "plotly.graph_objs.bar",
-                  "plotly.graph_objs.scatter")
+PLOTLY_CLASSES = (
+    "plotly.graph_objs.layout",
+    "plotly.graph_objs.heatmap",
+    "plotly.graph_objs.bar",
+    "plotly.graph_objs.scatter",
+)
 
 
 @dataclass(frozen=True)
@@ -146,7 +169,9 @@ def _first_figures() -> None:
     for fig in figures:
         pio.to_json(fig, validate=False)
         fig.to_json()
-    for chart in (loss_curves([{"step": 1, "loss": 1.0, "series": "a"}]),
-                  accuracy_curves([{"step": 1, "accuracy": 0.5, "series": "a"}])):
+    for chart in (
+        loss_curves([{"step": 1, "loss": 1.0, "series": "a"}]),
+        accuracy_curves([{"step": 1, "accuracy": 0.5, "series": "a"}]),
+    ):
         chart.to_dict()
     static_export_available()  # looks for a browser for kaleido once (the SVG buttons ask on every figure)

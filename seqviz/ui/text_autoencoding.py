@@ -115,7 +115,10 @@ AUTOENCODING_TEXT: dict[str, dict[str, str]] = {
         "zh": "**toy_mlm** 的留出集质量（{n} 个测试句，每句 1–3 个空位，取第一名填空）：一次全部填时检查器接受 "
         "{parallel:.1%} 的句子，一次填一个时接受 {confident:.1%}。",
     },
-    "ae_finetune": {"en": "What pre-training buys: fine-tune on a few labelled sentences", "zh": "预训练带来什么：只用少量标注句子微调"},
+    "ae_finetune": {
+        "en": "What pre-training buys: fine-tune on a few labelled sentences",
+        "zh": "预训练带来什么：只用少量标注句子微调",
+    },
     "ae_finetune_examples": {"en": "Labelled sentences", "zh": "标注句子数"},
     "ae_finetune_intro": {
         "en": "Task: is the first subject singular or plural? Both encoders get a new [CLS] classifier and the same "

@@ -46,7 +46,10 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_nat": {"en": "NAT (one pass)", "zh": "NAT（一次计算）"},
     "par_ctc": {"en": "CTC (one pass)", "zh": "CTC（一次计算）"},
     "par_mask_predict": {"en": "Mask-predict (T = {t})", "zh": "Mask-Predict（T = {t}）"},
-    "par_cost": {"en": "**{ms:.1f} ms** · {passes} decoder pass(es)", "zh": "**{ms:.1f} 毫秒** · 解码器 {passes} 次前向"},
+    "par_cost": {
+        "en": "**{ms:.1f} ms** · {passes} decoder pass(es)",
+        "zh": "**{ms:.1f} 毫秒** · 解码器 {passes} 次前向",
+    },
     "par_timing_now": {"en": "Decoding and timing the four on this device…", "zh": "正在本机上解码并计时四种方法……"},
     "par_timing_note": {
         "en": "Wall-clock per sentence: median of {runs} runs after warm-up, on {device}; attention not captured. "
@@ -64,7 +67,10 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_iteration": {"en": "iteration", "zh": "迭代"},
     "par_position": {"en": "target position", "zh": "目标位置"},
     "par_confidence": {"en": "confidence", "zh": "置信度"},
-    "par_iter_title": {"en": "Mask-predict: tokens and confidence per iteration", "zh": "Mask-Predict：每次迭代的词元与置信度"},
+    "par_iter_title": {
+        "en": "Mask-predict: tokens and confidence per iteration",
+        "zh": "Mask-Predict：每次迭代的词元与置信度",
+    },
     "par_ctc_header": {"en": "CTC: the raw output, then collapsed", "zh": "CTC：原始输出，然后合并"},
     "par_ctc_intro": {
         "en": "The decoder writes one symbol per up-sampled position (2 per source word): a word or the blank ‹_›. "
@@ -84,14 +90,14 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_tokens": {"en": "{n} tokens", "zh": "{n} 个词元"},
     "par_multi_header": {"en": "Multimodality: raw vs distilled training", "zh": "多峰问题：原始数据与蒸馏数据"},
     "par_multi_intro": {
-        "en": "In the raw data, \"big\" is sometimes *grand*, sometimes *gros*; \"chases\" *chasse* or *poursuit*. An AR "
+        "en": 'In the raw data, "big" is sometimes *grand*, sometimes *gros*; "chases" *chasse* or *poursuit*. An AR '
         "decoder picks one and continues consistently; a parallel decoder picks each position independently. "
         "The distilled data has one consistent choice per sentence (the teacher's). Held-out numbers, recorded "
         "with each checkpoint ({n} test sentences); correct translations themselves have {ref:.2%} repeated tokens "
-        "(\"qui courent courent\"):",
-        "zh": "在原始数据中，\"big\" 有时译作 *grand*，有时译作 *gros*；\"chases\" 译作 *chasse* 或 *poursuit*。"
+        '("qui courent courent"):',
+        "zh": '在原始数据中，"big" 有时译作 *grand*，有时译作 *gros*；"chases" 译作 *chasse* 或 *poursuit*。'
         "自回归解码器选定一个后会前后一致；并行解码器则在每个位置独立选择。蒸馏数据中每句只有一种一致的选择（教师的）。"
-        "以下为各检查点记录的留出集结果（{n} 个测试句）；正确译文本身的重复词元率为 {ref:.2%}（如 \"qui courent courent\"）：",
+        '以下为各检查点记录的留出集结果（{n} 个测试句）；正确译文本身的重复词元率为 {ref:.2%}（如 "qui courent courent"）：',
     },
     "par_model": {"en": "model", "zh": "模型"},
     "par_data": {"en": "trained on", "zh": "训练数据"},
@@ -100,11 +106,11 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
     "par_mixed": {"en": "mixed translations", "zh": "混杂译文"},
     "par_mixed_note": {
         "en": "**Mixed translations**: wrong outputs in which every word is right for *some* valid translation at its "
-        "position — pieces of different translations combined, such as \"le balle\" (from \"le ballon\" and \"la balle\"). "
+        'position — pieces of different translations combined, such as "le balle" (from "le ballon" and "la balle"). '
         "This is how multimodality shows here. Repeated words stay rare in this toy language, because the French is "
         "exactly as long as the English: the length is never in doubt, so positions do not drift into each other.",
-        "zh": "**混杂译文**：错误输出中每个词在其位置上都属于*某个*合法译文——即不同译文的片段拼在一起，例如 \"le balle\""
-        "（来自 \"le ballon\" 和 \"la balle\"）。这正是多峰问题在这里的表现。在这个玩具语言中重复词很少，"
+        "zh": '**混杂译文**：错误输出中每个词在其位置上都属于*某个*合法译文——即不同译文的片段拼在一起，例如 "le balle"'
+        '（来自 "le ballon" 和 "la balle"）。这正是多峰问题在这里的表现。在这个玩具语言中重复词很少，'
         "因为法文与英文长度完全相同：长度从不含糊，各位置不会相互错位。",
     },
     "par_multi_examples": {
@@ -120,10 +126,15 @@ PARALLEL_TEXT: dict[str, dict[str, str]] = {
         "every method writing exactly N tokens. Measured on this device when you press the button.",
         "zh": "与内置模型相同的规模、随机权重（解码开销与学到的内容无关），每种方法都恰好写出 N 个词元。点击按钮后在本机测量。",
     },
-    "par_measure": {"en": "Measure on this device (takes a minute or two on a laptop CPU)", "zh": "在本机测量（在笔记本 CPU 上需要一两分钟）"},
-    "par_measured": {"en": "Measured on {device} in {seconds:.0f} s: 1 warm-up, then the four methods in turn, 3 rounds; "
-                     "the median per point.",
-                     "zh": "在 {device} 上测量，用时 {seconds:.0f} 秒：预热 1 次，然后四种方法轮流运行 3 轮，每个点取中位数。"},
+    "par_measure": {
+        "en": "Measure on this device (takes a minute or two on a laptop CPU)",
+        "zh": "在本机测量（在笔记本 CPU 上需要一两分钟）",
+    },
+    "par_measured": {
+        "en": "Measured on {device} in {seconds:.0f} s: 1 warm-up, then the four methods in turn, 3 rounds; "
+        "the median per point.",
+        "zh": "在 {device} 上测量，用时 {seconds:.0f} 秒：预热 1 次，然后四种方法轮流运行 3 轮，每个点取中位数。",
+    },
     "par_speed_y": {"en": "ms per batch", "zh": "每批毫秒数"},
     "par_speed_x": {"en": "target tokens N", "zh": "目标词元数 N"},
     "par_speed_title": {"en": "Batch {b}", "zh": "批大小 {b}"},

@@ -63,7 +63,10 @@ POSITIONS_TEXT: dict[str, dict[str, str]] = {
         "zh": "BERT 和 GPT-2 改为给每个位置学习一个向量。下图：内置掩码语言模型（{model}）学到的位置向量之间有多相似。"
         "它的训练句子最多 {n} 个词元；更靠后的位置从未被训练过。",
     },
-    "pos_learned_title": {"en": "Cosine similarity of learned position vectors: position → position", "zh": "可学习位置向量的余弦相似度：位置 → 位置"},
+    "pos_learned_title": {
+        "en": "Cosine similarity of learned position vectors: position → position",
+        "zh": "可学习位置向量的余弦相似度：位置 → 位置",
+    },
     "pos_similarity": {"en": "cosine similarity", "zh": "余弦相似度"},
     "pos_learned_caption": {
         "en": "Mean cosine similarity of neighbouring positions: {near:.2f}; of positions 8 or more apart: {far:.2f}. "
@@ -80,14 +83,21 @@ POSITIONS_TEXT: dict[str, dict[str, str]] = {
         "zh": "Su 等（2021），LLaMA 和大多数新近的大模型都在用：不往词元上加任何东西，而是把查询和键的每一对特征"
         "**旋转**一个随位置 p 增大的角度 p·θᵢ。两者都按各自的位置旋转后，点积里只剩下角度之差。",
     },
-    "pos_rope_rotation_title": {"en": "One vector's feature pairs at positions 0–{n}: each turns by its own angle per position",
-                                "zh": "同一个向量的特征对在位置 0–{n}：每一对每个位置转过各自的角度"},
+    "pos_rope_rotation_title": {
+        "en": "One vector's feature pairs at positions 0–{n}: each turns by its own angle per position",
+        "zh": "同一个向量的特征对在位置 0–{n}：每一对每个位置转过各自的角度",
+    },
     "pos_pair": {"en": "pair {i} ({speed})", "zh": "第 {i} 对（{speed}）"},
     "pos_fast": {"en": "fast", "zh": "快"},
     "pos_slow": {"en": "slow", "zh": "慢"},
-    "pos_rope_scores_title": {"en": "RoPE scores: query at m → key at n", "zh": "RoPE 分数：位置 m 的查询 → 位置 n 的键"},
-    "pos_absolute_scores_title": {"en": "Added sinusoidal positions: query at m → key at n",
-                                  "zh": "加上正弦位置编码：位置 m 的查询 → 位置 n 的键"},
+    "pos_rope_scores_title": {
+        "en": "RoPE scores: query at m → key at n",
+        "zh": "RoPE 分数：位置 m 的查询 → 位置 n 的键",
+    },
+    "pos_absolute_scores_title": {
+        "en": "Added sinusoidal positions: query at m → key at n",
+        "zh": "加上正弦位置编码：位置 m 的查询 → 位置 n 的键",
+    },
     "pos_query_position": {"en": "query position m", "zh": "查询位置 m"},
     "pos_key_position": {"en": "key position n", "zh": "键位置 n"},
     "pos_score": {"en": "score", "zh": "得分"},
@@ -98,7 +108,10 @@ POSITIONS_TEXT: dict[str, dict[str, str]] = {
         "zh": "用一个随机查询和键数值验证（d = {d}）：沿每条对角线 m − n = 常数，RoPE 得分的变化最多 **{rope:.1e}**"
         "（浮点舍入误差）：它只取决于相对位置。若改为把正弦位置编码加到同样的向量上，对角线上的得分变化可达 **{added:.2f}**。",
     },
-    "pos_blind": {"en": "4. Without positions, attention is blind to order", "zh": "4. 没有位置信息，注意力对词序视而不见"},
+    "pos_blind": {
+        "en": "4. Without positions, attention is blind to order",
+        "zh": "4. 没有位置信息，注意力对词序视而不见",
+    },
     "pos_blind_intro": {
         "en": "The built-in masked LM ({model}) fills the blank twice: as trained, and with its position vectors set to "
         "zero (same weights). Shuffle the words and compare.",

@@ -12,11 +12,24 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .style import (
-    MASKED_COLOR, WEIGHT_COLORSCALE, as_array, axis_suffix, category_axis, cell_px, check_labels, display_label,
-    font_sizes, make_figure, max_label_px, plain_text, subplot_layout, top_margin, x_labels_height,
+    MASKED_COLOR,
+    WEIGHT_COLORSCALE,
+    as_array,
+    axis_suffix,
+    category_axis,
+    cell_px,
+    check_labels,
+    display_label,
+    font_sizes,
+    make_figure,
+    max_label_px,
+    plain_text,
+    subplot_layout,
+    top_margin,
+    x_labels_height,
 )
 
-AUTO_VALUES_MAX_CELLS = 144      # show numbers in cells up to 12 x 12
+AUTO_VALUES_MAX_CELLS = 144  # show numbers in cells up to 12 x 12
 HOVER_LABELS_MAX_CELLS = 40_000  # above this, hover names positions instead of tokens (payload size)
 
 
@@ -40,20 +53,28 @@ def hover_names(query_labels: Sequence[str], key_labels: Sequence[str]) -> np.nd
 
 
 def hover_template(names: np.ndarray | None, value: str) -> str:
-    """"query → key: value" from per-cell names, or from positions when there are none."""
+    """ "query → key: value" from per-cell names, or from positions when there are none."""
     where = "%{customdata}" if names is not None else "query %{y} → key %{x}"
     return f"{where}: {value}<extra></extra>"
 
 
-def masked_layer(masked: np.ndarray, names: np.ndarray | None, text: str = "",
-                 hover: str = "masked", **kw) -> go.Heatmap:
+def masked_layer(
+    masked: np.ndarray, names: np.ndarray | None, text: str = "", hover: str = "masked", **kw
+) -> go.Heatmap:
     """Grey cells where `masked` is True, transparent elsewhere; kept out of any colour scale."""
     return go.Heatmap(
-        z=compact(np.where(masked, 1.0, np.nan)), colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
-        zmin=0, zmax=1, showscale=False, hoverongaps=False, name="masked",
-        customdata=names, hovertemplate=hover_template(names, plain_text(hover)),
+        z=compact(np.where(masked, 1.0, np.nan)),
+        colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
+        zmin=0,
+        zmax=1,
+        showscale=False,
+        hoverongaps=False,
+        name="masked",
+        customdata=names,
+        hovertemplate=hover_template(names, plain_text(hover)),
         text=np.where(masked, text, "") if text else None,
-        texttemplate="%{text}" if text else None, **kw,
+        texttemplate="%{text}" if text else None,
+        **kw,
     )
 
 
@@ -98,23 +119,42 @@ def attention_heatmap(
     z = compact(np.where(blocked, np.nan, w))
 
     traces = [masked_layer(blocked, names, hover=masked_label, xgap=gap, ygap=gap)] if blocked.any() else []
-    traces.append(go.Heatmap(
-        z=z, zmin=zmin, zmax=1.0 if zmax is None else zmax,
-        colorscale=colorscale or WEIGHT_COLORSCALE, hoverongaps=False, name="weights",
-        xgap=gap, ygap=gap, customdata=names, hovertemplate=hover_template(names, "%{z:.3f}"),
-        texttemplate=f"%{{z:{value_format}}}" if show_values else None,
-        textfont={"size": max(value_font, 1)} if show_values else None,
-        colorbar={"title": {"text": plain_text(colorbar_title), "side": "right"},
-                  "thickness": 24 if presentation else 16, "tickfont": {"size": sizes["tick"]}},
-    ))
+    traces.append(
+        go.Heatmap(
+            z=z,
+            zmin=zmin,
+            zmax=1.0 if zmax is None else zmax,
+            colorscale=colorscale or WEIGHT_COLORSCALE,
+            hoverongaps=False,
+            name="weights",
+            xgap=gap,
+            ygap=gap,
+            customdata=names,
+            hovertemplate=hover_template(names, "%{z:.3f}"),
+            texttemplate=f"%{{z:{value_format}}}" if show_values else None,
+            textfont={"size": max(value_font, 1)} if show_values else None,
+            colorbar={
+                "title": {"text": plain_text(colorbar_title), "side": "right"},
+                "thickness": 24 if presentation else 16,
+                "tickfont": {"size": sizes["tick"]},
+            },
+        )
+    )
     left = max_label_px(q_labels, presentation) + sizes["base"] * 3
     bottom = x_labels_height(k_labels, cell, presentation) + 10
     return make_figure(
-        traces, title, presentation, width=n_k * cell + left + sizes["tick"] * 7,
+        traces,
+        title,
+        presentation,
+        width=n_k * cell + left + sizes["tick"] * 7,
         height=n_q * cell + bottom + top_margin(title, presentation),
         xaxis=category_axis(k_labels, cell, presentation, x_title, horizontal=True),
-        yaxis={**category_axis(q_labels, cell, presentation, y_title),
-               "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+        yaxis={
+            **category_axis(q_labels, cell, presentation, y_title),
+            "autorange": "reversed",
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
     )
 
 
@@ -152,7 +192,8 @@ def head_grid(
     height += 0 if crowded else (n_layers - 1) * label_h
 
     layout = subplot_layout(
-        n_layers, n_heads,
+        n_layers,
+        n_heads,
         subplot_titles=[plain_text(f"{lay} {head}") for lay in layer_names for head in head_names],
         horizontal_spacing=min(0.2, (18 if crowded else label_w + 12) / width),
         vertical_spacing=min(0.3, (title_h + (0 if crowded else label_h)) / height),
@@ -169,20 +210,41 @@ def head_grid(
             z = a[layer, head] if blocked is None else np.where(blocked, np.nan, a[layer, head])
             if blocked is not None and blocked.any():
                 traces.append(masked_layer(blocked, names, **on_axes))
-            traces.append(go.Heatmap(
-                z=z, coloraxis="coloraxis", hoverongaps=False, customdata=names, name=name,
-                hovertemplate=f"{name} · " + hover_template(names, "%{z:.3f}"), **on_axes,
-            ))
+            traces.append(
+                go.Heatmap(
+                    z=z,
+                    coloraxis="coloraxis",
+                    hoverongaps=False,
+                    customdata=names,
+                    name=name,
+                    hovertemplate=f"{name} · " + hover_template(names, "%{z:.3f}"),
+                    **on_axes,
+                )
+            )
             # Crowded grids label only the outer edge: x under the bottom row, y left of column 1.
             layout[f"xaxis{n}"].update(x_axis, showticklabels=not crowded or layer == n_layers - 1)
-            layout[f"yaxis{n}"].update(y_axis, showticklabels=not crowded or head == 0, autorange="reversed",
-                                       scaleanchor=f"x{n}", scaleratio=1)
+            layout[f"yaxis{n}"].update(
+                y_axis, showticklabels=not crowded or head == 0, autorange="reversed", scaleanchor=f"x{n}", scaleratio=1
+            )
     for annotation in layout["annotations"]:
         annotation["font"] = {"size": sizes["base"]}
     return make_figure(
-        traces, title, presentation, width=width, height=height, **layout,
-        coloraxis={"colorscale": WEIGHT_COLORSCALE, "cmin": 0.0, "cmax": 1.0, "colorbar": {
-            "title": {"text": plain_text(colorbar_title)}, "thickness": 24 if presentation else 16,
-            "tickfont": {"size": sizes["tick"]}, "len": min(1.0, 500 / height)}},
+        traces,
+        title,
+        presentation,
+        width=width,
+        height=height,
+        **layout,
+        coloraxis={
+            "colorscale": WEIGHT_COLORSCALE,
+            "cmin": 0.0,
+            "cmax": 1.0,
+            "colorbar": {
+                "title": {"text": plain_text(colorbar_title)},
+                "thickness": 24 if presentation else 16,
+                "tickfont": {"size": sizes["tick"]},
+                "len": min(1.0, 500 / height),
+            },
+        },
         margin={"t": int(top_margin(title, presentation) + title_h * 0.6)},
     )

@@ -28,24 +28,46 @@ def topk_bars(
     sizes = font_sizes(presentation)
     labels = [display_label(t) for t in tokens]
     colors = [PLAIN_COLOR] * len(labels) if accepted is None else [GOOD_COLOR if ok else OTHER_COLOR for ok in accepted]
-    traces = [go.Bar(
-        x=list(probs), y=list(range(len(labels))), orientation="h", marker_color=colors,
-        text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs], textposition="outside",
-        textfont={"size": sizes["cell"]}, cliponaxis=False,
-        hovertext=labels, hovertemplate="%{hovertext}: %{x:.3f}<extra></extra>", showlegend=False,
-    )]
+    traces = [
+        go.Bar(
+            x=list(probs),
+            y=list(range(len(labels))),
+            orientation="h",
+            marker_color=colors,
+            text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs],
+            textposition="outside",
+            textfont={"size": sizes["cell"]},
+            cliponaxis=False,
+            hovertext=labels,
+            hovertemplate="%{hovertext}: %{x:.3f}<extra></extra>",
+            showlegend=False,
+        )
+    ]
     legend_layout = {}
     if accepted is not None:
-        traces += [go.Bar(x=[None], y=[None], marker_color=color, name=display_label(name), orientation="h")
-                   for name, color in zip(legend, (GOOD_COLOR, OTHER_COLOR))]
+        traces += [
+            go.Bar(x=[None], y=[None], marker_color=color, name=display_label(name), orientation="h")
+            for name, color in zip(legend, (GOOD_COLOR, OTHER_COLOR), strict=False)
+        ]
         legend_layout = {"legend": {"orientation": "h", "y": -0.25, "x": 0, "font": {"size": sizes["tick"]}}}
     right = min(1.18, max(list(probs) + [0.05]) * 1.25 + 0.04)  # room for the printed values
     row = 34 if presentation else 26
     return make_figure(
-        traces, title, presentation, height=110 + row * len(labels) + (40 if accepted is not None else 0),
-        yaxis={"tickvals": list(range(len(labels))), "ticktext": labels, "autorange": "reversed",
-               "tickfont": {"size": sizes["tick"] + 2}},
-        xaxis={"range": [0, right], "tickformat": ".0%", "title": {"text": display_label(x_title)},
-               "gridcolor": "#eeeeee"},
+        traces,
+        title,
+        presentation,
+        height=110 + row * len(labels) + (40 if accepted is not None else 0),
+        yaxis={
+            "tickvals": list(range(len(labels))),
+            "ticktext": labels,
+            "autorange": "reversed",
+            "tickfont": {"size": sizes["tick"] + 2},
+        },
+        xaxis={
+            "range": [0, right],
+            "tickformat": ".0%",
+            "title": {"text": display_label(x_title)},
+            "gridcolor": "#eeeeee",
+        },
         **legend_layout,
     )

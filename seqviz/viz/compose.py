@@ -49,8 +49,16 @@ def _moved(item: dict, suffix: str) -> dict:
 
 
 def figure_grid(
-    figures: Sequence[go.Figure], columns: int, title: str = "", *, presentation: bool = False,
-    width: int = 1280, height: int = 720, h_gap: float = 0.08, v_gap: float = 0.16, legend: dict | None = None,
+    figures: Sequence[go.Figure],
+    columns: int,
+    title: str = "",
+    *,
+    presentation: bool = False,
+    width: int = 1280,
+    height: int = 720,
+    h_gap: float = 0.08,
+    v_gap: float = 0.16,
+    legend: dict | None = None,
 ) -> go.Figure:
     """`figures` laid out row by row, `columns` per row, each panel titled by its figure's own title.
 
@@ -80,11 +88,31 @@ def figure_grid(
             y_axis.update(scaleanchor=f"x{suffix}", constraintoward="middle")
         axes[f"xaxis{suffix}"], axes[f"yaxis{suffix}"] = x_axis, y_axis
         if fig.layout.title.text:
-            annotations.append({
-                "text": wrapped(fig.layout.title.text, title_px, title_size), "x": 0, "xanchor": "left", "xref": f"x{suffix} domain",
-                "y": 1, "yanchor": "bottom", "yref": f"y{suffix} domain", "yshift": 6, "showarrow": False,
-                "font": {"size": title_size}, "align": "left",
-            })
+            annotations.append(
+                {
+                    "text": wrapped(fig.layout.title.text, title_px, title_size),
+                    "x": 0,
+                    "xanchor": "left",
+                    "xref": f"x{suffix} domain",
+                    "y": 1,
+                    "yanchor": "bottom",
+                    "yref": f"y{suffix} domain",
+                    "yshift": 6,
+                    "showarrow": False,
+                    "font": {"size": title_size},
+                    "align": "left",
+                }
+            )
     extra = {"legend": legend} if legend else {}
-    return make_figure(traces, title, presentation, width=width, height=height, shapes=shapes,
-                       annotations=annotations, showlegend=bool(legend) or None, **axes, **extra)
+    return make_figure(
+        traces,
+        title,
+        presentation,
+        width=width,
+        height=height,
+        shapes=shapes,
+        annotations=annotations,
+        showlegend=bool(legend) or None,
+        **axes,
+        **extra,
+    )

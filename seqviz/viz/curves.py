@@ -9,15 +9,24 @@ from .style import altair_chart_config
 
 
 def accuracy_curves(
-    rows: list[dict], title: str = "", *, x_title: str = "fine-tuning step", y_title: str = "held-out accuracy",
-    series_title: str = "encoder", presentation: bool = False, categorical_steps: bool = False,
+    rows: list[dict],
+    title: str = "",
+    *,
+    x_title: str = "fine-tuning step",
+    y_title: str = "held-out accuracy",
+    series_title: str = "encoder",
+    presentation: bool = False,
+    categorical_steps: bool = False,
 ) -> alt.Chart:
     """rows: dicts with keys step, accuracy, series (one line per series). Vega draws text literally, so
     no escaping is needed. Its menu saves PNG (3×) and SVG. With `categorical_steps`, steps are labels
     (e.g. length buckets "1–5") kept in the order given."""
     frame = pd.DataFrame(rows, columns=["step", "accuracy", "series"])
-    x = (alt.X("step:N", title=str(x_title), sort=list(dict.fromkeys(frame["step"])), axis=alt.Axis(labelAngle=0))
-         if categorical_steps else alt.X("step:Q", title=str(x_title)))
+    x = (
+        alt.X("step:N", title=str(x_title), sort=list(dict.fromkeys(frame["step"])), axis=alt.Axis(labelAngle=0))
+        if categorical_steps
+        else alt.X("step:Q", title=str(x_title))
+    )
     chart = (
         alt.Chart(frame, title=str(title))
         .mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3)
@@ -33,8 +42,13 @@ def accuracy_curves(
 
 
 def loss_curves(
-    rows: list[dict], title: str = "", *, x_title: str = "training step", y_title: str = "loss (cross-entropy)",
-    series_title: str = "model", presentation: bool = False,
+    rows: list[dict],
+    title: str = "",
+    *,
+    x_title: str = "training step",
+    y_title: str = "loss (cross-entropy)",
+    series_title: str = "model",
+    presentation: bool = False,
 ) -> alt.Chart:
     """rows: dicts with keys step, loss, series (one line per model)."""
     frame = pd.DataFrame(rows, columns=["step", "loss", "series"])

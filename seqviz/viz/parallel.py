@@ -15,8 +15,14 @@ RING_COLOR = "#e6550d"
 
 
 def mask_predict_figure(
-    tokens: Sequence[Sequence[str]], confidence: np.ndarray, remasked: np.ndarray, title: str = "", *,
-    presentation: bool = False, x_title: str = "target position", y_title: str = "iteration",
+    tokens: Sequence[Sequence[str]],
+    confidence: np.ndarray,
+    remasked: np.ndarray,
+    title: str = "",
+    *,
+    presentation: bool = False,
+    x_title: str = "target position",
+    y_title: str = "iteration",
     colorbar_title: str = "confidence",
 ) -> go.Figure:
     """Rows = iterations (first at the top), columns = target positions; each cell shows the token and is
@@ -30,19 +36,52 @@ def mask_predict_figure(
     labels = [[display_label(t, 10) for t in row] for row in tokens]
     widest = max((text_width_px(t, sizes["cell"] + 2) for row in tokens for t in row), default=20)
     cell_w, cell_h = max(64.0, widest + 20), 54 if presentation else 42
-    frames = [{"type": "rect", "x0": c - 0.46, "x1": c + 0.46, "y0": r - 0.44, "y1": r + 0.44,
-               "line": {"color": RING_COLOR, "width": 3}} for r, c in zip(*np.nonzero(again))]
+    frames = [
+        {
+            "type": "rect",
+            "x0": c - 0.46,
+            "x1": c + 0.46,
+            "y0": r - 0.44,
+            "y1": r + 0.44,
+            "line": {"color": RING_COLOR, "width": 3},
+        }
+        for r, c in zip(*np.nonzero(again), strict=True)
+    ]
     heatmap = go.Heatmap(
-        z=conf, zmin=0, zmax=1, colorscale=WEIGHT_COLORSCALE, text=labels, texttemplate="%{text}",
-        textfont={"size": sizes["cell"] + 2}, xgap=3, ygap=3, hovertemplate="%{text}: %{z:.2f}<extra></extra>",
-        colorbar={"title": {"text": plain_text(colorbar_title)}, "thickness": 16, "tickfont": {"size": sizes["tick"]}})
+        z=conf,
+        zmin=0,
+        zmax=1,
+        colorscale=WEIGHT_COLORSCALE,
+        text=labels,
+        texttemplate="%{text}",
+        textfont={"size": sizes["cell"] + 2},
+        xgap=3,
+        ygap=3,
+        hovertemplate="%{text}: %{z:.2f}<extra></extra>",
+        colorbar={"title": {"text": plain_text(colorbar_title)}, "thickness": 16, "tickfont": {"size": sizes["tick"]}},
+    )
     return make_figure(
-        [heatmap], title, presentation, width=n_pos * cell_w + 200, height=n_iter * cell_h + sizes["base"] * 8,
+        [heatmap],
+        title,
+        presentation,
+        width=n_pos * cell_w + 200,
+        height=n_iter * cell_h + sizes["base"] * 8,
         shapes=frames,
-        xaxis={"tickvals": list(range(n_pos)), "ticktext": [str(i + 1) for i in range(n_pos)], "showgrid": False,
-               "title": {"text": display_label(x_title)}, "tickfont": {"size": sizes["tick"]}},
-        yaxis={"tickvals": list(range(n_iter)), "ticktext": [str(i + 1) for i in range(n_iter)], "autorange": "reversed",
-               "showgrid": False, "title": {"text": display_label(y_title)}, "tickfont": {"size": sizes["tick"]}},
+        xaxis={
+            "tickvals": list(range(n_pos)),
+            "ticktext": [str(i + 1) for i in range(n_pos)],
+            "showgrid": False,
+            "title": {"text": display_label(x_title)},
+            "tickfont": {"size": sizes["tick"]},
+        },
+        yaxis={
+            "tickvals": list(range(n_iter)),
+            "ticktext": [str(i + 1) for i in range(n_iter)],
+            "autorange": "reversed",
+            "showgrid": False,
+            "title": {"text": display_label(y_title)},
+            "tickfont": {"size": sizes["tick"]},
+        },
     )
 
 
@@ -52,27 +91,59 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     if not positive:
         return []
     low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
-    ticks = [m * 10.0 ** e for e in range(low, high + 1) for m in (1, 2, 5)]
+    ticks = [m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5)]
     inside = [t for t in ticks if min(positive) / 2 <= t <= max(positive) * 2]
     return [float(f"{t:.6g}") for t in inside]
 
 
 def speed_chart(
-    lengths: Sequence[int], times: dict[str, Sequence[float]], names: dict[str, str], title: str = "", *,
-    presentation: bool = False, x_title: str = "target tokens", y_title: str = "ms",
+    lengths: Sequence[int],
+    times: dict[str, Sequence[float]],
+    names: dict[str, str],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    x_title: str = "target tokens",
+    y_title: str = "ms",
 ) -> go.Figure:
     """One line per method (key of `times`, labelled by `names`): wall-clock against target length, log scale."""
     sizes = font_sizes(presentation)
-    traces = [go.Scatter(x=list(lengths), y=list(values), mode="lines+markers", name=display_label(names[method]),
-                         line={"color": METHOD_COLORS.get(method), "width": 4 if presentation else 3},
-                         marker={"size": 11 if presentation else 8}, hovertemplate="%{x}: %{y:.1f} ms<extra></extra>")
-              for method, values in times.items()]
+    traces = [
+        go.Scatter(
+            x=list(lengths),
+            y=list(values),
+            mode="lines+markers",
+            name=display_label(names[method]),
+            line={"color": METHOD_COLORS.get(method), "width": 4 if presentation else 3},
+            marker={"size": 11 if presentation else 8},
+            hovertemplate="%{x}: %{y:.1f} ms<extra></extra>",
+        )
+        for method, values in times.items()
+    ]
     legend_px = int(sizes["tick"] * 2.6) * 2
     return make_figure(
-        traces, title, presentation, height=(460 if presentation else 360) + legend_px,
-        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "font": {"size": sizes["tick"]}},
+        traces,
+        title,
+        presentation,
+        height=(460 if presentation else 360) + legend_px,
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": sizes["tick"]},
+        },
         margin={"b": legend_px + 6},
-        xaxis={"title": {"text": display_label(x_title)}, "tickvals": list(lengths), "tickfont": {"size": sizes["tick"]}},
-        yaxis={"title": {"text": display_label(y_title)}, "type": "log", "tickfont": {"size": sizes["tick"]},
-               "tickvals": log_ticks([v for values in times.values() for v in values])},
+        xaxis={
+            "title": {"text": display_label(x_title)},
+            "tickvals": list(lengths),
+            "tickfont": {"size": sizes["tick"]},
+        },
+        yaxis={
+            "title": {"text": display_label(y_title)},
+            "type": "log",
+            "tickfont": {"size": sizes["tick"]},
+            "tickvals": log_ticks([v for values in times.values() for v in values]),
+        },
     )

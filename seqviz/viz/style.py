@@ -25,20 +25,26 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-FONT_FAMILY = (
-    "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
-)
+FONT_FAMILY = "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
 TEXT_COLOR = "#222222"
 FRAME_COLOR = "#b0b0b0"
 
 # Attention weights: white at 0 (no attention looks empty), dark blue at 1.
 WEIGHT_COLORSCALE = [
-    [0.0, "#ffffff"], [0.15, "#deebf7"], [0.35, "#9ecae1"],
-    [0.6, "#4292c6"], [0.8, "#2171b5"], [1.0, "#08306b"],
+    [0.0, "#ffffff"],
+    [0.15, "#deebf7"],
+    [0.35, "#9ecae1"],
+    [0.6, "#4292c6"],
+    [0.8, "#2171b5"],
+    [1.0, "#08306b"],
 ]
 # Raw scores: purple below 0, white at 0, orange above (kept away from the weights' blue).
 SCORE_COLORSCALE = [
-    [0.0, "#542788"], [0.25, "#998ec3"], [0.5, "#f7f7f7"], [0.75, "#f1a340"], [1.0, "#b35806"],
+    [0.0, "#542788"],
+    [0.25, "#998ec3"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#f1a340"],
+    [1.0, "#b35806"],
 ]
 # Blocked cells in weight/score heatmaps: a mid grey that no colour of either scale comes near.
 MASKED_COLOR = "#8c8c8c"
@@ -108,16 +114,30 @@ def top_margin(title: str, presentation: bool) -> int:
     return int(font_sizes(presentation)["title"] * 2.6) if title else 16
 
 
-_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "ticks": "", "title": {"standoff": 15},
-         "zerolinecolor": "#EBF0F8", "zerolinewidth": 2, "automargin": True}
+_AXIS = {
+    "gridcolor": "#EBF0F8",
+    "linecolor": "#EBF0F8",
+    "ticks": "",
+    "title": {"standoff": 15},
+    "zerolinecolor": "#EBF0F8",
+    "zerolinewidth": 2,
+    "automargin": True,
+}
 # plotly_white's look, cut to what seqviz figures use: the full template carries defaults for every trace
 # type and costs ~25 ms per figure to validate.
 TEMPLATE = {
-    "layout": {"xaxis": _AXIS, "yaxis": _AXIS, "hovermode": "closest", "autotypenumbers": "strict",
-               "coloraxis": {"colorbar": {"outlinewidth": 0, "ticks": ""}},
-               "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3"]},
-    "data": {"heatmap": [{"colorbar": {"outlinewidth": 0, "ticks": ""}}],
-             "bar": [{"marker": {"line": {"color": "white", "width": 0.5}}}]},
+    "layout": {
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hovermode": "closest",
+        "autotypenumbers": "strict",
+        "coloraxis": {"colorbar": {"outlinewidth": 0, "ticks": ""}},
+        "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3"],
+    },
+    "data": {
+        "heatmap": [{"colorbar": {"outlinewidth": 0, "ticks": ""}}],
+        "bar": [{"marker": {"line": {"color": "white", "width": 0.5}}}],
+    },
 }
 
 
@@ -129,16 +149,24 @@ def merged(base: dict, extra: dict) -> dict:
     return out
 
 
-def base_layout(title: str = "", presentation: bool = False,
-                width: float | None = None, height: float | None = None) -> dict[str, Any]:
+def base_layout(
+    title: str = "", presentation: bool = False, width: float | None = None, height: float | None = None
+) -> dict[str, Any]:
     """Common fonts, white background, margins, title and size of every figure."""
     sizes = font_sizes(presentation)
     layout = {
         "template": TEMPLATE,
         "font": {"family": FONT_FAMILY, "size": sizes["base"], "color": TEXT_COLOR},
-        "title": {"text": plain_text(title) if title else None, "x": 0.01, "xanchor": "left",
-                  "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": sizes["title"] * 0.6},
-                  "font": {"size": sizes["title"], "family": FONT_FAMILY}},
+        "title": {
+            "text": plain_text(title) if title else None,
+            "x": 0.01,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": sizes["title"] * 0.6},
+            "font": {"size": sizes["title"], "family": FONT_FAMILY},
+        },
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": sizes["base"]}},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
@@ -148,8 +176,15 @@ def base_layout(title: str = "", presentation: bool = False,
     return layout
 
 
-def make_figure(traces, title: str = "", presentation: bool = False, *, width: float | None = None,
-                height: float | None = None, **layout) -> go.Figure:
+def make_figure(
+    traces,
+    title: str = "",
+    presentation: bool = False,
+    *,
+    width: float | None = None,
+    height: float | None = None,
+    **layout,
+) -> go.Figure:
     """A figure in one validated construction: the common layout with `layout` merged in.
 
     Builders assemble everything first because each plotly update_* call re-walks the figure (~5 ms);
@@ -269,10 +304,20 @@ def altair_chart_config(chart, presentation: bool = False):
     return (
         chart.properties(usermeta=ALTAIR_USERMETA)
         .configure(font=FONT_FAMILY, background="white")
-        .configure_axis(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY,
-                        labelFontSize=sizes["tick"], titleFontSize=sizes["base"], labelLimit=200)
-        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelLimit=400,
-                          labelFontSize=sizes["tick"], titleFontSize=sizes["base"])
+        .configure_axis(
+            labelFont=FONT_FAMILY,
+            titleFont=FONT_FAMILY,
+            labelFontSize=sizes["tick"],
+            titleFontSize=sizes["base"],
+            labelLimit=200,
+        )
+        .configure_legend(
+            labelFont=FONT_FAMILY,
+            titleFont=FONT_FAMILY,
+            labelLimit=400,
+            labelFontSize=sizes["tick"],
+            titleFontSize=sizes["base"],
+        )
         .configure_title(font=FONT_FAMILY, fontSize=sizes["title"], anchor="start")
         .configure_view(strokeWidth=0)
     )
@@ -325,8 +370,14 @@ def tick_step(n: int, cell: float, presentation: bool, horizontal: bool = False)
     return next((s for s in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if s >= needed), needed)
 
 
-def category_axis(labels: Sequence[str], cell: float, presentation: bool, title: str = "",
-                  show_labels: bool = True, horizontal: bool = False) -> dict[str, Any]:
+def category_axis(
+    labels: Sequence[str],
+    cell: float,
+    presentation: bool,
+    title: str = "",
+    show_labels: bool = True,
+    horizontal: bool = False,
+) -> dict[str, Any]:
     """Axis over integer positions 0..n-1 with the labels as tick text.
 
     Integer positions keep duplicate tokens ("the", "the") as separate rows/columns. When cells are
@@ -336,21 +387,32 @@ def category_axis(labels: Sequence[str], cell: float, presentation: bool, title:
     sizes = font_sizes(presentation)
     step = tick_step(len(labels), cell, presentation, horizontal)
     positions = list(range(0, len(labels), step))
-    text = ([display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions] if step <= 2
-            else [str(i) for i in positions])
+    text = (
+        [display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions]
+        if step <= 2
+        else [str(i) for i in positions]
+    )
     return {
-        "tickmode": "array", "tickvals": positions, "ticktext": text, "showticklabels": show_labels,
+        "tickmode": "array",
+        "tickvals": positions,
+        "ticktext": text,
+        "showticklabels": show_labels,
         "tickfont": {"size": sizes["tick"], "family": FONT_FAMILY},
-        "title": {"text": plain_text(title) if (title and show_labels) else None,
-                  "font": {"size": sizes["base"]}},
-        "showgrid": False, "zeroline": False, "ticks": "", "automargin": True, "constrain": "domain",
+        "title": {"text": plain_text(title) if (title and show_labels) else None, "font": {"size": sizes["base"]}},
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "",
+        "automargin": True,
+        "constrain": "domain",
         # A thin frame, so that a matrix of near-zero (white) weights still shows its extent.
-        "showline": True, "mirror": True, "linecolor": FRAME_COLOR, "linewidth": 1,
+        "showline": True,
+        "mirror": True,
+        "linecolor": FRAME_COLOR,
+        "linewidth": 1,
     }
 
 
-def x_labels_height(labels: Sequence[str], cell: float, presentation: bool,
-                    with_title: bool = True) -> float:
+def x_labels_height(labels: Sequence[str], cell: float, presentation: bool, with_title: bool = True) -> float:
     """Rough height in px of an x axis' tick labels (rotated when they would overlap) and title."""
     sizes = font_sizes(presentation)
     step = tick_step(len(labels), cell, presentation, horizontal=True)

@@ -9,7 +9,6 @@ server: every script run starts within a millisecond of the others."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 
@@ -18,7 +17,7 @@ import pytest
 from seqviz.ui.page import PAGES
 from tests.browser.conftest import ARTIFACTS, Server
 from tests.browser.test_pages_in_browser import ROUTES
-from tests.protocol import open_together
+from tests.protocol import open_together, run_sessions
 
 pytestmark = pytest.mark.load
 
@@ -40,11 +39,25 @@ def test_a_fresh_server_survives_a_whole_class_opening_at_once():
     for round_, pages in enumerate(CLASSES):
         assert len(pages) >= 16
         with Server(ARTIFACTS.parent / f"cold_start_{round_}.log") as server:
-            runs = asyncio.run(open_together(server.url, pages, timeout_s=300))
+            runs = run_sessions(open_together(server.url, pages, timeout_s=300))
             log = server.log()
-        report.append({"round": round_, "slowest_s": round(max(r.seconds for r in runs), 1),
-                       "runs": [{"page": r.page or "home", "query": r.query, "title": r.title, "s": round(r.seconds, 2),
-                                 "exceptions": r.exceptions, "finished": r.finished} for r in runs]})
+        report.append(
+            {
+                "round": round_,
+                "slowest_s": round(max(r.seconds for r in runs), 1),
+                "runs": [
+                    {
+                        "page": r.page or "home",
+                        "query": r.query,
+                        "title": r.title,
+                        "s": round(r.seconds, 2),
+                        "exceptions": r.exceptions,
+                        "finished": r.finished,
+                    }
+                    for r in runs
+                ],
+            }
+        )
         (ARTIFACTS.parent / "cold_start.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
         for run in runs:
             where = f"round {round_}, page {run.page or 'home'!r} {run.query!r}"
@@ -54,4 +67,6 @@ def test_a_fresh_server_survives_a_whole_class_opening_at_once():
         trouble = [line for line in log.splitlines() if TROUBLE.search(line)]
         assert not trouble, f"round {round_}: the server log reports trouble:\n" + "\n".join(trouble[:20])
         drawn = sum((run.elements for run in runs), start=type(runs[0].elements)())
-        assert drawn["plotly_chart"] and drawn["vega_lite_chart"], f"the class must draw plotly and altair figures: {drawn}"
+        assert drawn["plotly_chart"] and drawn["vega_lite_chart"], (
+            f"the class must draw plotly and altair figures: {drawn}"
+        )

@@ -23,8 +23,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.load]
 
 SESSIONS = 20
 TIME_LIMIT_S = 420  # the whole test, a bound for CI on a 2-core machine
-ROUTES = {"masks": "Masks", "autoencoding": "Autoencoding", "autoregressive": "Autoregressive",
-          "seq2seq": "Seq2Seq", "parallel": "Parallel"}  # what each session opens, in turn
+ROUTES = {
+    "masks": "Masks",
+    "autoencoding": "Autoencoding",
+    "autoregressive": "Autoregressive",
+    "seq2seq": "Seq2Seq",
+    "parallel": "Parallel",
+}  # what each session opens, in turn
 NOUNS = ("cat", "dog", "horse", "boy", "girl")
 ADJECTIVES = ("small", "big", "old", "black")
 
@@ -64,8 +69,11 @@ def cpu_seconds(pid: int | None = None) -> float:
 
 def summary(seconds: list[float]) -> dict:
     seconds = sorted(seconds)
-    return {"n": len(seconds), "p50_s": round(statistics.median(seconds), 2),
-            "p95_s": round(seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))], 2)}
+    return {
+        "n": len(seconds),
+        "p50_s": round(statistics.median(seconds), 2),
+        "p95_s": round(seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))], 2),
+    }
 
 
 async def type_into(page, label: str, text: str) -> None:
@@ -81,8 +89,15 @@ async def drive(browser, server: str, i: int, latencies: list[tuple[str, float]]
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     context.set_default_timeout(180_000)  # twenty sessions share 2 cores: everything waits its turn
     page = await context.new_page()
-    await page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).netloc in (host, "")
-                     or urlparse(route.request.url).scheme in ("data", "blob") else (outside.append(route.request.url), route.abort()))
+    await page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlparse(route.request.url).netloc in (host, "")
+            or urlparse(route.request.url).scheme in ("data", "blob")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     own = sentence(i)
     kind = tuple(ROUTES)[i % len(ROUTES)]
     route = ROUTES[kind]
@@ -97,13 +112,17 @@ async def drive(browser, server: str, i: int, latencies: list[tuple[str, float]]
         label = "Sentence"
     elif kind == "autoregressive":
         own = " ".join(own.split()[:3])
-        await timed(page, "type a sentence", lambda: type_into(page, "Prompt (empty = start of a sentence)", own), latencies)
+        await timed(
+            page, "type a sentence", lambda: type_into(page, "Prompt (empty = start of a sentence)", own), latencies
+        )
         for _ in range(3):
             await timed(page, "next token", lambda: page.get_by_role("button", name="Next token").click(), latencies)
         if i % 10 == 2:  # two of the class start a short live training
             seconds = page.get_by_label("Training time per model (seconds)", exact=True)
             await timed(page, "set a slider", lambda: seconds.press("Home"), latencies)  # the shortest: 10 s
-            await timed(page, "train 2 × 10 s", lambda: page.get_by_role("button", name="Train both").click(), latencies)
+            await timed(
+                page, "train 2 × 10 s", lambda: page.get_by_role("button", name="Train both").click(), latencies
+            )
         label = "Prompt (empty = start of a sentence)"
     elif kind == "seq2seq":
         await timed(page, "type a sentence", lambda: type_into(page, "English sentence", own), latencies)
@@ -133,7 +152,8 @@ async def classroom(server: str) -> tuple[list[dict], list[tuple[str, float]]]:
             await settle(warm)
         await warm.close()
         results = await asyncio.wait_for(
-            asyncio.gather(*(drive(browser, server, i, latencies) for i in range(SESSIONS))), TIME_LIMIT_S)
+            asyncio.gather(*(drive(browser, server, i, latencies) for i in range(SESSIONS))), TIME_LIMIT_S
+        )
         await browser.close()
     return results, latencies
 
@@ -145,10 +165,17 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
         results, latencies = pool.submit(asyncio.run, classroom(server_process.url)).result()
     wall_s = time.perf_counter() - start
     server_cpu, machine_cpu = cpu_seconds(server_process.pid) - server_cpu, cpu_seconds() - machine_cpu
-    report = {"sessions": SESSIONS, **summary([s for _, s in latencies]), "max_s": round(max(s for _, s in latencies), 2),
-              "wall_s": round(wall_s, 1), "cores": os.cpu_count(), "server_cpu_s": round(server_cpu, 1),
-              "machine_cpu_s": round(machine_cpu, 1), "server_share_of_cpu": round(server_cpu / machine_cpu, 2),
-              "by_action": {name: summary([s for n, s in latencies if n == name]) for name in dict(latencies)}}
+    report = {
+        "sessions": SESSIONS,
+        **summary([s for _, s in latencies]),
+        "max_s": round(max(s for _, s in latencies), 2),
+        "wall_s": round(wall_s, 1),
+        "cores": os.cpu_count(),
+        "server_cpu_s": round(server_cpu, 1),
+        "machine_cpu_s": round(machine_cpu, 1),
+        "server_share_of_cpu": round(server_cpu / machine_cpu, 2),
+        "by_action": {name: summary([s for n, s in latencies if n == name]) for name in dict(latencies)},
+    }
     ARTIFACTS.parent.mkdir(exist_ok=True)
     (ARTIFACTS.parent / "load.json").write_text(json.dumps({**report, "sessions_detail": results}, indent=1))
     print(f"\nload test: {report}")

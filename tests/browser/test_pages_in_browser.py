@@ -13,7 +13,9 @@ from seqviz.ui.page import PAGES
 pytestmark = pytest.mark.browser
 
 # the URL path of each page: "" for app.py, otherwise the file name without its number prefix
-ROUTES = {path: "" if path == "app.py" else path.split("/")[-1].split("_", 1)[1].removesuffix(".py") for path, *_ in PAGES}
+ROUTES = {
+    path: "" if path == "app.py" else path.split("/")[-1].split("_", 1)[1].removesuffix(".py") for path, *_ in PAGES
+}
 # Chinese and presentation mode share one load per page: the suite stays short as pages are added.
 VARIANTS = {"en": "", "zh_present": "lang=zh&present=1"}
 
@@ -42,10 +44,12 @@ def _wait_until_idle(page, timeout_s=90):
 
 
 def _content_height(page) -> int:
-    return int(page.evaluate(
-        """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, .main, body')]
+    return int(
+        page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, .main, body')]
                        .map(e => e.scrollHeight))"""
-    ))
+        )
+    )
 
 
 def _full_page_screenshot(page, path):
@@ -137,12 +141,20 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     host = urlparse(server).netloc
     outside: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).netloc in (host, "")
-               else (outside.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlparse(route.request.url).netloc in (host, "")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page.goto(f"{server}/Autoencoding")
     _wait_until_idle(page)
     page.get_by_role("button", name="Fine-tune both").click()
-    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=120_000)
+    page.wait_for_selector(
+        '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=120_000
+    )
     _wait_until_idle(page)
     _full_page_screenshot(page, screenshot_dir / "Autoencoding_finetuned.png")
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -151,11 +163,18 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     page.close()
 
 
-PAYLOAD = "<b id=injected>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script>"
+PAYLOAD = '<b id=injected>bold</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 
 
-@pytest.mark.parametrize("route, label", [("Masks", "Sentence"), ("Autoencoding", "Sentence"),
-                                          ("Seq2Seq", "English sentence"), ("Autoregressive", "Prompt (empty = start of a sentence)")])
+@pytest.mark.parametrize(
+    "route, label",
+    [
+        ("Masks", "Sentence"),
+        ("Autoencoding", "Sentence"),
+        ("Seq2Seq", "English sentence"),
+        ("Autoregressive", "Prompt (empty = start of a sentence)"),
+    ],
+)
 def test_typed_html_is_shown_as_text_never_run_as_markup(server, browser, route, label):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{server}/{route}")

@@ -8,8 +8,16 @@ import pytest
 from seqviz.data import toy
 from seqviz.data import toy_lexicon as lex
 from seqviz.data.toy import (
-    EN_WORDS, FR_WORDS, check_translation, is_grammatical, make_pairs, make_splits, split_pairs,
-    tokenize, translations, unknown_words,
+    EN_WORDS,
+    FR_WORDS,
+    check_translation,
+    is_grammatical,
+    make_pairs,
+    make_splits,
+    split_pairs,
+    tokenize,
+    translations,
+    unknown_words,
 )
 
 
@@ -115,8 +123,10 @@ def test_agreement_in_gender_and_number():
 
 def test_every_synonym_variant_is_accepted_and_mixtures_rejected():
     assert translations(s("the big ball is red")) == {
-        s("la grande balle est rouge"), s("la grosse balle est rouge"),
-        s("le grand ballon est rouge"), s("le gros ballon est rouge"),
+        s("la grande balle est rouge"),
+        s("la grosse balle est rouge"),
+        s("le grand ballon est rouge"),
+        s("le gros ballon est rouge"),
     }
     assert not ok("the big ball is red", "la grand ballon est rouge")
     assert translations(s("the bike is black")) == {s("le vélo est noir"), s("la bicyclette est noire")}
@@ -184,13 +194,31 @@ def test_checking_long_pairs_is_fast():
 # --- the English checker ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("en", [
-    "the cat sleep", "the cats sleeps", "a cats sleep", "these cat sleeps", "a old cat sleeps",
-    "an cat sleeps", "the table sleeps", "the cat sleeps on the dog", "the black small cat sleeps",
-    "the cat does not sleeps", "the cat do not sleep", "the cats is black", "the cat sees",
-    "the cat sleeps the dog", "the cat", "sleeps", "", "the cat sleeps and", "the cat sleeps .",
-    "the cat and the dog sleeps",
-])
+@pytest.mark.parametrize(
+    "en",
+    [
+        "the cat sleep",
+        "the cats sleeps",
+        "a cats sleep",
+        "these cat sleeps",
+        "a old cat sleeps",
+        "an cat sleeps",
+        "the table sleeps",
+        "the cat sleeps on the dog",
+        "the black small cat sleeps",
+        "the cat does not sleeps",
+        "the cat do not sleep",
+        "the cats is black",
+        "the cat sees",
+        "the cat sleeps the dog",
+        "the cat",
+        "sleeps",
+        "",
+        "the cat sleeps and",
+        "the cat sleeps .",
+        "the cat and the dog sleeps",
+    ],
+)
 def test_is_grammatical_rejects(en):
     assert not is_grammatical(s(en))
 
@@ -200,11 +228,20 @@ def test_huge_input_is_rejected_without_crashing():
     assert not is_grammatical(chain) and not is_grammatical(s("the cat sleeps and") * 2000)
 
 
-@pytest.mark.parametrize("en", [
-    "the cat sleeps", "an old cat sleeps", "the table is red", "the ball is on the table",
-    "the cat and the dog sleep", "the fish sleeps", "the fish sleep", "the girl runs with the dog",
-    "the cats that the dog does not see often swim slowly in the garden",
-])
+@pytest.mark.parametrize(
+    "en",
+    [
+        "the cat sleeps",
+        "an old cat sleeps",
+        "the table is red",
+        "the ball is on the table",
+        "the cat and the dog sleep",
+        "the fish sleeps",
+        "the fish sleep",
+        "the girl runs with the dog",
+        "the cats that the dog does not see often swim slowly in the garden",
+    ],
+)
 def test_is_grammatical_accepts(en):
     assert is_grammatical(s(en))
 
@@ -240,10 +277,24 @@ def test_split_pairs_is_disjoint_and_complete(pairs):
 # --- user input -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "x" * 5000, "猫在睡觉", "the cat 🐈‍⬛ sleeps 🙂", "مرحبا القط", "שָׁלוֹם", "\u202eevil",
-    "<script>alert(1)</script>", "\x00\x07", "{0}%s", "\ud800", "The cat sleeps.\r\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "猫在睡觉",
+        "the cat 🐈‍⬛ sleeps 🙂",
+        "مرحبا القط",
+        "שָׁלוֹם",
+        "\u202eevil",
+        "<script>alert(1)</script>",
+        "\x00\x07",
+        "{0}%s",
+        "\ud800",
+        "The cat sleeps.\r\n",
+    ],
+)
 def test_tokenize_never_raises_and_unknown_words_name_the_rest(text):
     tokens = tokenize(text)
     assert all(isinstance(t, str) and t and not t.isspace() for t in tokens)
@@ -264,7 +315,7 @@ def test_example_sentences_show_the_lessons():
     en, fr = toy.example_sentences("en"), toy.example_sentences("fr")
     assert len(en) == len(fr) >= 6
     assert "le chat noir dort" in fr and "le petit chat dort" in fr
-    for e, f in zip(en, fr):
+    for e, f in zip(en, fr, strict=True):
         assert ok(e, f)
     with pytest.raises(ValueError):
         toy.example_sentences("de")

@@ -79,4 +79,4 @@ def test_vocab_without_a_special_says_so():
     v = CharVocab("ab")
     assert (v.pad_id, v.bos_id, v.eos_id, v.unk_id) == (0, 1, 2, 3)
     with pytest.raises(AttributeError, match=r"\[MASK\]"):
-        v.mask_id
+        _ = v.mask_id

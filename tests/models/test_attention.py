@@ -44,8 +44,10 @@ def test_fully_masked_row_gives_zeros_not_nan():
 def test_rope_dot_product_depends_only_on_relative_position():
     g = torch.Generator().manual_seed(1)
     q, k = torch.randn(1, 16, generator=g), torch.randn(1, 16, generator=g)
+
     def dot(p, r):
         return (rotate_half_pairs(q, torch.tensor([p])) * rotate_half_pairs(k, torch.tensor([r]))).sum().item()
+
     assert abs(dot(3, 1) - dot(10, 8)) < 1e-4
     assert abs(dot(3, 1) - dot(3, 2)) > 1e-3
 

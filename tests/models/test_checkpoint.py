@@ -25,7 +25,7 @@ def test_checkpoint_round_trip(tmp_path, cls, half):
     with torch.no_grad():
         a, b = model(ids).logits, loaded.model(ids).logits
     assert torch.allclose(a, b, atol=2e-2 if half else 1e-6)
-    for original, restored in zip(model.state_dict().values(), loaded.model.state_dict().values()):
+    for original, restored in zip(model.state_dict().values(), loaded.model.state_dict().values(), strict=True):
         assert torch.allclose(original, restored, atol=1e-3 if half else 0)
 
 

@@ -1,5 +1,4 @@
 import pytest
-import torch
 
 from seqviz.models.masks import (
     bidirectional_mask,
@@ -93,8 +92,17 @@ def test_parse_order_is_one_based_and_strict():
 
 def test_gallery_has_every_mask_with_matching_labels():
     g = mask_gallery(["a", "b", "c"], ["x", "y"], ["p"], 1, [1, 0, 2])
-    assert set(g) == {"bidirectional", "causal", "prefix_lm", "permutation", "encoder_self", "decoder_self",
-                      "cross", "nar_decoder", "padding"}
+    assert set(g) == {
+        "bidirectional",
+        "causal",
+        "prefix_lm",
+        "permutation",
+        "encoder_self",
+        "decoder_self",
+        "cross",
+        "nar_decoder",
+        "padding",
+    }
     for view in g.values():
         assert view.mask.shape == (len(view.query_labels), len(view.key_labels))
     assert g["cross"].query_labels == ("x", "y") and g["cross"].key_labels == ("a", "b", "c")

@@ -10,7 +10,9 @@ VOCAB = 40
 
 def _model(cls, positions="learned", seed=0):
     torch.manual_seed(seed)
-    return cls(ModelConfig(vocab_size=VOCAB, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=16, positions=positions)).eval()
+    return cls(
+        ModelConfig(vocab_size=VOCAB, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=16, positions=positions)
+    ).eval()
 
 
 def _ids(t=8, seed=0):

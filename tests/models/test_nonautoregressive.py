@@ -5,7 +5,12 @@ import pytest
 import torch
 
 from seqviz.decoding.parallel import (
-    ctc_collapse, ctc_decode, length_distribution, mask_predict, masked_input, nat_decode,
+    ctc_collapse,
+    ctc_decode,
+    length_distribution,
+    mask_predict,
+    masked_input,
+    nat_decode,
 )
 from seqviz.models.layers import ModelConfig
 from seqviz.models.nonautoregressive import UPSAMPLE, CTCTransformer, NARTransformer
@@ -15,13 +20,16 @@ PAD, MASK, BLANK = 0, 4, 7
 
 def _nat():
     torch.manual_seed(0)
-    return NARTransformer(ModelConfig(vocab_size=30, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=24, dropout=0.0)).eval()
+    return NARTransformer(
+        ModelConfig(vocab_size=30, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=24, dropout=0.0)
+    ).eval()
 
 
 def _ctc():
     torch.manual_seed(0)
-    return CTCTransformer(ModelConfig(vocab_size=30, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=24,
-                                      dropout=0.0, blank_id=BLANK)).eval()
+    return CTCTransformer(
+        ModelConfig(vocab_size=30, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=24, dropout=0.0, blank_id=BLANK)
+    ).eval()
 
 
 SRC = torch.tensor([[10, 11, 12, 13, 14, 15]])
@@ -38,13 +46,16 @@ def test_the_decoder_is_not_causal():
     assert not torch.allclose(first, model.decode(memory, changed).logits[0, 0])
 
 
-@pytest.mark.parametrize("path, expected", [
-    ([5, 5, 5], [5]),  # repeats merge
-    ([BLANK, 5, BLANK, BLANK, 6, BLANK], [5, 6]),  # blanks drop
-    ([5, BLANK, 5], [5, 5]),  # a blank between two equal tokens keeps both
-    ([5, 5, BLANK, 5, 6, 6, PAD, PAD], [5, 5, 6]),
-    ([BLANK, BLANK], []),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ([5, 5, 5], [5]),  # repeats merge
+        ([BLANK, 5, BLANK, BLANK, 6, BLANK], [5, 6]),  # blanks drop
+        ([5, BLANK, 5], [5, 5]),  # a blank between two equal tokens keeps both
+        ([5, 5, BLANK, 5, 6, 6, PAD, PAD], [5, 5, 6]),
+        ([BLANK, BLANK], []),
+    ],
+)
 def test_ctc_collapse(path, expected):
     assert ctc_collapse(path, BLANK, PAD) == expected
 
@@ -84,11 +95,20 @@ def test_ctc_path_is_the_upsampled_source_length():
 @pytest.mark.parametrize("objective", ["nat", "cmlm", "ctc"])
 def test_training_loss_falls(objective):
     from seqviz.data.toy import joint_vocab
-    from seqviz.recipes import parallel_batches, translation_splits
+    from seqviz.training.batches import parallel_batches
+    from seqviz.training.recipes import translation_splits
 
     vocab = joint_vocab()
-    config = ModelConfig(vocab_size=len(vocab), d_model=32, n_heads=4, n_layers=1, d_ff=64, max_len=72,
-                         dropout=0.0, blank_id=vocab.blank_id)
+    config = ModelConfig(
+        vocab_size=len(vocab),
+        d_model=32,
+        n_heads=4,
+        n_layers=1,
+        d_ff=64,
+        max_len=72,
+        dropout=0.0,
+        blank_id=vocab.blank_id,
+    )
     torch.manual_seed(0)
     model = (CTCTransformer if objective == "ctc" else NARTransformer)(config)
     pairs = translation_splits(200, 5, 5, seed=7)["train"]
@@ -106,10 +126,13 @@ def test_training_loss_falls(objective):
 
 def test_cmlm_batches_mask_some_and_score_only_those():
     from seqviz.data.toy import joint_vocab
-    from seqviz.recipes import parallel_batches, translation_splits
+    from seqviz.training.batches import parallel_batches
+    from seqviz.training.recipes import translation_splits
 
     vocab = joint_vocab()
-    batch = parallel_batches(translation_splits(200, 5, 5, seed=7)["train"], vocab, 32, "cmlm")(torch.Generator().manual_seed(1))
+    batch = parallel_batches(translation_splits(200, 5, 5, seed=7)["train"], vocab, 32, "cmlm")(
+        torch.Generator().manual_seed(1)
+    )
     masked = batch["tgt"] == vocab.mask_id
     assert masked.any(1).all()  # at least one per row
     assert ((batch["labels"] != vocab.pad_id) == masked).all()
@@ -117,8 +140,9 @@ def test_cmlm_batches_mask_some_and_score_only_those():
 
 
 def test_distilled_targets_are_the_teachers_translations():
-    from seqviz.evaluation import translate_all
-    from seqviz.recipes import distilled_splits, load_builtin, translation_splits
+    from seqviz.decoding.seq2seq import translate_all
+    from seqviz.models.checkpoint import load_builtin
+    from seqviz.training.recipes import distilled_splits, translation_splits
 
     raw = translation_splits(60, 5, 5, seed=7)
     distilled = distilled_splits("toy_transformer_mt", 60, 5, 5, seed=7)
@@ -126,11 +150,13 @@ def test_distilled_targets_are_the_teachers_translations():
     sources = [s for s, _ in raw["train"]]
     assert [s for s, _ in distilled["train"]] == sources and distilled["test"] == raw["test"]
     assert [list(t) for _, t in distilled["train"]] == translate_all(teacher.model, teacher.vocab, sources)
-    assert any(t1 != t2 for (_, t1), (_, t2) in zip(raw["train"], distilled["train"]))  # synonyms made consistent
+    assert any(
+        t1 != t2 for (_, t1), (_, t2) in zip(raw["train"], distilled["train"], strict=True)
+    )  # synonyms made consistent
 
 
 def test_mixed_translations_are_pieces_of_different_valid_ones():
-    from seqviz.evaluation import is_mixed_translation, mixed_translations, repeated_token_rate
+    from seqviz.training.evaluation import is_mixed_translation, mixed_translations, repeated_token_rate
 
     source = "the big dog chases the red ball".split()
     assert not is_mixed_translation(source, "le grand chien chasse la balle rouge".split())  # valid

@@ -5,10 +5,17 @@ a shuffled input."""
 import torch
 
 from seqviz.models.autoencoding import MaskedLM
+from seqviz.models.checkpoint import load_builtin
 from seqviz.models.layers import ModelConfig, sinusoidal_table
-from seqviz.models.positions import (cosine_similarity_matrix, diagonal_spread, dot_by_offset, permutation_check,
-                                     rope_pair_path, rope_scores, without_positions)
-from seqviz.recipes import load_builtin
+from seqviz.models.positions import (
+    cosine_similarity_matrix,
+    diagonal_spread,
+    dot_by_offset,
+    permutation_check,
+    rope_pair_path,
+    rope_scores,
+    without_positions,
+)
 
 
 def test_sinusoidal_dot_products_depend_on_the_offset_only():
@@ -45,8 +52,11 @@ def test_without_positions_a_shuffled_input_gives_the_same_outputs_permuted():
     order = torch.tensor([0, 4, 2, 1, 5, 3, 6])  # [CLS] and [SEP] (0 and 6) may stay or move: no matter
     ids = torch.tensor([5, 71, 30, 58, 71, 4, 6])
     torch.manual_seed(0)
-    fresh = MaskedLM(ModelConfig(vocab_size=80, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=16,
-                                 dropout=0.0, positions="none"))
+    fresh = MaskedLM(
+        ModelConfig(
+            vocab_size=80, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_len=16, dropout=0.0, positions="none"
+        )
+    )
     assert permutation_check(fresh, ids, order)["max_difference"] < 1e-5
     assert permutation_check(fresh, ids, torch.tensor([6, 5, 4, 3, 2, 1, 0]))["max_difference"] < 1e-5
 
@@ -55,4 +65,6 @@ def test_without_positions_a_shuffled_input_gives_the_same_outputs_permuted():
     blind = without_positions(trained)
     assert permutation_check(blind, ids, order)["max_difference"] < 1e-4
     assert permutation_check(trained, ids, order)["max_difference"] > 0.1  # with its positions, order matters
-    assert all(torch.equal(a, b) for a, b in zip(before, trained.parameters()))  # the original is untouched
+    assert all(
+        torch.equal(a, b) for a, b in zip(before, trained.parameters(), strict=True)
+    )  # the original is untouched

@@ -6,7 +6,11 @@ import torch
 
 from seqviz.decoding.autoregressive import beam_search
 from seqviz.decoding.seq2seq import (
-    attention_maps, teacher_forcing_vs_free_running, time_encode_decode, translate_batch, translate_steps,
+    attention_maps,
+    teacher_forcing_vs_free_running,
+    time_encode_decode,
+    translate_batch,
+    translate_steps,
 )
 from seqviz.models.layers import ModelConfig
 from seqviz.models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
@@ -121,7 +125,7 @@ def test_repeated_memory_repeats_every_row_and_its_cross_attention_keys():
     memory = model.encode(src)
     twice = memory.repeat(2)
     assert twice.states.shape[0] == 4 and len(twice.keys_values) == model.config.n_layers
-    for (k, v), (k2, v2) in zip(memory.keys_values, twice.keys_values):
+    for (k, v), (k2, v2) in zip(memory.keys_values, twice.keys_values, strict=True):
         assert torch.equal(k2[2], k[1]) and torch.equal(v2[3], v[1])
     with torch.no_grad():
         once, again = model.decode(memory, tgt).logits, model.decode(twice, tgt.repeat_interleave(2, 0)).logits

@@ -11,22 +11,118 @@ import re
 import pytest
 
 from seqviz.data.toy_lexicon import EN_WORDS, FR_WORDS
-from seqviz.recipes import RECIPES
+from seqviz.training.recipes import RECIPES
 from seqviz.ui.page import PAGES
 from tests.pages.apptest_helpers import open_page
 
 # names and symbols written in Latin letters in Chinese teaching material as well
 TECHNICAL = {
-    "bert", "gpt", "rnn", "gru", "lstm", "transformer", "transformers", "ctc", "nat", "cmlm", "rope", "kv",
-    "softmax", "argmax", "bahdanau", "vaswani", "llama", "hugging", "face", "png", "svg", "cpu", "gpu", "cuda",
-    "mps", "ms", "mb", "top", "id", "ids", "pe", "sin", "cos", "qk", "bos", "eos", "pad", "unk", "cls", "sep",
-    "mask", "blank", "et", "al", "utf", "utf-8", "txt", "zip", "safetensors", "torch", "pytorch", "thread", "threads",
-    "mixed", "fairseq", "kaleido", "chromium", "streamlit", "dropout", "seqviz", "vs", "fp", "attention",
-    "is", "all", "you", "need",  # paper titles are quoted as published
-    "roberta", "electra", "bart", "glat", "xlnet", "unilm", "t5", "mask-predict", "seq2seq", "da-transformer",
-    "wmt14", "top-k", "top-p", "gpt-2", "su", "kasai", "helcl", "gu", "ghazvininejad", "graves", "libovický", "devlin", "radford", "sutskever",
-    "min", "t5-small", "t5-xxl", "leviathan", "tpu", "chinchilla", "chen",  # speculative decoding's anchors
-    "marian", "eager", "hub", "config", "json", "bert-base-uncased", "models", "my-bert",  # the explorer's names
+    "bert",
+    "gpt",
+    "rnn",
+    "gru",
+    "lstm",
+    "transformer",
+    "transformers",
+    "ctc",
+    "nat",
+    "cmlm",
+    "rope",
+    "kv",
+    "softmax",
+    "argmax",
+    "bahdanau",
+    "vaswani",
+    "llama",
+    "hugging",
+    "face",
+    "png",
+    "svg",
+    "cpu",
+    "gpu",
+    "cuda",
+    "mps",
+    "ms",
+    "mb",
+    "top",
+    "id",
+    "ids",
+    "pe",
+    "sin",
+    "cos",
+    "qk",
+    "bos",
+    "eos",
+    "pad",
+    "unk",
+    "cls",
+    "sep",
+    "mask",
+    "blank",
+    "et",
+    "al",
+    "utf",
+    "utf-8",
+    "txt",
+    "zip",
+    "safetensors",
+    "torch",
+    "pytorch",
+    "thread",
+    "threads",
+    "mixed",
+    "fairseq",
+    "kaleido",
+    "chromium",
+    "streamlit",
+    "dropout",
+    "seqviz",
+    "vs",
+    "fp",
+    "attention",
+    "is",
+    "all",
+    "you",
+    "need",  # paper titles are quoted as published
+    "roberta",
+    "electra",
+    "bart",
+    "glat",
+    "xlnet",
+    "unilm",
+    "t5",
+    "mask-predict",
+    "seq2seq",
+    "da-transformer",
+    "wmt14",
+    "top-k",
+    "top-p",
+    "gpt-2",
+    "su",
+    "kasai",
+    "helcl",
+    "gu",
+    "ghazvininejad",
+    "graves",
+    "libovický",
+    "devlin",
+    "radford",
+    "sutskever",
+    "min",
+    "t5-small",
+    "t5-xxl",
+    "leviathan",
+    "tpu",
+    "chinchilla",
+    "chen",  # speculative decoding's anchors
+    "marian",
+    "eager",
+    "hub",
+    "config",
+    "json",
+    "bert-base-uncased",
+    "models",
+    "my-bert",  # the explorer's names
 }
 TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"
@@ -35,9 +131,14 @@ WORD = re.compile(f"[{LATIN}][{LATIN}0-9_'’-]*[{LATIN}0-9]")
 
 def english_left(text: str) -> list[str]:
     """Latin-letter words of two or more letters that are neither token text nor a technical name."""
-    cleaned = re.sub(r"\d+(\.\d+)?e[-+]\d+|\[[A-Z]+\]|<[a-z/]+>|`[^`]*`|https?://\S+|:material/\w+:|:[a-z]+\[", " ", text)
-    return [w for w in WORD.findall(cleaned) if w.lower().strip("'’") not in TOKENS and "_" not in w
-            and not re.fullmatch(r"[A-Za-z]\d*", w)]
+    cleaned = re.sub(
+        r"\d+(\.\d+)?e[-+]\d+|\[[A-Z]+\]|<[a-z/]+>|`[^`]*`|https?://\S+|:material/\w+:|:[a-z]+\[", " ", text
+    )
+    return [
+        w
+        for w in WORD.findall(cleaned)
+        if w.lower().strip("'’") not in TOKENS and "_" not in w and not re.fullmatch(r"[A-Za-z]\d*", w)
+    ]
 
 
 def interface_text(at) -> list[str]:
@@ -45,8 +146,19 @@ def interface_text(at) -> list[str]:
     texts = []
     for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "success", "error"):
         texts += [str(e.value) for e in getattr(at, kind)]
-    for kind in ("button", "text_input", "text_area", "number_input", "slider", "select_slider", "selectbox",
-                 "radio", "checkbox", "toggle", "multiselect"):
+    for kind in (
+        "button",
+        "text_input",
+        "text_area",
+        "number_input",
+        "slider",
+        "select_slider",
+        "selectbox",
+        "radio",
+        "checkbox",
+        "toggle",
+        "multiselect",
+    ):
         for widget in getattr(at, kind):
             texts.append(widget.label)
             texts.append(getattr(widget.proto, "help", "") or "")
@@ -85,7 +197,9 @@ def test_no_english_left_in_the_chinese_interface(script):
         found = english_left(text)
         if found:
             leftovers[text[:120]] = found
-    assert not leftovers, f"English in the zh interface of {script}: {json.dumps(leftovers, ensure_ascii=False, indent=1)}"
+    assert not leftovers, (
+        f"English in the zh interface of {script}: {json.dumps(leftovers, ensure_ascii=False, indent=1)}"
+    )
 
 
 def test_the_scanner_finds_english_and_spares_tokens():
@@ -101,6 +215,9 @@ def test_every_interface_string_has_a_chinese_text_without_english():
     missing = [key for key, entry in TEXT.items() if not entry.get("zh", "").strip() or not entry.get("en", "").strip()]
     assert not missing, f"without a zh or en text: {missing}"
     bilingual = {"language"}  # the language switch is labelled in both, so either reader finds it
-    english = {key: found for key, entry in TEXT.items()
-               if key not in bilingual and (found := english_left(re.sub(r"\{[^}]*\}", " ", entry["zh"])))}
+    english = {
+        key: found
+        for key, entry in TEXT.items()
+        if key not in bilingual and (found := english_left(re.sub(r"\{[^}]*\}", " ", entry["zh"])))
+    }
     assert not english, f"English left in zh texts: {json.dumps(english, ensure_ascii=False, indent=1)}"

@@ -106,8 +106,24 @@ def test_every_number_slider_choice_and_button(script):
         _check(at, f"{script}, button {label!r}")
 
 
-KNOWN_VALUES = ("raw", "distilled", "builtin", "paste", "upload", "en", "zh", "parallel", "confident_first", "greedy",
-                "sampling", "reverse", "sort", "ae_one_head", "ae_mean_heads", "ae_all_heads")  # shown translated
+KNOWN_VALUES = (
+    "raw",
+    "distilled",
+    "builtin",
+    "paste",
+    "upload",
+    "en",
+    "zh",
+    "parallel",
+    "confident_first",
+    "greedy",
+    "sampling",
+    "reverse",
+    "sort",
+    "ae_one_head",
+    "ae_mean_heads",
+    "ae_all_heads",
+)  # shown translated
 
 
 def _option_value(widget, option: str):
@@ -118,6 +134,7 @@ def _option_value(widget, option: str):
             candidates.append(convert(option))
         except ValueError:
             pass
+
     def shows_as(candidate) -> bool:
         try:
             return str(widget.format_func(candidate)) == option

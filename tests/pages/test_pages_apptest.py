@@ -77,7 +77,9 @@ def test_masks_script_text_is_never_rendered_as_html():
         assert "<script>" not in element.value or element.value.startswith("\n<style>")
 
 
-@pytest.mark.parametrize("order, warned", [("2 1 3 4", False), ("1 1 2", True), ("banana", True), ("4 3 2 1", False), ("1 2 3 4 5", True)])
+@pytest.mark.parametrize(
+    "order, warned", [("2 1 3 4", False), ("1 1 2", True), ("banana", True), ("4 3 2 1", False), ("1 2 3 4 5", True)]
+)
 def test_masks_permutation_order(order, warned):
     at = _masks("the black cat sleeps.", order=order)  # four tokens: the final period is dropped
     assert ("is not an order of positions" in _all_text(at)) == warned
@@ -220,7 +222,12 @@ def test_autoregressive_speculative_decoding_shows_rounds_and_greedy_identity():
     at.button(key="ar_spec_run").click().run()  # sampling (the default)
     assert not at.exception
     text = _all_text(at)
-    assert "Round 1:" in text and "target passes" in text and "Time per token" in text and "follows the target's distribution" in text
+    assert (
+        "Round 1:" in text
+        and "target passes" in text
+        and "Time per token" in text
+        and "follows the target's distribution" in text
+    )
     at.segmented_control(key="ar_mode").set_value("greedy").run()
     assert "Press the button" in _all_text(at)  # a setting changed: the old result is not shown
     at.slider(key="ar_spec_k").set_value(8).run()
@@ -334,9 +341,8 @@ def test_autoregressive_bad_text_uploads_get_a_clear_message(name, content, expe
 def test_autoregressive_model_upload_loads_ours_and_refuses_others(tmp_path):
     import zipfile
 
-    from seqviz.charlm import to_bytes, train_char_model
-    from seqviz.models.checkpoint import CONFIG, METRICS, WEIGHTS, save_checkpoint
-    from seqviz.recipes import load_builtin
+    from seqviz.models.checkpoint import CONFIG, METRICS, WEIGHTS, load_builtin, save_checkpoint
+    from seqviz.training.charlm import to_bytes, train_char_model
 
     at = _autoregressive()
     uploader = at.file_uploader(key="char_model_upload")
@@ -348,7 +354,8 @@ def test_autoregressive_model_upload_loads_ours_and_refuses_others(tmp_path):
         for name in (WEIGHTS, CONFIG, METRICS):
             archive.write(tmp_path / name, name)
     at.file_uploader(key="char_model_upload").set_value(
-        ("word.zip", (tmp_path / "word.zip").read_bytes(), "application/zip")).run()
+        ("word.zip", (tmp_path / "word.zip").read_bytes(), "application/zip")
+    ).run()
     assert "saved by another page" in "\n".join(e.value for e in at.error)
 
     gru = train_char_model("the cat sleeps. the dog runs. " * 40, "gru", seconds=5, max_steps=20)

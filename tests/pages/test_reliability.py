@@ -37,7 +37,9 @@ def test_gpu_out_of_memory_reruns_the_page_on_the_cpu(monkeypatch):
         return real_load(name, device)
 
     monkeypatch.setattr(seqviz.ui.page, "available_devices", lambda: ["cpu", "cuda"])
-    monkeypatch.setattr(seqviz.ui.page, "pick_device", lambda choice: torch.device("cuda" if choice == "cuda" else "cpu"))
+    monkeypatch.setattr(
+        seqviz.ui.page, "pick_device", lambda choice: torch.device("cuda" if choice == "cuda" else "cpu")
+    )
     monkeypatch.setattr(seqviz.ui.page, "describe", lambda device: f"simulated {device}")
     monkeypatch.setattr(seqviz.ui.models, "builtin_model", load)
     at = open_page("pages/4_Seq2Seq.py")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from seqviz.recipes import RECIPES
+from seqviz.training.recipes import RECIPES
 from tests.pages.apptest_helpers import open_page
 
 

@@ -59,7 +59,7 @@ PROBE = textwrap.dedent("""
                 at.run()
                 assert not at.exception, (path, lang, at.exception)
         one_figure_of_each_kind()
-        from seqviz.charlm import KINDS, train_char_model  # a live training's first optimiser step
+        from seqviz.training.charlm import KINDS, train_char_model  # a live training's first optimiser step
         for kind in KINDS:
             train_char_model("the cat sleeps. " * 40, kind, seconds=5, max_steps=1)
 
@@ -114,7 +114,7 @@ def _together(n: int, call) -> list:
 
 
 def test_a_model_asked_for_by_a_whole_class_at_once_loads_once_and_whole(monkeypatch):
-    from seqviz.recipes import load_builtin
+    from seqviz.models.checkpoint import load_builtin
     from seqviz.ui import models
 
     loads = []

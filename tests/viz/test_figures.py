@@ -10,7 +10,13 @@ import pytest
 from seqviz.viz.attention import attention_heatmap, head_grid, mean_over_heads
 from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
 from seqviz.viz.style import (
-    altair_chart_config, display_label, font_sizes, plotly_config, safe_filename, to_png_bytes, to_svg_bytes,
+    altair_chart_config,
+    display_label,
+    font_sizes,
+    plotly_config,
+    safe_filename,
+    to_png_bytes,
+    to_svg_bytes,
 )
 
 EN = ["the", "cat", "sees", "the", "dog"]
@@ -130,8 +136,9 @@ def test_accepts_tensors_that_require_grad():
 
 def test_head_grid_has_one_heatmap_per_layer_and_head_on_a_shared_scale():
     n_layers, n_heads, n = 2, 3, 5
-    attn = np.stack([np.stack([random_weights(n, n, seed=10 * l + h) for h in range(n_heads)])
-                     for l in range(n_layers)])
+    attn = np.stack(
+        [np.stack([random_weights(n, n, seed=10 * layer + h) for h in range(n_heads)]) for layer in range(n_layers)]
+    )
     fig = head_grid(attn, EN, EN, "grid")
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
     assert len(heatmaps) == n_layers * n_heads
@@ -239,7 +246,9 @@ def test_plotly_config_exports_3x_png():
     assert config["toImageButtonOptions"]["filename"] == "attention_layer_1_head_2"
 
 
-@pytest.mark.parametrize("parts", [("注意力热图",), ("🙂🙂",), ("",), ("../../etc/passwd",), ("Café", "L1", 2), ("x" * 200,)])
+@pytest.mark.parametrize(
+    "parts", [("注意力热图",), ("🙂🙂",), ("",), ("../../etc/passwd",), ("Café", "L1", 2), ("x" * 200,)]
+)
 def test_safe_filename_is_ascii_and_never_empty(parts):
     name = safe_filename(*parts)
     assert re.fullmatch(r"[a-z0-9_-]{1,80}", name)

@@ -4,8 +4,15 @@ import pytest
 
 from seqviz.decoding.autoregressive import BeamNode
 from seqviz.viz.generation import (
-    AFTER_COLOR, BEFORE_COLOR, CROWDED_NODES, HIGHLIGHT_COLOR, STATUS_COLORS, beam_tree, cache_shapes_figure,
-    distribution_before_after, latency_chart,
+    AFTER_COLOR,
+    BEFORE_COLOR,
+    CROWDED_NODES,
+    HIGHLIGHT_COLOR,
+    STATUS_COLORS,
+    beam_tree,
+    cache_shapes_figure,
+    distribution_before_after,
+    latency_chart,
 )
 
 
@@ -55,8 +62,10 @@ def test_distribution_rejects_mismatched_lengths():
 def _nodes():
     return [
         BeamNode(0, None, None, 0, 0.0, 0.0),
-        BeamNode(1, 0, 5, 1, -0.1, -0.1), BeamNode(2, 0, 6, 1, -0.5, -0.5, "pruned"),
-        BeamNode(3, 1, 7, 2, -0.3, -0.15, "finished"), BeamNode(4, 1, 8, 2, -0.9, -0.45, "pruned"),
+        BeamNode(1, 0, 5, 1, -0.1, -0.1),
+        BeamNode(2, 0, 6, 1, -0.5, -0.5, "pruned"),
+        BeamNode(3, 1, 7, 2, -0.3, -0.15, "finished"),
+        BeamNode(4, 1, 8, 2, -0.9, -0.45, "pruned"),
     ]
 
 
@@ -67,8 +76,17 @@ def _wide_tree(width=4, steps=8):
         born = []
         for parent in frontier:
             for k in range(width):
-                born.append(BeamNode(len(nodes), parent, k, step, -0.1 * step - 0.01 * k - 0.001 * parent,
-                                     -0.1 - 0.01 * k - 0.001 * parent, "pruned"))
+                born.append(
+                    BeamNode(
+                        len(nodes),
+                        parent,
+                        k,
+                        step,
+                        -0.1 * step - 0.01 * k - 0.001 * parent,
+                        -0.1 - 0.01 * k - 0.001 * parent,
+                        "pruned",
+                    )
+                )
                 nodes.append(born[-1])
         for node in sorted(born, key=lambda n: -n.score)[:width]:
             node.status = "kept"
@@ -82,8 +100,10 @@ def test_beam_tree_one_marker_per_node_one_edge_per_child_statuses_coloured():
     assert sum(len(t.x) for t in _markers(fig)) == len(nodes)
     assert sum(_segments(t) for t in _edges(fig)) == len(nodes) - 1
     assert {t.name: t.marker.color for t in _markers(fig)} == {
-        "kept": STATUS_COLORS["kept"], "pruned": STATUS_COLORS["pruned"],
-        "finished (&lt;eos&gt;)": STATUS_COLORS["finished"]}
+        "kept": STATUS_COLORS["kept"],
+        "pruned": STATUS_COLORS["pruned"],
+        "finished (&lt;eos&gt;)": STATUS_COLORS["finished"],
+    }
     by_colour = {t.marker.color: t for t in _markers(fig)}
     assert len(by_colour) == 3  # three statuses, three distinct colours
     assert sorted(by_colour[STATUS_COLORS["pruned"]].x) == [1, 2]  # nodes 2 and 4
@@ -106,7 +126,7 @@ def test_beam_tree_highlights_the_best_path_only():
 
 def test_beam_tree_children_sit_beside_their_parent_and_labels_show_scores():
     fig = beam_tree(_nodes(), ["the", "cat", "dog", "<eos>", "runs"])
-    y = {(x, round(v, 6)) for t in _markers(fig) for x, v in zip(t.x, t.y)}
+    y = {(x, round(v, 6)) for t in _markers(fig) for x, v in zip(t.x, t.y, strict=True)}
     assert len(y) == 5  # no two nodes drawn on the same spot
     texts = [s for t in _markers(fig) for s in t.text]
     assert any("cat" in s and "-0.10" in s for s in texts) and any("-0.45" in s for s in texts)
@@ -163,12 +183,15 @@ def test_cache_figure_bar_lengths_equal_cached_positions():
 # ---- presentation mode ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("build", [
-    lambda p: distribution_before_after(["a", "b"], [0.6, 0.4], [1.0, 0.0], "t", chosen="a", presentation=p),
-    lambda p: beam_tree(_nodes(), ["the", "cat", "dog", "<eos>", "runs"], "t", presentation=p),
-    lambda p: latency_chart([1, 2], [1.0, 1.0], [1.0, 2.0], "t", presentation=p),
-    lambda p: cache_shapes_figure([(1, 4, 3, 8)], "t", presentation=p),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda p: distribution_before_after(["a", "b"], [0.6, 0.4], [1.0, 0.0], "t", chosen="a", presentation=p),
+        lambda p: beam_tree(_nodes(), ["the", "cat", "dog", "<eos>", "runs"], "t", presentation=p),
+        lambda p: latency_chart([1, 2], [1.0, 1.0], [1.0, 2.0], "t", presentation=p),
+        lambda p: cache_shapes_figure([(1, 4, 3, 8)], "t", presentation=p),
+    ],
+)
 def test_presentation_mode_has_larger_fonts(build):
     small, large = build(False), build(True)
     assert large.layout.font.size >= 1.4 * small.layout.font.size
@@ -178,5 +201,7 @@ def test_presentation_mode_has_larger_fonts(build):
 
 def test_presentation_beam_tree_has_larger_markers_and_labels():
     small, large = (beam_tree(_nodes(), ["the", "cat", "dog", "<eos>", "runs"], presentation=p) for p in (False, True))
-    assert all(b.marker.size > a.marker.size and b.textfont.size > a.textfont.size
-               for a, b in zip(_markers(small), _markers(large)))
+    assert all(
+        b.marker.size > a.marker.size and b.textfont.size > a.textfont.size
+        for a, b in zip(_markers(small), _markers(large), strict=True)
+    )

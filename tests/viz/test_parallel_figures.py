@@ -11,7 +11,7 @@ AGAIN = np.array([[1, 1, 1, 1], [0, 0, 1, 0]], bool)
 def test_mask_predict_figure_frames_exactly_the_repredicted_cells():
     fig = mask_predict_figure(TOKENS, CONF, AGAIN, "t")
     frames = {(round((s.x0 + s.x1) / 2), round((s.y0 + s.y1) / 2)) for s in fig.layout.shapes}
-    assert frames == {(c, r) for r, c in zip(*np.nonzero(AGAIN))}
+    assert frames == {(c, r) for r, c in zip(*np.nonzero(AGAIN), strict=True)}
     assert fig.data[0].text[0][3] == "&lt;eos&gt;"  # shown as text, never as markup
     assert fig.layout.yaxis.autorange == "reversed"  # first iteration on top
 

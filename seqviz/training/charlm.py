@@ -10,19 +10,19 @@ import io
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import torch
 
-from .data.chars import CharVocab, clean_user_text
-from .decoding.autoregressive import generate, sampling_processors
-from .messages import UserError
-from .models.autoregressive import CausalLM
-from .models.checkpoint import CONFIG, METRICS, WEIGHTS, Checkpoint, load_checkpoint, save_checkpoint
-from .models.layers import ModelConfig
-from .models.recurrent import GRULM
-from .train import Progress, train_loop
+from ..data.chars import CharVocab, clean_user_text
+from ..decoding.autoregressive import generate, sampling_processors
+from ..messages import UserError
+from ..models.autoregressive import CausalLM
+from ..models.checkpoint import CONFIG, METRICS, WEIGHTS, Checkpoint, load_checkpoint, save_checkpoint
+from ..models.layers import ModelConfig
+from ..models.recurrent import GRULM
+from .loop import Progress, train_loop
 
 WINDOW = 64  # characters of context per training example
 KINDS = {
@@ -44,8 +44,13 @@ def char_batches(ids: torch.Tensor, batch_size: int) -> Callable[[torch.Generato
 
 
 def train_char_model(
-    text: str, kind: str, seconds: float = 60.0, max_steps: int = 100_000, seed: int = 0,
-    batch_size: int = 32, callback: Callable[[Progress], object] | None = None,
+    text: str,
+    kind: str,
+    seconds: float = 60.0,
+    max_steps: int = 100_000,
+    seed: int = 0,
+    batch_size: int = 32,
+    callback: Callable[[Progress], object] | None = None,
 ) -> Checkpoint:
     """Train a fresh character model of `kind` on `text` until `seconds` have passed (or max_steps).
     Raises ValueError with a readable message if the text is unusable."""
@@ -66,11 +71,17 @@ def train_char_model(
         return keep_going is not False and time.perf_counter() < deadline
 
     start = time.perf_counter()
-    losses = train_loop(model, char_batches(ids, batch_size), max_steps, lr=3e-3, seed=seed, callback=on_step, warmup=50)
+    losses = train_loop(
+        model, char_batches(ids, batch_size), max_steps, lr=3e-3, seed=seed, callback=on_step, warmup=50
+    )
     metrics = {
-        "kind": kind, "steps": len(losses), "train_seconds": round(time.perf_counter() - start, 1),
-        "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4), "losses": [round(x, 4) for x in losses],
-        "text_chars": len(text), "vocab_size": len(vocab),
+        "kind": kind,
+        "steps": len(losses),
+        "train_seconds": round(time.perf_counter() - start, 1),
+        "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4),
+        "losses": [round(x, 4) for x in losses],
+        "text_chars": len(text),
+        "vocab_size": len(vocab),
         "parameters": sum(p.numel() for p in model.parameters()),
     }
     return Checkpoint(model, vocab, metrics, {"name": f"char_{kind}", "window": WINDOW})
@@ -80,10 +91,17 @@ def sample(ckpt: Checkpoint, prompt: str, length: int, temperature: float = 0.8,
     """Continue `prompt` by `length` characters (from <bos> when the prompt is empty). A Transformer sees
     only its last WINDOW characters: the window slides along as the text grows."""
     vocab, model = ckpt.vocab, ckpt.model
-    prompt_ids = [vocab.bos_id, *vocab.encode(prompt)][-(model.config.max_len - 1):]
-    out = generate(model, torch.tensor(prompt_ids), length, processors=sampling_processors(temperature),
-                   greedy=False, generator=torch.Generator().manual_seed(seed), slide=True)
-    return vocab.decode(out[len(prompt_ids):].tolist())
+    prompt_ids = [vocab.bos_id, *vocab.encode(prompt)][-(model.config.max_len - 1) :]
+    out = generate(
+        model,
+        torch.tensor(prompt_ids),
+        length,
+        processors=sampling_processors(temperature),
+        greedy=False,
+        generator=torch.Generator().manual_seed(seed),
+        slide=True,
+    )
+    return vocab.decode(out[len(prompt_ids) :].tolist())
 
 
 ATTENTION_CHARS = 512  # the attention view covers at most the last this many characters
@@ -100,14 +118,19 @@ def window_attention(ckpt: Checkpoint, text: str, layer: int = -1) -> tuple[list
     chars = text[-ATTENTION_CHARS:]
     ids = torch.tensor(vocab.encode(chars), device=next(model.parameters()).device)  # (T,)
     span, n = model.config.max_len, len(chars)
-    heads_mean = lambda batch: model(batch, need_weights=True).self_attention[layer].mean(1)  # (B, T', T')
+
+    def heads_mean(batch: torch.Tensor) -> torch.Tensor:
+        return model(batch, need_weights=True).self_attention[layer].mean(1)  # (B, T', T')
+
     weights = torch.zeros(n, n)
     head = ids[:span]
     weights[: len(head), : len(head)] = heads_mean(head[None])[0].cpu()  # the first rows: a growing prefix
     if n > span:
         windows = ids.unfold(0, span, 1)[1:]  # (n - span, span): the window ending at each later character
         rows = torch.arange(span, n)[:, None]  # (n - span, 1)
-        weights[rows, rows - span + 1 + torch.arange(span)] = heads_mean(windows)[:, -1].cpu()  # last rows (n - span, span)
+        weights[rows, rows - span + 1 + torch.arange(span)] = heads_mean(windows)[
+            :, -1
+        ].cpu()  # last rows (n - span, span)
     return list(chars), weights
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from streamlit.testing.v1 import AppTest
 
@@ -39,10 +39,13 @@ def next_token_ms(repeats: int) -> float:
 
 def mask_predict_iteration_ms(repeats: int) -> float:
     """Moving the mask-predict iteration slider on the parallel page (alternately 9 and 10 iterations)."""
-    return rerun_ms("pages/5_Parallel.py",
-                    lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats)
+    return rerun_ms(
+        "pages/5_Parallel.py", lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats
+    )
 
 
 def masks_page_ms(repeats: int) -> float:
     """Choosing another mask in the masks page's scores-to-weights pipeline (alternately two masks)."""
-    return rerun_ms("pages/1_Masks.py", lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats)
+    return rerun_ms(
+        "pages/1_Masks.py", lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats
+    )

@@ -9,15 +9,15 @@ predicting masked words taught it that "cats", "dogs" and "mice" all go with "sl
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 
-from .data.toy import make_splits, subject_number
-from .data.vocab import Vocab
-from .evaluation import encode_mlm
-from .models.autoencoding import MaskedLM, SequenceClassifier
+from ..data.toy import make_splits, subject_number
+from ..data.vocab import Vocab
+from ..models.autoencoding import MaskedLM, SequenceClassifier
+from ..models.inputs import encode_mlm
 
 LABELS = ("sg", "pl")
 
@@ -48,8 +48,10 @@ def subject_number_task(vocab: Vocab, n_train: int = 20, n_test: int = 200, seed
     train = [x for x in pool if x[1] == 0][:per_class] + [x for x in pool if x[1] == 1][: n_train - per_class]
     test = [(p.en, LABELS.index(subject_number(p.en))) for p in splits["test"] if subject_number(p.en)]
     return LabelledData(
-        encode_mlm([s for s, _ in train], vocab), torch.tensor([y for _, y in train]),
-        encode_mlm([s for s, _ in test], vocab), torch.tensor([y for _, y in test]),
+        encode_mlm([s for s, _ in train], vocab),
+        torch.tensor([y for _, y in train]),
+        encode_mlm([s for s, _ in test], vocab),
+        torch.tensor([y for _, y in test]),
         tuple(s for s, _ in train),
     )
 
@@ -72,7 +74,10 @@ def finetune(
     """Full-batch fine-tuning of every parameter; the held-out accuracy is measured every eval_every steps."""
     torch.manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    history, start = [FinetunePoint(0, float("nan"), accuracy(model, data.test_ids, data.test_labels), 0.0)], time.perf_counter()
+    history, start = (
+        [FinetunePoint(0, float("nan"), accuracy(model, data.test_ids, data.test_labels), 0.0)],
+        time.perf_counter(),
+    )
     if callback:
         callback(history[-1])
     for step in range(1, steps + 1):
@@ -82,7 +87,9 @@ def finetune(
         loss.backward()
         optimizer.step()
         if step % eval_every == 0 or step == steps:
-            point = FinetunePoint(step, loss.item(), accuracy(model, data.test_ids, data.test_labels), time.perf_counter() - start)
+            point = FinetunePoint(
+                step, loss.item(), accuracy(model, data.test_ids, data.test_labels), time.perf_counter() - start
+            )
             history.append(point)
             if callback:
                 callback(point)
@@ -91,7 +98,10 @@ def finetune(
 
 
 def compare_pretraining(
-    pretrained: MaskedLM, data: LabelledData, steps: int = 60, seed: int = 0,
+    pretrained: MaskedLM,
+    data: LabelledData,
+    steps: int = 60,
+    seed: int = 0,
     callback: Callable[[str, FinetunePoint], None] | None = None,
 ) -> dict[str, list[FinetunePoint]]:
     """Fine-tune a copy of the pre-trained encoder and a fresh one of the same size, with the same data,

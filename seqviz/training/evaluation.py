@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
-from .data.toy import check_translation, is_grammatical, parse_english, right_context_sites
-from .data.vocab import Vocab
-from .decoding.autoregressive import generate, sampling_processors
-from .decoding.masked import fill_masks
-from .decoding.seq2seq import translate_batch
-from .decoding.processors import SuppressTokens
-
-
-def pad_rows(rows: list[list[int]], pad_id: int) -> torch.Tensor:
-    width = max(map(len, rows))
-    return torch.tensor([row + [pad_id] * (width - len(row)) for row in rows])  # (B, T)
-
-
-def encode_mlm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
-    """[CLS] words [SEP], right-padded. -> (B, T)"""
-    return pad_rows([[vocab.cls_id, *vocab.encode(s), vocab.sep_id] for s in sentences], vocab.pad_id)
-
-
-def encode_clm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
-    """<bos> words <eos>, right-padded. -> (B, T)"""
-    return pad_rows([[vocab.bos_id, *vocab.encode(s), vocab.eos_id] for s in sentences], vocab.pad_id)
+from ..data.toy import check_translation, is_grammatical, parse_english, right_context_sites
+from ..data.vocab import Vocab
+from ..decoding.autoregressive import generate, sampling_processors, strip_eos
+from ..decoding.masked import fill_masks
+from ..decoding.processors import text_suppressor
+from ..decoding.seq2seq import greedy_decode, translate_all
+from ..models.autoencoding import MaskedLM
+from ..models.inputs import encode_clm, encode_mlm, encode_pairs
 
 
 def _device(model) -> torch.device:
@@ -118,28 +105,25 @@ def evaluate_next_token(model, vocab: Vocab, sentences, batch_size: int = 256) -
     return {"perplexity": round(math.exp(loss_sum / count), 3), "next_token_accuracy": round(correct / count, 4)}
 
 
-def text_suppressor(vocab: Vocab) -> SuppressTokens:
-    """Specials a language model must not write (everything but <eos>)."""
-    return SuppressTokens(tuple(sorted(i for i in vocab.special_ids if i != vocab.eos_id)))
-
-
-def strip_eos(words: list[str], vocab: Vocab) -> tuple[list[str], bool]:
-    """The generated words without the final <eos>, and whether the model ended the sentence itself."""
-    eos = vocab.token(vocab.eos_id)
-    return (words[:-1], True) if words and words[-1] == eos else (words, False)
-
-
 @torch.no_grad()
-def sample_checked(model, vocab: Vocab, n: int, processors: Sequence, greedy: bool = False,
-                   seed: int = 0) -> list[tuple[list[str], bool]]:
+def sample_checked(
+    model, vocab: Vocab, n: int, processors: Sequence, greedy: bool = False, seed: int = 0
+) -> list[tuple[list[str], bool]]:
     """n sentences sampled from <bos> (seeded) with these processors, each with the checker's verdict:
     True when it ends with <eos> and is a sentence of the toy language."""
     generator = torch.Generator().manual_seed(seed)
     prompt = torch.tensor([vocab.bos_id], device=_device(model))
     checked = []
     for _ in range(n):
-        out = generate(model, prompt, model.config.max_len - 1, processors=processors, greedy=greedy,
-                       generator=generator, eos_id=vocab.eos_id)
+        out = generate(
+            model,
+            prompt,
+            model.config.max_len - 1,
+            processors=processors,
+            greedy=greedy,
+            generator=generator,
+            eos_id=vocab.eos_id,
+        )
         words, ended = strip_eos(vocab.decode(out[1:].tolist()), vocab)
         checked.append((words, ended and is_grammatical(words)))
     return checked
@@ -160,38 +144,10 @@ def bucket_label(low: int, high: int) -> str:
     return f"{low}–{high}"
 
 
-def encode_pairs(pairs, vocab: Vocab) -> dict[str, torch.Tensor]:
-    """Sources as words (B, S) and targets as <bos> words <eos> (B, T), right-padded; the keyword arguments
-    of a seq2seq model's forward (labels = tgt: each position predicts the next target token)."""
-    src = pad_rows([vocab.encode(s) for s, _ in pairs], vocab.pad_id)
-    tgt = pad_rows([[vocab.bos_id, *vocab.encode(t), vocab.eos_id] for _, t in pairs], vocab.pad_id)
-    return {"src": src, "tgt": tgt, "labels": tgt}
-
-
-def greedy_decode(model, src: torch.Tensor, vocab: Vocab) -> list[list[int]]:
-    """Autoregressive greedy translations of a padded batch (B, S)."""
-    return translate_batch(model, src, vocab.bos_id, vocab.eos_id)
-
-
-@torch.no_grad()
-def translate_all(model, vocab: Vocab, sources, batch_size: int = 100, decode: Callable = greedy_decode) -> list[list[str]]:
-    """Translations of many sources, batched by similar length; `decode(model, src, vocab)` turns a padded
-    batch (B, S) into token ids per row (autoregressive greedy unless told otherwise)."""
-    model.eval()
-    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
-    out: list[list[str]] = [[] for _ in sources]
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        src = pad_rows([vocab.encode(sources[i]) for i in rows], vocab.pad_id).to(_device(model))
-        for i, ids in zip(rows, decode(model, src, vocab)):
-            out[i] = vocab.decode(ids)
-    return out
-
-
 def repeated_token_rate(outputs) -> float:
     """Share of output tokens equal to the token just before them (rare in correct toy French, e.g. "qui
     courent courent"; parallel decoders produce many more when positions pick from different translations)."""
-    repeats = sum(a == b for out in outputs for a, b in zip(out, out[1:]))
+    repeats = sum(a == b for out in outputs for a, b in zip(out, out[1:], strict=False))
     return round(repeats / max(1, sum(len(out) for out in outputs)), 4)
 
 
@@ -208,23 +164,33 @@ def is_mixed_translation(source: Sequence[str], output: Sequence[str]) -> bool:
 
 def mixed_translations(sources, outputs) -> list[int]:
     """Indices of the outputs that are mixed translations of their sources."""
-    return [i for i, (source, out) in enumerate(zip(sources, outputs)) if is_mixed_translation(source, out)]
+    return [
+        i for i, (source, out) in enumerate(zip(sources, outputs, strict=True)) if is_mixed_translation(source, out)
+    ]
 
 
-def evaluate_translation(model, vocab: Vocab, pairs, correct: Callable[[Sequence[str], Sequence[str]], bool],
-                         decode: Callable = greedy_decode) -> dict:
+def evaluate_translation(
+    model,
+    vocab: Vocab,
+    pairs,
+    correct: Callable[[Sequence[str], Sequence[str]], bool],
+    decode: Callable = greedy_decode,
+) -> dict:
     """Exact match of the translations on held-out (source, target) pairs, overall and by source-length
     bucket, and the repeated-token rate; `correct(source, output)` decides (the toy-language checker accepts
     every valid translation)."""
     outputs = translate_all(model, vocab, [s for s, _ in pairs], decode=decode)
-    hits = [correct(s, out) for (s, _), out in zip(pairs, outputs)]
+    hits = [correct(s, out) for (s, _), out in zip(pairs, outputs, strict=True)]
     by_length = {}
     for low, high in LENGTH_BUCKETS:
-        inside = [hit for (s, _), hit in zip(pairs, hits) if low <= len(s) <= high]
+        inside = [hit for (s, _), hit in zip(pairs, hits, strict=True) if low <= len(s) <= high]
         if inside:
             by_length[bucket_label(low, high)] = {"n": len(inside), "exact_match": round(sum(inside) / len(inside), 4)}
-    metrics = {"heldout_pairs": len(pairs), "exact_match": round(sum(hits) / len(hits), 4),
-               "repeated_token_rate": repeated_token_rate(outputs)}
+    metrics = {
+        "heldout_pairs": len(pairs),
+        "exact_match": round(sum(hits) / len(hits), 4),
+        "repeated_token_rate": repeated_token_rate(outputs),
+    }
     if correct is check_translation:  # the toy language: which wrong outputs are mixtures of valid ones
         mixed = mixed_translations([s for s, _ in pairs], outputs)
         metrics["mixed_translation_rate"] = round(len(mixed) / len(pairs), 4)
@@ -248,3 +214,19 @@ def reverse_alignment(model, vocab: Vocab, pairs) -> dict[str, float]:
             total += n
         shares[f"layer_{layer}"] = round(hits / total, 4)
     return shares
+
+
+def evaluate(model, vocab: Vocab, splits) -> dict:
+    """The held-out numbers recorded with a checkpoint (test split; the right-context items are every
+    position of the test sentences where only the right context decides a noun's number)."""
+    items = right_context_items(splits["test"])
+    if isinstance(model, MaskedLM):
+        metrics = evaluate_fill(model, vocab, splits["test"])
+        kind = "mlm"
+    else:
+        metrics = evaluate_next_token(model, vocab, splits["test"])
+        metrics["samples_grammatical_t1"] = sample_grammatical(model, vocab, n=200, temperature=1.0)
+        kind = "clm"
+    metrics["right_context_items"] = len(items)
+    metrics["right_context_agreement"] = right_context_agreement(model, vocab, items, kind)
+    return metrics

@@ -1,0 +1,32 @@
+"""What each model reads: token ids laid out as its paradigm expects, right-padded into one tensor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from ..data.vocab import Vocab
+
+
+def pad_rows(rows: list[list[int]], pad_id: int) -> torch.Tensor:
+    width = max(map(len, rows))
+    return torch.tensor([row + [pad_id] * (width - len(row)) for row in rows])  # (B, T)
+
+
+def encode_mlm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
+    """[CLS] words [SEP], right-padded. -> (B, T)"""
+    return pad_rows([[vocab.cls_id, *vocab.encode(s), vocab.sep_id] for s in sentences], vocab.pad_id)
+
+
+def encode_clm(sentences: Sequence[Sequence[str]], vocab: Vocab) -> torch.Tensor:
+    """<bos> words <eos>, right-padded. -> (B, T)"""
+    return pad_rows([[vocab.bos_id, *vocab.encode(s), vocab.eos_id] for s in sentences], vocab.pad_id)
+
+
+def encode_pairs(pairs, vocab: Vocab) -> dict[str, torch.Tensor]:
+    """Sources as words (B, S) and targets as <bos> words <eos> (B, T), right-padded; the keyword arguments
+    of a seq2seq model's forward (labels = tgt: each position predicts the next target token)."""
+    src = pad_rows([vocab.encode(s) for s, _ in pairs], vocab.pad_id)
+    tgt = pad_rows([[vocab.bos_id, *vocab.encode(t), vocab.eos_id] for _, t in pairs], vocab.pad_id)
+    return {"src": src, "tgt": tgt, "labels": tgt}

@@ -1,0 +1,313 @@
+"""Built-in models: how each is built, fed, trained and measured. One recipe per shipped checkpoint.
+
+A recipe is everything `python -m seqviz.train --model NAME` needs to reproduce a checkpoint from scratch
+with a fixed seed: the data (generated, never downloaded), the model size, the steps, and the held-out
+evaluation whose numbers are stored beside the weights.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import torch
+from torch import nn
+
+from ..data.digits import digit_answer, digit_pairs, digit_vocab
+from ..data.toy import check_translation, en_vocab, joint_vocab, make_splits
+from ..data.vocab import Vocab
+from ..decoding.parallel import ctc_decode, mask_predict, nat_decode
+from ..decoding.seq2seq import translate_all
+from ..models.autoencoding import MaskedLM
+from ..models.autoregressive import CausalLM
+from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
+from ..models.layers import ModelConfig
+from ..models.nonautoregressive import CTCTransformer, NARTransformer
+from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
+from .batches import clm_batches, clm_distill_batches, mlm_batches, pair_batches, parallel_batches
+from .evaluation import evaluate, evaluate_translation, reverse_alignment
+from .loop import Progress, train_loop
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    description: str
+    architecture: type
+    model: dict  # ModelConfig fields other than vocab_size
+    steps: int
+    batch_size: int
+    lr: float
+    seed: int
+    data: dict = field(default_factory=dict)  # arguments of the data generator
+    task: str = (
+        "language"  # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK
+    )
+    teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
+    # next-token distributions do (a causal LM)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["architecture"] = self.architecture.__name__
+        return d
+
+
+# ---- data: the English side of the toy language ------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple[str, ...]]]:
+    splits = make_splits(n_train, n_valid, n_test, seed)
+    return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
+
+
+@lru_cache(maxsize=4)
+def translation_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    splits = make_splits(n_train, n_valid, n_test, seed)
+    return {name: [(pair.en, pair.fr) for pair in pairs] for name, pairs in splits.items()}
+
+
+def digit_splits(task: str, n_train: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    train, test = digit_pairs(task, n_train, seed), digit_pairs(task, n_test, seed + 1)
+    seen = set(train)
+    return {"train": train, "test": [pair for pair in test if pair not in seen]}
+
+
+@lru_cache(maxsize=2)
+def distilled_splits(teacher: str, n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
+    """The translation splits with every training target replaced by the teacher's greedy translation
+    (sequence-level knowledge distillation: one consistent choice among the synonyms)."""
+    splits = translation_splits(n_train, n_valid, n_test, seed)
+    ckpt = load_builtin(teacher)
+    outputs = translate_all(ckpt.model, ckpt.vocab, [source for source, _ in splits["train"]])
+    return {
+        **splits,
+        "train": [(source, tuple(out)) for (source, _), out in zip(splits["train"], outputs, strict=True)],
+    }
+
+
+PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
+    "nat": lambda model, src, vocab: nat_decode(model, src, vocab.mask_id).tokens,
+    "cmlm": lambda model, src, vocab: mask_predict(model, src, vocab.mask_id, iterations=10).tokens,
+    "ctc": lambda model, src, vocab: ctc_decode(model, src).tokens,
+}
+
+
+def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
+    """The recipe's vocabulary, data splits and batch function."""
+    if recipe.task == "translation":
+        vocab, splits = joint_vocab(), translation_splits(**recipe.data)
+        return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task in PARALLEL_DECODERS:
+        vocab = joint_vocab()
+        splits = (
+            distilled_splits(recipe.teacher, **recipe.data) if recipe.teacher else translation_splits(**recipe.data)
+        )
+        return vocab, splits, parallel_batches(splits["train"], vocab, recipe.batch_size, recipe.task)
+    if recipe.task.startswith("digits-"):
+        vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
+        return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    vocab, splits = en_vocab(), english_splits(**recipe.data)
+    if recipe.teacher:
+        return (
+            vocab,
+            splits,
+            clm_distill_batches(splits["train"], vocab, recipe.batch_size, load_builtin(recipe.teacher).model),
+        )
+    batches = mlm_batches if recipe.architecture is MaskedLM else clm_batches
+    return vocab, splits, batches(splits["train"], vocab, recipe.batch_size)
+
+
+def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
+    if recipe.task == "translation":
+        return evaluate_translation(model, vocab, splits["test"], check_translation)
+    if recipe.task in PARALLEL_DECODERS:
+        return evaluate_translation(model, vocab, splits["test"], check_translation, PARALLEL_DECODERS[recipe.task])
+    if recipe.task.startswith("digits-"):
+        task = recipe.task.removeprefix("digits-")
+        metrics = evaluate_translation(model, vocab, splits["test"], lambda s, out: tuple(out) == digit_answer(task, s))
+        if task == "reverse":
+            metrics["anti_diagonal_share"] = reverse_alignment(model, vocab, splits["test"][:200])
+        return metrics
+    return evaluate(model, vocab, splits)
+
+
+def reevaluate(name: str) -> dict:
+    """Measure a shipped checkpoint again with the current evaluation and rewrite its metrics.json; the
+    training record (steps, time, parameters) is kept. The weights are not touched."""
+    recipe, ckpt = RECIPES[name], load_builtin(name)
+    # distillation changes only the training targets: skip re-translating them
+    splits = translation_splits(**recipe.data) if recipe.teacher and recipe.task != "language" else prepare(recipe)[1]
+    measured = evaluate_recipe(recipe, ckpt.model, ckpt.vocab, splits)
+    metrics = {**{k: v for k, v in ckpt.metrics.items() if k not in measured}, **measured}
+    path = checkpoint_dir(name) / METRICS
+    path.write_text(json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return metrics
+
+
+def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
+    """The recipe's untrained model, seeded."""
+    torch.manual_seed(recipe.seed)
+    return recipe.architecture(
+        ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)
+    )
+
+
+def train_recipe(
+    name: str,
+    steps: int | None = None,
+    device: torch.device | str = "cpu",
+    callback: Callable[[Progress], object] | None = None,
+) -> Checkpoint:
+    recipe = RECIPES[name]
+    vocab, splits, batches = prepare(recipe)
+    model = build_model(recipe, vocab)
+    start = time.perf_counter()
+    losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
+    train_seconds = time.perf_counter() - start
+    metrics = {
+        "split": "test",
+        **evaluate_recipe(recipe, model, vocab, splits),
+        "steps": len(losses),
+        "final_train_loss": round(sum(losses[-50:]) / len(losses[-50:]), 4),
+        "train_seconds": round(train_seconds, 1),
+        "device": str(device),
+        "torch_threads": torch.get_num_threads(),
+        "parameters": sum(p.numel() for p in model.parameters()),
+    }
+    return Checkpoint(model.cpu(), vocab, metrics, {**recipe.to_dict(), "steps": len(losses)})
+
+
+TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
+# the draft of speculative decoding: ~1/4 of toy_clm's depth and half its width, same vocabulary and data
+TOY_DRAFT_SIZE = dict(d_model=64, n_heads=2, n_layers=1, d_ff=256, max_len=48, dropout=0.1, positions="learned")
+TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
+TOY_MT_TRANSFORMER = dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=40, dropout=0.1, positions="learned")
+TOY_MT_GRU = dict(d_model=192, n_layers=1, max_len=40, dropout=0.1)
+DIGITS_SIZE = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.0, positions="learned")
+PARALLEL_KINDS = {
+    "nat": "Non-autoregressive Transformer (NAT): length head, then every token at once from [MASK]s",
+    "cmlm": "Conditional masked LM (CMLM), decoded by mask-predict",
+    "ctc": "CTC decoder over the source up-sampled ×2 (blanks, repeats merged)",
+}
+PARALLEL_DATA = {"raw": "the raw data (random synonyms)", "distilled": "the AR Transformer's translations (distilled)"}
+DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
+
+RECIPES: dict[str, Recipe] = {
+    "toy_mlm": Recipe(
+        name="toy_mlm",
+        description="BERT-style masked LM on the English side of the toy language (encoder, bidirectional mask)",
+        architecture=MaskedLM,
+        model=TOY_LM_SIZE,
+        steps=8000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+    ),
+    "toy_clm": Recipe(
+        name="toy_clm",
+        description="GPT-style causal LM of the same size on the same sentences (decoder, causal mask)",
+        architecture=CausalLM,
+        model=TOY_LM_SIZE,
+        steps=8000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+    ),
+    "toy_clm_draft": Recipe(
+        name="toy_clm_draft",
+        description="Small causal LM distilled from toy_clm's next-token distributions on the same sentences: the "
+        "draft model of speculative decoding",
+        architecture=CausalLM,
+        model=TOY_DRAFT_SIZE,
+        steps=4000,
+        batch_size=64,
+        lr=3e-3,
+        seed=0,
+        data=TOY_DATA,
+        teacher="toy_clm",
+    ),
+    "toy_transformer_mt": Recipe(
+        name="toy_transformer_mt",
+        description="Transformer encoder-decoder, toy English→French (bidirectional encoder, causal decoder, "
+        "cross-attention)",
+        architecture=TransformerSeq2Seq,
+        model=TOY_MT_TRANSFORMER,
+        steps=3000,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="translation",
+    ),
+    "toy_gru_mt": Recipe(
+        name="toy_gru_mt",
+        description="GRU encoder-decoder without attention, same data (the decoder sees the source only as one vector)",
+        architecture=RNNSeq2Seq,
+        model=TOY_MT_GRU,
+        steps=3000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="translation",
+    ),
+    "toy_bahdanau_mt": Recipe(
+        name="toy_bahdanau_mt",
+        description="GRU encoder-decoder with Bahdanau (additive) attention, same data",
+        architecture=BahdanauSeq2Seq,
+        model=TOY_MT_GRU,
+        steps=3000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="translation",
+    ),
+    **{
+        f"{objective}_{data}": Recipe(
+            name=f"{objective}_{data}",
+            description=f"{PARALLEL_KINDS[objective]}, trained on {PARALLEL_DATA[data]}",
+            architecture=CTCTransformer if objective == "ctc" else NARTransformer,
+            model={**TOY_MT_TRANSFORMER, "max_len": 72} if objective == "ctc" else TOY_MT_TRANSFORMER,
+            steps=1500 if objective == "ctc" else 3000,
+            batch_size=64,
+            lr=1e-3,
+            seed=0,
+            data=TOY_DATA,
+            task=objective,
+            teacher="toy_transformer_mt" if data == "distilled" else None,
+        )
+        for objective in PARALLEL_KINDS
+        for data in ("raw", "distilled")
+    },
+    "digits_reverse": Recipe(
+        name="digits_reverse",
+        description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",
+        architecture=TransformerSeq2Seq,
+        model=DIGITS_SIZE,
+        steps=4000,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=DIGIT_DATA,
+        task="digits-reverse",
+    ),
+    "digits_sort": Recipe(
+        name="digits_sort",
+        description="Transformer encoder-decoder sorting 3–12 digits",
+        architecture=TransformerSeq2Seq,
+        model=DIGITS_SIZE,
+        steps=1500,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=DIGIT_DATA,
+        task="digits-sort",
+    ),
+}
