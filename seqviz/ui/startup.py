@@ -85,6 +85,8 @@ _done: WarmUp | None = None
 def warm_up() -> WarmUp:
     """Idempotent and thread-safe: the first caller does the work, any caller arriving meanwhile waits."""
     global _done
+    if _done is not None:  # every page run asks: no lock once the work is done
+        return _done
     with _lock:
         if _done is None:
             _done = _warm()
@@ -98,8 +100,7 @@ def _warm() -> WarmUp:
     # server has started there is none yet, and Streamlit warns so (each cache binds to the runtime's
     # storage at its first call, not here)
     no_runtime = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    unheard = _Drop("No runtime found")
-    no_runtime.addFilter(unheard)
+    no_runtime.addFilter(_not_about_the_runtime)
     try:
         for name in LAZY_IMPORTS:
             if importlib.util.find_spec(name.split(".")[0]) is not None:
@@ -111,7 +112,7 @@ def _warm() -> WarmUp:
         for module in pkgutil.iter_modules(ui.__path__):
             importlib.import_module(f"{ui.__name__}.{module.name}")
     finally:
-        no_runtime.removeFilter(unheard)
+        no_runtime.removeFilter(_not_about_the_runtime)
     from ..explorer import prepare_transformers
 
     prepare_transformers()
@@ -137,13 +138,8 @@ def _first_training_step() -> None:
     optimizer.step()
 
 
-class _Drop(logging.Filter):
-    def __init__(self, prefix: str):
-        super().__init__()
-        self.prefix = prefix
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(self.prefix)
+def _not_about_the_runtime(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("No runtime found")
 
 
 def _first_figures() -> None:
