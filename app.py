@@ -5,7 +5,7 @@ import streamlit as st
 from seqviz.models.masks import bidirectional_mask, causal_mask, joint_mask
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.page import PAGES, page_link, setup_page
-from seqviz.ui.text import PARADIGM_COLUMNS, paradigm_table_markdown
+from seqviz.ui.text import paradigm_columns, paradigm_table_markdown
 from seqviz.viz.masks import mask_figure
 
 ctx = setup_page("page_home")
@@ -22,7 +22,7 @@ thumbnails = (
     (joint_mask(3, 3, causal_target=False), source + target),
 )
 for column, name, paradigm, (mask, labels) in zip(
-    st.columns(4), PARADIGM_COLUMNS[ctx.lang][1:], PARADIGM_COLUMNS["en"][1:], thumbnails, strict=False
+    st.columns(4), paradigm_columns(ctx.lang), paradigm_columns("en"), thumbnails, strict=True
 ):
     with column:
         st.markdown(f"**{name}**")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from seqviz.data.toy import example_sentences, tokenize
+from seqviz.data.text import tokenize
+from seqviz.data.toy import example_sentences
+from seqviz.decoding.speed import TEACHER_FORCED_EXAMPLE
 from seqviz.ui import autoregressive as sections
 from seqviz.ui.charlm import charlm_section
 from seqviz.ui.models import builtin_model
@@ -29,7 +31,7 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     sections.kv_section(ctx)
 
     st.header(ctx.t("ar_parallel"))
-    sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[5])))
+    sections.parallel_section(ctx, clm, tuple(tokenize(example_sentences("en")[TEACHER_FORCED_EXAMPLE])))
 
     st.header(ctx.t("ar_exposure"))
     sections.exposure_section(ctx, clm, prompt)

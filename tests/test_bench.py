@@ -29,6 +29,8 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     assert set(r["nar_quality"]) >= {"ar", "nat_raw", "nat_distilled", "ctc_distilled", "mask_predict_10_distilled"}
     assert 0.9 <= r["nar_quality"]["ar"] <= 1.0  # the shipped AR model, re-measured
     assert r["fast_path"]["explicit_over_sdpa"] > 0
+    forced = r["teacher_forcing"]
+    assert forced["tokens"] > 3 and forced["one_pass_ms"] > 0 and forced["sequential_over_one_pass"] > 0
     assert set(r["interaction_ms"]) >= {"ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"}
     assert all(r["interaction_ms"][k] > 0 for k in ("ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"))
     assert r["attention_512"]["figure_build_s"] > 0 and r["attention_512"]["payload_bytes"] > 100_000

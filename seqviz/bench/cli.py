@@ -12,10 +12,21 @@ from pathlib import Path
 import torch
 
 from ..device import describe, pick_device
-from .decoding import fast_path, kv_cache, nar_vs_ar
+from .decoding import fast_path, kv_cache, nar_vs_ar, teacher_forcing
 from .report import markdown, print_table
 
-SECTIONS = ("kv", "nar", "quality", "fast_path", "interaction", "attention", "training", "speculative", "peer")
+SECTIONS = (
+    "kv",
+    "teacher_forcing",
+    "nar",
+    "quality",
+    "fast_path",
+    "interaction",
+    "attention",
+    "training",
+    "speculative",
+    "peer",
+)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
 
@@ -52,6 +63,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
     }
     work = {
         "kv": ("kv_cache", lambda: kv_cache(device, (64, 128) if quick else (512, 1024), 5, 1)),
+        "teacher_forcing": ("teacher_forcing", lambda: teacher_forcing(device, repeats)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),

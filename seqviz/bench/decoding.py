@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import torch
 
-from ..decoding.speed import HEADLINE_KV, KV_MODELS, decoding_speeds, kv_cache_latency, random_lm, speedups
+from ..data.text import tokenize
+from ..data.toy import example_sentences
+from ..decoding.speed import (
+    HEADLINE_KV,
+    KV_MODELS,
+    TEACHER_FORCED_EXAMPLE,
+    decoding_speeds,
+    kv_cache_latency,
+    random_lm,
+    speedups,
+    teacher_forcing_timing,
+)
 from ..decoding.timing import measure_together
+from ..models.checkpoint import load_builtin
 from ..training.recipes import RECIPES
 
 RATIO_TOKENS = 32  # "about 30 target tokens"
@@ -28,6 +40,25 @@ def kv_cache(device, lengths: tuple[int, ...], repeats: int, warmup: int) -> dic
     for entry in results.values():
         entry.update(entry["by_model"][HEADLINE_KV], model=HEADLINE_KV)
     return results
+
+
+def teacher_forcing(device, repeats: int) -> dict:
+    """The autoregressive page's claim, by the page's own function on its sentence: one teacher-forced pass
+    of the shipped toy_clm scores every next token, where generating them takes one pass per token."""
+    ckpt = load_builtin("toy_clm", str(device))
+    vocab = ckpt.vocab
+    words = tokenize(example_sentences("en")[TEACHER_FORCED_EXAMPLE])
+    ids = torch.tensor([vocab.bos_id, *vocab.encode(words), vocab.eos_id], device=device)  # (T,)
+    with torch.no_grad():
+        timed = teacher_forcing_timing(ckpt.model, ids, device, 2, repeats)
+    one_pass, sequential = timed["one_pass"].median_ms, timed["sequential"].median_ms
+    return {
+        "tokens": len(ids) - 1,
+        "one_pass_ms": round(one_pass, 2),
+        "sequential_ms": round(sequential, 2),
+        "sequential_over_one_pass": round(sequential / one_pass, 2),
+        "method": f"2 warm-ups, median of {repeats} interleaved rounds, the shipped toy_clm, no KV cache",
+    }
 
 
 def nar_vs_ar(device, quick: bool) -> dict:

@@ -70,6 +70,22 @@ def tables(report: dict) -> list[Table]:
                 ],
             )
         )
+    forced = report.get("teacher_forcing")
+    if forced:
+        out.append(
+            (
+                f"Teacher forcing: one pass scores all {forced['tokens']} next tokens vs generating them one pass "
+                f"per token ({forced['method']})",
+                ["one pass ms", "one pass per token ms", "ratio"],
+                [
+                    [
+                        f"{forced['one_pass_ms']:.2f}",
+                        f"{forced['sequential_ms']:.2f}",
+                        _x(forced["sequential_over_one_pass"]),
+                    ]
+                ],
+            )
+        )
     nar = report.get("nar_vs_ar")
     if nar:
         out.append(

@@ -65,7 +65,7 @@ def clean_user_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> tuple[str, li
     kept = [c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")]
     if len(kept) != len(text):
         removed = len(text) - len(kept)
-        warnings.append(Notice("msg_control_removed", n=removed, s="s" if removed != 1 else ""))
+        warnings.append(Notice("msg_control_removed", n=removed))
     text = unicodedata.normalize("NFC", "".join(kept))
     if len(text) > max_chars:
         text = text[:max_chars]

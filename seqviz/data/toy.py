@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -43,7 +41,6 @@ __all__ = [
     "check_translation",
     "canonical_translation",
     "valid_fills",
-    "tokenize",
     "unknown_words",
     "example_sentences",
     "en_vocab",
@@ -299,24 +296,6 @@ def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs
 
 # ---------------------------------------------------------------------------------------------
 # User input.
-
-_SENTENCE_END = {".", "!", "?", "。", "…"}
-_WORD = re.compile(r"\[mask\]|[\w']+|[^\w\s]")
-MASK_TOKEN = "[MASK]"
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case words and punctuation marks as tokens; a sentence-final . ! ? is dropped (the
-    toy language has no punctuation). "[MASK]" typed in any case stays one token. Control and format
-    characters separate words. Never raises."""
-    if text is None:
-        return []
-    text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch for ch in text)
-    tokens = [MASK_TOKEN if t == "[mask]" else t for t in _WORD.findall(text)]
-    while tokens and tokens[-1] in _SENTENCE_END:
-        tokens.pop()
-    return tokens
 
 
 def unknown_words(tokens: Iterable[str], words: Iterable[str] = EN_WORDS) -> list[str]:

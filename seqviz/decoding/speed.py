@@ -28,6 +28,8 @@ from .parallel import ctc_decode, mask_predict
 from .timing import Timing, measure_together
 
 MASK, BLANK = SPECIALS.index("[MASK]"), SPECIALS.index("<blank>")  # ids in every word vocabulary
+# The four decoders timed side by side, with the catalogue entry (seqviz/locales) that names each.
+METHOD_NAME_KEYS = {"ar": "par_ar", "nat": "par_nat", "ctc": "par_ctc", "mask_predict": "par_mask_predict"}
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,9 @@ def kv_cache_latency(model: CausalLM, lengths, device, warmup: int = 1, repeats:
         t = measure_together({"cached": lambda: run(True), "recompute": lambda: run(False)}, device, warmup, repeats)
         points.append(KVPoint(length, t["cached"], t["recompute"], bool(torch.equal(outputs[True], outputs[False]))))
     return points
+
+
+TEACHER_FORCED_EXAMPLE = 5  # the example sentence (data.toy.example_sentences) the page and the benchmark time
 
 
 @torch.no_grad()

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from ..device import describe, pick_device
-from ..ui.text import LANGUAGES
+from ..i18n import LANGUAGES
 from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
 from .slides import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, SLIDES, Deck, build_slides, sentence_words
 

@@ -11,7 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from ..data.toy import EN_WORDS, canonical_translation, tokenize, unknown_words
+from ..data.text import tokenize
+from ..data.toy import EN_WORDS, canonical_translation, unknown_words
 from ..decoding.autoregressive import (
     beam_labels,
     beam_search,
@@ -23,13 +24,13 @@ from ..decoding.autoregressive import (
 from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import translate_batch, word_attention_maps
-from ..decoding.speed import decoding_speeds
+from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
 from ..device import describe
+from ..i18n import tr
 from ..models.checkpoint import Checkpoint, load_builtin
-from ..models.masks import example_order, mask_gallery
+from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
 from ..training.recipes import RECIPES
-from ..ui.text import tr
 from ..viz.attention import attention_heatmap
 from ..viz.compose import figure_grid
 from ..viz.generation import beam_tree, distribution_before_after
@@ -43,7 +44,6 @@ DEFAULT_SENTENCE = "the black cat sees the small dogs"
 MAX_WORDS = 12  # one row per token must stay readable on a slide
 SECOND_SENTENCE = ("the", "cats", "sleep")  # the shorter sentence of the padding mask's batch
 TOP_K, BEAM_WIDTH, BEAM_STEPS, ITERATIONS = 3, 3, 4, 10  # 4 beam steps: the tree fits a slide at full size
-SPEED_METHODS = ("ar", "nat", "ctc", "mask_predict")
 
 
 def sentence_words(text: str) -> list[str]:
@@ -125,13 +125,13 @@ def _panels(figures, columns: int, **options) -> go.Figure:
 _MASK_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yref": "container", "yanchor": "top"}
 
 
-def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, key: str) -> go.Figure:
+def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, axes: str) -> go.Figure:
     gallery = mask_gallery(
         deck.words, deck.target, SECOND_SENTENCE, min(2, len(deck.words)), example_order(len(deck.words))
     )
     figures = gallery_figures(
         gallery,
-        {name: deck.t(f"mask_{name}") for name in names},
+        {name: deck.t(MASK_TITLE_KEYS[name]) for name in names},
         names,
         presentation=True,
         x_title="",
@@ -140,16 +140,17 @@ def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, key: str) -> g
         blocked_label=deck.t("blocked"),
     )
     grid = _panels(list(figures.values()), columns, legend=_MASK_LEGEND, h_gap=0.06)
-    return fitted(grid, deck.t(f"slide_{key}_title"), deck.t(f"slide_{key}_axes"))
+    return fitted(grid, deck.t(title), deck.t(axes))
 
 
 def masks_self(deck: Deck) -> go.Figure:
-    return _mask_slide(deck, ("bidirectional", "causal", "prefix_lm", "permutation"), 4, "masks_self")
+    names = ("bidirectional", "causal", "prefix_lm", "permutation")
+    return _mask_slide(deck, names, 4, "slide_masks_self_title", "slide_masks_self_axes")
 
 
 def masks_seq2seq(deck: Deck) -> go.Figure:
     names = ("encoder_self", "decoder_self", "cross", "nar_decoder", "padding")
-    return _mask_slide(deck, names, 5, "masks_seq2seq")
+    return _mask_slide(deck, names, 5, "slide_masks_seq2seq_title", "slide_masks_seq2seq_axes")
 
 
 def attention_bidirectional_causal(deck: Deck) -> go.Figure:
@@ -287,11 +288,11 @@ def speed(deck: Deck) -> go.Figure:
     rows = decoding_speeds(
         size, vocab_size, deck.speed_lengths, deck.speed_batches, device=deck.device, repeats=deck.speed_repeats
     )
-    names = {m: deck.t(f"par_{m}", t=ITERATIONS) for m in SPEED_METHODS}
+    names = {m: deck.t(key, t=ITERATIONS) for m, key in METHOD_NAME_KEYS.items()}
     figures = [
         speed_chart(
             deck.speed_lengths,
-            {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in SPEED_METHODS},
+            {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in METHOD_NAME_KEYS},
             names,
             deck.t("par_speed_title", b=batch),
             presentation=True,

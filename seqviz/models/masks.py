@@ -129,6 +129,31 @@ def mask_gallery(
     }
 
 
+# The catalogue entries (seqviz/locales) naming each mask of the gallery and saying why it has its shape.
+MASK_TITLE_KEYS = {
+    "bidirectional": "mask_bidirectional",
+    "causal": "mask_causal",
+    "prefix_lm": "mask_prefix_lm",
+    "permutation": "mask_permutation",
+    "encoder_self": "mask_encoder_self",
+    "decoder_self": "mask_decoder_self",
+    "cross": "mask_cross",
+    "nar_decoder": "mask_nar_decoder",
+    "padding": "mask_padding",
+}
+MASK_WHY_KEYS = {
+    "bidirectional": "mask_why_bidirectional",
+    "causal": "mask_why_causal",
+    "prefix_lm": "mask_why_prefix_lm",
+    "permutation": "mask_why_permutation",
+    "encoder_self": "mask_why_encoder_self",
+    "decoder_self": "mask_why_decoder_self",
+    "cross": "mask_why_cross",
+    "nar_decoder": "mask_why_nar_decoder",
+    "padding": "mask_why_padding",
+}
+
+
 # masks over a single sentence, whose query·key scores can be shown from a self-attention layer
 SELF_ATTENTION_MASKS = ("bidirectional", "causal", "prefix_lm", "permutation", "nar_decoder")
 

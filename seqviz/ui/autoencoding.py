@@ -10,12 +10,11 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ..data.text import MASK_TOKEN, tokenize
 from ..data.toy import (
-    MASK_TOKEN,
     RIGHT_CONTEXT_EXAMPLES,
     is_grammatical,
     right_context_sites,
-    tokenize,
     unknown_words,
     valid_fills,
 )
@@ -28,10 +27,13 @@ from ..training.finetune import compare_pretraining, subject_number_task
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
 from .figures import attention_views, show_altair, show_plotly
+from .inputs import report_unknown
 from .models import builtin_model
 from .page import PageContext
 
 TOP_K = 6
+START_NAME_KEYS = {"pretrained": "ae_pretrained", "random_init": "ae_random_init"}  # the fine-tuned encoders
+STRATEGY_NAME_KEYS = {"parallel": "ae_parallel", "confident_first": "ae_confident_first"}
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,7 @@ def sentence_input(ctx: PageContext, vocab, max_words: int, examples: list[str])
         words = words[:max_words]
     missing = unknown_words(words, [*vocab.tokens])
     if missing:
-        known = ", ".join(vocab.decode(vocab.regular_ids))
-        st.error(
-            ctx.t("ae_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known),
-            icon=":material/translate:",
-        )
+        report_unknown(ctx, "ae_unknown", missing, vocab.decode(vocab.regular_ids), show=st.error)
         st.stop()
     return words
 
@@ -125,7 +123,7 @@ def _bert_rule(ctx: PageContext, words: list[str], vocab, seed: int) -> Blanks:
         if i in actions:
             new = vocab.token(int(corrupted[0, i + 1]))
             shown.append(
-                f"**:{_ACTION_COLOR[actions[i]]}-background[{word} {ctx.t('ae_action_' + actions[i])} {new}]**"
+                f"**:{_ACTION_COLOR[actions[i]]}-background[{word} {ctx.t(_ACTION_NAME_KEYS[actions[i]])} {new}]**"
             )
         else:
             shown.append(word)
@@ -134,6 +132,7 @@ def _bert_rule(ctx: PageContext, words: list[str], vocab, seed: int) -> Blanks:
 
 
 _ACTION_COLOR = {"mask": "blue", "random": "orange", "keep": "green"}
+_ACTION_NAME_KEYS = {"mask": "ae_action_mask", "random": "ae_action_random", "keep": "ae_action_keep"}
 
 
 def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> None:
@@ -165,7 +164,11 @@ def predictions_section(ctx: PageContext, ckpt: Checkpoint, blanks: Blanks) -> N
             show_plotly(fig, "autoencoding", "blank", str(n + 1), *blanks.words[:4], key=f"ae_bars_{n}")
     if blanks.actions is None:
         strategy = st.radio(
-            ctx.t("ae_strategy"), STRATEGIES, horizontal=True, key="ae_strategy", format_func=lambda s: ctx.t(f"ae_{s}")
+            ctx.t("ae_strategy"),
+            STRATEGIES,
+            horizontal=True,
+            key="ae_strategy",
+            format_func=lambda s: ctx.t(STRATEGY_NAME_KEYS[s]),
         )
         filled, _ = fill_masks(model, blanks.ids[None].to(ctx.device), vocab.mask_id, strategy)
         filled = filled[0].cpu()
@@ -272,7 +275,7 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
     st.markdown(ctx.t("ae_finetune_intro", n=len(data.train_labels), m=len(data.test_labels)))
     if st.button(ctx.t("ae_finetune_button"), type="primary", icon=":material/model_training:"):
         progress = st.progress(0.0)
-        names = {"pretrained": ctx.t("ae_pretrained"), "random_init": ctx.t("ae_random_init")}
+        names = {start: ctx.t(key) for start, key in START_NAME_KEYS.items()}
 
         def report(name, point):
             done = point.step / steps / 2 + (0.5 if name == "random_init" else 0.0)
@@ -287,7 +290,7 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
     if st.session_state.get("ae_finetune"):
         steps, n_train, results = st.session_state.ae_finetune
         rows = [
-            {"step": p.step, "accuracy": p.test_accuracy, "series": ctx.t("ae_" + name)}
+            {"step": p.step, "accuracy": p.test_accuracy, "series": ctx.t(START_NAME_KEYS[name])}
             for name, history in results.items()
             for p in history
         ]

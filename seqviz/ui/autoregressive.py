@@ -10,7 +10,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ..data.toy import is_grammatical, tokenize, unknown_words
+from ..data.text import tokenize
+from ..data.toy import is_grammatical, unknown_words
 from ..decoding.autoregressive import (
     beam_labels,
     beam_search,
@@ -29,11 +30,13 @@ from ..training.evaluation import sample_checked
 from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
 from .figures import show_plotly
+from .inputs import report_unknown
 from .page import PageContext
 from .text import md_token
 
 TOP_K_SHOWN = 8
 MAX_BEAMS = 8  # a wider tree stops being readable
+MODE_NAME_KEYS = {"greedy": "ar_greedy", "sampling": "ar_sampling"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,10 @@ def settings(ctx: PageContext) -> Settings:
     c1, c2, c3, c4, c5, c6 = st.columns([1.3, 1, 1, 1, 0.8, 0.8])
     mode = c1.segmented_control(
         ctx.t("ar_decoding"),
-        ("greedy", "sampling"),
+        tuple(MODE_NAME_KEYS),
         default="sampling",
         required=True,
-        format_func=lambda m: ctx.t(f"ar_{m}"),
+        format_func=lambda m: ctx.t(MODE_NAME_KEYS[m]),
         key="ar_mode",
     )
     sampling = mode == "sampling"
@@ -77,11 +80,7 @@ def prompt_ids(ctx: PageContext, ckpt: Checkpoint) -> list[int]:
     words = tokenize(text)
     missing = unknown_words(words, vocab.tokens)
     if missing:
-        known = ", ".join(vocab.decode(vocab.regular_ids))
-        st.warning(
-            ctx.t("ar_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=known),
-            icon=":material/translate:",
-        )
+        report_unknown(ctx, "ar_unknown", missing, vocab.decode(vocab.regular_ids))
         words = [w for w in words if w not in missing]
     limit = window // 2
     if len(words) > limit:

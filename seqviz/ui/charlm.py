@@ -28,6 +28,7 @@ from .figures import show_altair, show_plotly
 from .page import PageContext
 
 MAX_UPLOAD_MB = 2
+KIND_NAME_KEYS = {"transformer": "ar_char_transformer", "gru": "ar_char_gru"}  # the catalogue's name of each kind
 SAMPLE_LENGTHS = (100, 200, 512)  # characters generated per sample
 
 
@@ -42,13 +43,13 @@ def _clean(text: str) -> tuple[str, list[str]]:
 
 
 def _choose_text(ctx: PageContext) -> str | None:
-    sources = ("builtin", "paste", "upload")
+    sources = {"builtin": "ar_char_builtin", "paste": "ar_char_paste", "upload": "ar_char_upload"}
     source = st.radio(
         ctx.t("ar_char_source"),
-        sources,
+        tuple(sources),
         horizontal=True,
         key="char_source",
-        format_func=lambda s: ctx.t(f"ar_char_{s}"),
+        format_func=lambda s: ctx.t(sources[s]),
     )
     if source == "builtin":
         return _builtin_text()
@@ -93,7 +94,7 @@ def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
     rows: list[dict] = []
     models = {}
     for n, kind in enumerate(KINDS):
-        name = ctx.t(f"ar_char_{kind}")
+        name = ctx.t(KIND_NAME_KEYS[kind])
 
         def report(p, name=name, n=n, kind=kind):
             rows.append({"step": p.step, "loss": p.loss, "series": name})
@@ -149,7 +150,7 @@ def _load_control(ctx: PageContext) -> None:
     st.session_state.setdefault("char_models", {})[kind] = ckpt
     st.session_state.char_memo = {}
     st.session_state.char_loaded_file = upload.file_id
-    st.success(ctx.t("ar_char_loaded", kind=ctx.t(f"ar_char_{kind}"), steps=ckpt.metrics.get("steps", "?")))
+    st.success(ctx.t("ar_char_loaded", kind=ctx.t(KIND_NAME_KEYS[kind]), steps=ckpt.metrics.get("steps", "?")))
 
 
 def _loss_chart(ctx: PageContext, rows: list[dict]):
@@ -165,7 +166,7 @@ def _loss_chart(ctx: PageContext, rows: list[dict]):
 
 def _compare(ctx: PageContext, models: dict) -> None:
     rows = [
-        {"step": i + 1, "loss": loss, "series": ctx.t(f"ar_char_{kind}")}
+        {"step": i + 1, "loss": loss, "series": ctx.t(KIND_NAME_KEYS[kind])}
         for kind, ckpt in models.items()
         for i, loss in enumerate(ckpt.metrics.get("losses", []))
     ]
@@ -184,7 +185,7 @@ def _compare(ctx: PageContext, models: dict) -> None:
             st.markdown(
                 ctx.t(
                     "ar_char_sample",
-                    kind=ctx.t(f"ar_char_{kind}"),
+                    kind=ctx.t(KIND_NAME_KEYS[kind]),
                     steps=ckpt.metrics.get("steps", 0),
                     seconds=ckpt.metrics.get("train_seconds", 0),
                     params=ckpt.metrics.get("parameters", 0),
@@ -194,7 +195,7 @@ def _compare(ctx: PageContext, models: dict) -> None:
             )
             st.code(prompt + samples[kind], language=None, wrap_lines=True)
             st.download_button(
-                ctx.t("ar_char_download", kind=ctx.t(f"ar_char_{kind}")),
+                ctx.t("ar_char_download", kind=ctx.t(KIND_NAME_KEYS[kind])),
                 data=lambda ckpt=ckpt: to_bytes(ckpt),
                 file_name=f"seqviz_char_{kind}.zip",
                 mime="application/zip",

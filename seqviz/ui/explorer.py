@@ -14,6 +14,11 @@ from .text import md_token
 
 LARGE = 300_000_000  # parameters: slow on a laptop CPU, say so
 TOP_K = 10
+KIND_NAME_KEYS = {
+    "encoder": "hf_kind_encoder",
+    "decoder": "hf_kind_decoder",
+    "encoder-decoder": "hf_kind_encoder-decoder",
+}
 DEFAULTS = {"default_view": 1, "default_layer": -1}  # the last layer, mean over heads: a first overview
 
 
@@ -50,7 +55,7 @@ def loaded_model(ctx: PageContext):
         ctx.t(
             "hf_loaded",
             name=explored.name,
-            kind=ctx.t(f"hf_kind_{explored.kind}"),
+            kind=ctx.t(KIND_NAME_KEYS[explored.kind]),
             type=explored.model_type,
             n=explored.parameters,
         ),

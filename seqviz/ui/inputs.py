@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..data.text import tokenize_input
 from .page import PageContext
+from .text import md_token
 
 
 def tokens_from_text(ctx: PageContext, text: str, max_tokens: int, fallback: str, field: str) -> tuple[str, ...]:
@@ -20,3 +21,23 @@ def tokens_from_text(ctx: PageContext, text: str, max_tokens: int, fallback: str
     if result.truncated_from:
         st.info(ctx.t("truncated", n=result.truncated_from, max=max_tokens), icon=":material/content_cut:")
     return result.tokens
+
+
+UNKNOWN_SHOWN = 10  # unknown words a message names; the rest are counted
+
+
+def word_list(ctx: PageContext, words, limit: int | None = None, quoted: bool = False) -> str:
+    """Words joined the way the page's language lists them ("a, b" / "a、b"), the first `limit` named."""
+    words = list(words)
+    shown = [f"“{w}”" if quoted else w for w in (words if limit is None else words[:limit])]
+    joined = ctx.t("list_separator").join(shown)
+    return ctx.t("more_words", words=joined, n=len(words) - len(shown)) if len(shown) < len(words) else joined
+
+
+def report_unknown(
+    ctx: PageContext, key: str, missing, known=(), show=st.warning, icon: str = ":material/translate:"
+) -> None:
+    """The one message about words a model does not know: `key` says what the page does with them; it is
+    given the first UNKNOWN_SHOWN of them, quoted, as {words}, and the vocabulary as {known}."""
+    words = word_list(ctx, [md_token(w) for w in missing], UNKNOWN_SHOWN, quoted=True)
+    show(ctx.t(key, words=words, known=word_list(ctx, known)), icon=icon)

@@ -11,8 +11,8 @@ import streamlit as st
 import torch
 
 from ..device import DEVICE_CHOICES, available_devices, describe, pick_device
+from ..i18n import LANGUAGES, texts, tr
 from .startup import warm_up
-from .text import LANGUAGES, tr
 
 # (script path relative to app.py, text key of its label, text key of its one-line summary, icon).
 # Later pages add themselves here.
@@ -82,6 +82,9 @@ class PageContext:
 
     def t(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
+
+    def texts(self, key: str) -> list:
+        return texts(self.lang, key)
 
     def message(self, said) -> str:
         """A library's Notice or UserError in this page's language; any other message as it is."""

@@ -13,7 +13,7 @@ import torch
 from ..data.toy import check_translation, is_grammatical, make_pairs
 from ..decoding.parallel import iteration_grid
 from ..decoding.seq2seq import translate_all
-from ..decoding.speed import compare_decoders, decoding_speeds, speedups
+from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders, decoding_speeds, speedups
 from ..device import describe
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import mixed_translations, repeated_token_rate
@@ -25,8 +25,9 @@ from .models import builtin_model
 from .page import PageContext
 from .text import md_token
 
-METHODS = ("ar", "nat", "ctc", "mask_predict")
+METHODS = tuple(METHOD_NAME_KEYS)
 KINDS = ("nat", "cmlm", "ctc")
+DATA_NAME_KEYS = {"raw": "par_raw", "distilled": "par_distilled"}  # what the parallel models learned from
 SPEED_LENGTHS, SPEED_BATCHES = (8, 16, 32, 64), (1, 64)
 RATIO_LENGTH = 32  # the "about 30 target tokens"
 MIXED_SCANNED, MIXED_SHOWN = 300, 3  # held-out sentences searched for the raw NAT's mixed translations; shown
@@ -47,7 +48,7 @@ def settings(ctx: PageContext) -> tuple[str, int, int | None]:
         ("distilled", "raw"),
         default="distilled",
         required=True,
-        format_func=lambda d: ctx.t(f"par_{d}"),
+        format_func=lambda d: ctx.t(DATA_NAME_KEYS[d]),
         key="par_data",
     )
     iterations = c2.slider(ctx.t("par_iterations"), 1, 10, 10, key="par_iterations")
@@ -79,7 +80,7 @@ def side_by_side(
         result = results[method]
         text = vocab.decode(result.tokens)
         with column.container(border=True):
-            st.markdown(f"**{ctx.t('par_' + method, t=iterations)}**")
+            st.markdown(f"**{ctx.t(METHOD_NAME_KEYS[method], t=iterations)}**")
             st.markdown(f"### {md_token(' '.join(text)) or '∅'}")
             if checkable:
                 st.markdown(ctx.t("s2s_right" if check_translation(words, text) else "s2s_wrong"))
@@ -165,7 +166,7 @@ def multimodality_section(ctx: PageContext) -> None:
         rows.append(
             {
                 ctx.t("par_model"): names.get(kind, names["toy_transformer_mt"]),
-                ctx.t("par_data"): ctx.t(f"par_{data}") if data in ("raw", "distilled") else ctx.t("par_raw"),
+                ctx.t("par_data"): ctx.t(DATA_NAME_KEYS.get(data, "par_raw")),
                 ctx.t("par_exact"): f"{metrics.get('exact_match', 0):.1%}",
                 ctx.t("par_mixed"): f"{metrics['mixed_translation_rate']:.1%}"
                 if "mixed_translation_rate" in metrics
@@ -198,7 +199,7 @@ def multimodality_section(ctx: PageContext) -> None:
         line = [f"*{md_token(' '.join(sources[i]))}*"]
         for data in ("raw", "distilled"):
             mark = ":green[✓]" if check_translation(sources[i], outputs[data][i]) else ":red[✗]"
-            line.append(f"{ctx.t('par_' + data)}: {mark} {md_token(' '.join(outputs[data][i]))}")
+            line.append(f"{ctx.t(DATA_NAME_KEYS[data])}: {mark} {md_token(' '.join(outputs[data][i]))}")
         st.markdown("  \n".join(line))
 
 
@@ -219,7 +220,7 @@ def speed_section(ctx: PageContext) -> None:
         return
     rows, seconds = saved
     st.caption(ctx.t("par_measured", device=describe(ctx.device), seconds=seconds))
-    names = {m: ctx.t(f"par_{m}", t=10) for m in METHODS}
+    names = {m: ctx.t(key, t=10) for m, key in METHOD_NAME_KEYS.items()}
     for column, batch in zip(st.columns(len(SPEED_BATCHES)), SPEED_BATCHES, strict=True):
         times = {m: [r.median_ms for r in rows if r.method == m and r.batch == batch] for m in METHODS}
         with column:

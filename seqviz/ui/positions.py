@@ -25,6 +25,7 @@ from ..viz.attention import attention_heatmap
 from ..viz.positions import encoding_heatmap, line_figure, rotation_figure
 from ..viz.style import SCORE_COLORSCALE
 from .figures import show_plotly
+from .inputs import report_unknown
 from .models import builtin_model
 from .page import PageContext
 
@@ -187,7 +188,7 @@ def blindness_section(ctx: PageContext, words: tuple[str, ...]) -> None:
     vocab = ckpt.vocab
     missing = unknown_words(words, vocab.tokens)
     if missing:
-        st.info(ctx.t("pos_unknown", words=", ".join(f"“{w}”" for w in missing[:8])), icon=":material/help:")
+        report_unknown(ctx, "pos_unknown", missing, show=st.info, icon=":material/help:")
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     blank = left.selectbox(
         ctx.t("pos_blank"),

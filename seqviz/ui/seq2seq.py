@@ -11,7 +11,8 @@ import streamlit as st
 import torch
 
 from ..data.digits import digit_answer
-from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, tokenize, unknown_words
+from ..data.text import tokenize
+from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, unknown_words
 from ..decoding.seq2seq import (
     teacher_forcing_vs_free_running,
     time_encode_decode,
@@ -27,6 +28,7 @@ from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
 from .figures import show_altair, show_plotly
+from .inputs import report_unknown
 from .page import PageContext
 from .text import md_token
 
@@ -34,6 +36,7 @@ MODELS = {"toy_transformer_mt": "s2s_transformer", "toy_gru_mt": "s2s_gru", "toy
 MAX_SOURCE_WORDS = 35  # the longest English sentence in the training data
 TOP_K_SHOWN = 6
 RECOMPUTE_PAIRS = 300
+DIGIT_TASK_KEYS = {"reverse": "s2s_reverse", "sort": "s2s_sort"}
 
 
 def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
@@ -59,10 +62,7 @@ def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
         st.caption(ctx.t("s2s_normalised", text=" ".join(words)))
     missing = unknown_words(words, EN_WORDS)
     if missing:
-        st.warning(
-            ctx.t("s2s_unknown", words=", ".join(f"“{w}”" for w in missing[:10]), known=", ".join(EN_WORDS)),
-            icon=":material/translate:",
-        )
+        report_unknown(ctx, "s2s_unknown", missing, EN_WORDS)
         words = [w for w in words if w not in missing]
     if not words:
         st.info(ctx.t("s2s_empty"), icon=":material/keyboard:")
@@ -394,7 +394,7 @@ def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
         list(models),
         default="reverse",
         required=True,
-        format_func=lambda k: ctx.t(f"s2s_{k}"),
+        format_func=lambda k: ctx.t(DIGIT_TASK_KEYS[k]),
         key="s2s_digits_task",
     )
     text = c2.text_input(ctx.t("s2s_digits_input"), value="31415926", key="s2s_digits", max_chars=100)

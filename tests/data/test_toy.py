@@ -7,6 +7,7 @@ import pytest
 
 from seqviz.data import toy
 from seqviz.data import toy_lexicon as lex
+from seqviz.data.text import tokenize
 from seqviz.data.toy import (
     EN_WORDS,
     FR_WORDS,
@@ -15,7 +16,6 @@ from seqviz.data.toy import (
     make_pairs,
     make_splits,
     split_pairs,
-    tokenize,
     translations,
     unknown_words,
 )
@@ -329,7 +329,7 @@ def test_vocabularies_are_built_from_the_word_lists():
 
 
 def test_right_context_sites_and_subject_number():
-    from seqviz.data.toy import right_context_sites, subject_number, tokenize
+    from seqviz.data.toy import right_context_sites, subject_number
 
     assert right_context_sites("the cats sleep".split()) == [(1, "cats", "cat")]
     assert right_context_sites("the small black dog runs".split()) == [(3, "dog", "dogs")]

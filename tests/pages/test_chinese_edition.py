@@ -210,14 +210,20 @@ def test_the_scanner_finds_english_and_spares_tokens():
 def test_every_interface_string_has_a_chinese_text_without_english():
     """Messages that appear only after an interaction (errors, results, training progress) are covered here:
     every string the interface can show has a zh text, and it holds no English."""
-    from seqviz.ui.text import TEXT
+    from seqviz.i18n import CATALOGUES
 
-    missing = [key for key, entry in TEXT.items() if not entry.get("zh", "").strip() or not entry.get("en", "").strip()]
+    en, zh = CATALOGUES["en"], CATALOGUES["zh"]
+    missing = [
+        key
+        for key in en.entries.keys() | zh.entries.keys()
+        if key not in en.entries or key not in zh.entries or not all(t.strip() for t in en.shown(key) + zh.shown(key))
+    ]
     assert not missing, f"without a zh or en text: {missing}"
     bilingual = {"language"}  # the language switch is labelled in both, so either reader finds it
     english = {
         key: found
-        for key, entry in TEXT.items()
-        if key not in bilingual and (found := english_left(re.sub(r"\{[^}]*\}", " ", entry["zh"])))
+        for key in zh.entries
+        if key not in bilingual
+        and (found := english_left(" ".join(re.sub(r"\{[^}]*\}", " ", text) for text in zh.shown(key))))
     }
     assert not english, f"English left in zh texts: {json.dumps(english, ensure_ascii=False, indent=1)}"
