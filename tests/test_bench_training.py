@@ -27,10 +27,15 @@ KEYS = {
 def test_every_built_in_model_has_a_bar_and_the_issue_target():
     assert set(training.BARS) == set(RECIPES)
     for name, (metric, bar, target_s) in training.BARS.items():
-        translation = name in TRANSLATORS or RECIPES[name].task in ("nat", "cmlm", "ctc", "unilm")
+        translation = name in TRANSLATORS or RECIPES[name].task in ("nat", "cmlm", "ctc", "unilm", "t5")
         assert target_s == (180 if translation else 60), name
         known = ("exact_match", "fill_grammatical_confident_first", "samples_grammatical_t1")
-        fusions = ("seq2seq.exact_match", "right_context_agreement_noun_last")
+        fusions = (
+            "seq2seq.exact_match",
+            "right_context_agreement_noun_last",
+            "mean_accuracy",
+            "accuracy_with_retrieval",
+        )
         assert 0 < bar <= 1 and metric in known + fusions, name
 
 

@@ -140,3 +140,68 @@ def test_parallel_decoders_bars_and_the_multimodality_lesson(test_pairs):
         )
     assert again["nat_distilled"]["exact_match"] >= ar["exact_match"] - 0.13, again
     assert again["nat_raw"]["mixed_translation_rate"] > again["nat_distilled"]["mixed_translation_rate"], again
+
+
+# ---- the fusions (issue 19): each shipped checkpoint meets its bars again on held-out data -----------------
+
+
+def test_unilm_meets_its_bars_in_all_three_modes_with_one_set_of_weights(test_pairs):
+    from seqviz.data.toy import check_translation
+    from seqviz.decoding.unilm import prefix_translate
+    from seqviz.training.evaluation import evaluate_translation, sample_grammatical
+
+    ckpt = load_builtin("toy_unilm")
+    network, vocab = ckpt.model, ckpt.vocab
+    english = [source for source, _ in test_pairs[:300]]
+    fill = evaluate_fill(network.view("bidirectional"), vocab, english)
+    assert fill["fill_grammatical_confident_first"] >= 0.9
+    samples = sample_grammatical(network.view("causal"), vocab, n=200, temperature=1.0)
+    assert samples >= 0.9 and samples == ckpt.metrics["causal"]["samples_grammatical_t1"]  # seeded: the same
+    translated = evaluate_translation(
+        network.view("seq2seq"), vocab, test_pairs[:200], check_translation, decode=prefix_translate
+    )
+    assert translated["exact_match"] >= 0.9
+    items = right_context_items(english)
+    right = right_context_agreement(network.view("bidirectional"), vocab, items, "mlm")
+    wrong = right_context_agreement(network.view("causal", segments="bidirectional"), vocab, items, "mlm")
+    assert right >= 0.95 and wrong <= right - 0.25  # the wrong mask loses the right context
+    recorded = ckpt.metrics
+    assert recorded["fill_grammatical_confident_first"] >= 0.9 and recorded["seq2seq"]["exact_match"] >= 0.9
+
+
+def test_xlnet_reads_the_right_context_when_the_order_puts_it_first(test_sentences):
+    from seqviz.training.evaluation import permutation_agreement
+
+    ckpt = load_builtin("toy_xlnet")
+    items = right_context_items(test_sentences[:HELDOUT])
+    noun_last = permutation_agreement(ckpt.model, ckpt.vocab, items, "noun_last")
+    left_to_right = permutation_agreement(ckpt.model, ckpt.vocab, items, "left_to_right")
+    assert noun_last >= 0.9 and left_to_right <= noun_last - 0.2
+    assert ckpt.metrics["right_context_agreement_noun_last"] >= 0.9
+
+
+def test_xlnet_shipped_query_stream_never_sees_the_word_it_predicts():
+    ckpt = load_builtin("toy_xlnet")
+    v = ckpt.vocab
+    a = torch.tensor([v.bos_id, *v.encode(["the", "cat", "sleeps"])])
+    b = torch.tensor([v.bos_id, *v.encode(["the", "dogs", "sleeps"])])
+    order = [0, 1, 3, 2]  # "cat"/"dogs" predicted last
+    with torch.no_grad():
+        la, lb = ckpt.model.in_order(a, order).logits[0, 2], ckpt.model.in_order(b, order).logits[0, 2]
+    assert torch.allclose(la, lb, atol=1e-5)
+    from seqviz.data.toy import is_grammatical
+
+    assert is_grammatical(["the", v.token(int(la.argmax())), "sleeps"])  # "sleeps", to its right, decides the number
+
+
+def test_retro_answers_from_the_datastore_and_follows_an_edit():
+    from seqviz.training.evaluation import edited_worlds, retro_accuracy
+    from seqviz.training.recipes import prepare
+
+    ckpt = load_builtin("toy_retro")
+    splits = prepare(RECIPES["toy_retro"])[1]
+    keys, cases = splits["keys"], splits["test"][:200]
+    assert retro_accuracy(ckpt.model, ckpt.vocab, keys, cases)["accuracy"] >= 0.9
+    assert retro_accuracy(ckpt.model, ckpt.vocab, keys, edited_worlds(cases, seed=5))["accuracy"] >= 0.9
+    assert retro_accuracy(ckpt.model, ckpt.vocab, keys, cases, "none")["accuracy"] <= 0.3
+    assert ckpt.metrics["accuracy_with_retrieval"] >= 0.9 and ckpt.metrics["edited_fact_followed"] >= 0.9

@@ -3,6 +3,7 @@ Chinese. Models and a sentence in, plotly figures out; writing the files is `__m
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from ..data.facts import SUBJECTS, held_out_combinations, question, random_world
 from ..data.text import tokenize
-from ..data.toy import EN_WORDS, canonical_translation, unknown_words
+from ..data.toy import EN_WORDS, canonical_translation, right_context_sites, unknown_words
 from ..decoding.autoregressive import (
     beam_labels,
     beam_search,
@@ -23,6 +25,7 @@ from ..decoding.autoregressive import (
 )
 from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.processors import text_suppressor
+from ..decoding.retrieval import answer_batch, neighbour_ids, retrieve, world_store
 from ..decoding.seq2seq import translate_batch, word_attention_maps
 from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
 from ..device import describe
@@ -30,11 +33,13 @@ from ..i18n import tr
 from ..models.checkpoint import Checkpoint, load_builtin
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
-from ..training.recipes import RECIPES
+from ..models.unilm import unilm_mask
+from ..models.xlnet import two_stream_masks
+from ..training.recipes import RECIPES, retro_keys
 from ..viz.attention import attention_heatmap
 from ..viz.compose import figure_grid
 from ..viz.generation import beam_tree, distribution_before_after
-from ..viz.masks import gallery_figures
+from ..viz.masks import gallery_figures, mask_figure
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.style import font_sizes
 
@@ -315,6 +320,112 @@ def speed(deck: Deck) -> go.Figure:
     return fitted(grid, deck.t("slide_speed_title"), f"{deck.t('slide_speed_axes')} · {measured}")
 
 
+def unilm_masks(deck: Deck) -> go.Figure:
+    """One UniLM under its three masks: the same weights' attention (last layer, mean over heads) when it fills
+    a blank, continues and translates the deck's sentence."""
+    ckpt = deck.model("toy_unilm")
+    vocab, network = ckpt.vocab, ckpt.model
+    english = vocab.encode(deck.words)
+    blanked = [*english[:1], vocab.mask_id, *english[2:]] if len(english) > 1 else [vocab.mask_id]
+    inputs = {
+        "bidirectional": [vocab.cls_id, *blanked, vocab.sep_id],
+        "causal": [vocab.bos_id, *english],
+        "seq2seq": [vocab.bos_id, *english, vocab.sep_id, *vocab.encode(deck.target)],
+    }
+    titles = {"bidirectional": "fu_mode_bidirectional", "causal": "fu_mode_causal", "seq2seq": "fu_mode_seq2seq"}
+    figures = []
+    for mode, row in inputs.items():
+        ids = torch.tensor([row], device=deck.device)
+        view = network.view(mode)
+        with torch.no_grad():
+            weights = view(ids, need_weights=True).self_attention[-1][0].mean(0).cpu().numpy()  # (T, T)
+        blocked = ~unilm_mask(mode, ids, view.source_lengths(ids), vocab.pad_id)[0].cpu().numpy()
+        labels = vocab.decode(row)
+        figures.append(
+            attention_heatmap(
+                weights,
+                labels,
+                labels,
+                deck.t(titles[mode]),
+                masked=blocked,
+                masked_label=deck.t("blocked"),
+                presentation=True,
+                colorbar_title=deck.t("weight"),
+                show_values=False,
+                x_title="",
+                y_title="",
+            )
+        )
+    grid = _panels(figures, 3, h_gap=0.08)
+    return fitted(grid, deck.t("slide_unilm_title"), deck.t("slide_unilm_axes"))
+
+
+def xlnet_streams(deck: Deck) -> go.Figure:
+    """XLNet's two masks for one factorisation order of the deck's sentence: the noun (or the second word)
+    predicted last, after every word to its right."""
+    words = deck.words
+    sites = right_context_sites(words)
+    last = sites[0][0] if sites else min(1, len(words) - 1)
+    order = [0, *(p + 1 for p in range(len(words)) if p != last), last + 1]
+    content, query = two_stream_masks([order], len(order))
+    labels = ["<bos>", *words]
+    common = {
+        "presentation": True,
+        "x_title": "",
+        "y_title": "",
+        "allowed_label": deck.t("allowed"),
+        "blocked_label": deck.t("blocked"),
+    }
+    figures = [
+        mask_figure(content[0].numpy(), labels, labels, deck.t("slide_xlnet_content"), **common),
+        mask_figure(query[0].numpy(), labels, labels, deck.t("slide_xlnet_query"), **common),
+    ]
+    grid = _panels(figures, 2, legend=_MASK_LEGEND, h_gap=0.12)
+    order_text = " ".join(labels[p] for p in order[1:])
+    return fitted(grid, deck.t("slide_xlnet_title"), deck.t("slide_xlnet_axes", order=order_text))
+
+
+def _cross_attention(model, src: torch.Tensor, output: list[int], vocab) -> np.ndarray:
+    """The last layer's cross-attention, mean over heads, of a teacher-forced pass over <bos> output. -> (T, S)"""
+    tgt = torch.tensor([[vocab.bos_id, *output]], device=src.device)
+    with torch.no_grad():
+        return model(src, tgt, need_weights=True).cross_attention[-1][0].mean(0).cpu().numpy()
+
+
+RETRO_WORLD_SEED, RETRO_ASKED = 2026, 7  # the page's first world, and one question about it
+
+
+def retro_neighbours(deck: Deck) -> go.Figure:
+    """RETRO reading its datastore: the answer's cross-attention over the 4 retrieved chunks."""
+    ckpt = deck.model("toy_retro")
+    vocab = ckpt.vocab
+    recipe = RECIPES["toy_retro"]
+    keys = retro_keys(recipe.retriever, recipe.data["n_distractors"], str(deck.device))
+    world = random_world(random.Random(RETRO_WORLD_SEED), held_out_combinations())
+    store = world_store(keys, world)
+    chunks = [store.chunks[i] for i, _ in retrieve(store, keys.questions[RETRO_ASKED])]
+    src = neighbour_ids(chunks, vocab)[None].to(deck.device)  # (1, K, L)
+    asked = question(SUBJECTS[RETRO_ASKED])
+    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(asked))]], device=deck.device)
+    answer = answer_batch(ckpt.model, src, prompt, vocab.eos_id)[0]
+    written = [*prompt[0, 1:].tolist(), *answer]
+    weights = _cross_attention(ckpt.model, src, written, vocab)  # (T, K·L)
+    real = (src[0] != vocab.pad_id).flatten().cpu().numpy()
+    columns = [f"{k + 1}·{vocab.token(int(t))}" for k in range(src.size(1)) for t in src[0, k].tolist()]
+    fig = attention_heatmap(
+        weights[:, real],
+        ["<bos>", *vocab.decode(written)],
+        [c for c, r in zip(columns, real, strict=True) if r],
+        f"{' '.join(asked)} → {' '.join(vocab.decode(answer))}",
+        presentation=True,
+        colorbar_title=deck.t("weight"),
+        show_values=False,
+        x_title="",
+        y_title="",
+    )
+    return fitted(_panels([fig], 1), deck.t("slide_retro_title"), deck.t("slide_retro_axes"))
+
+
 # (file stem, builder, "what to look at" key): the order of a lesson
 SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("01_masks_self_attention", masks_self, "slide_masks_self_look"),
@@ -326,6 +437,9 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("07_bahdanau_vs_transformer", alignment, "slide_alignment_look"),
     ("08_mask_predict_iterations", mask_predict_iterations, "slide_mask_predict_look"),
     ("09_speed_vs_length", speed, "slide_speed_look"),
+    ("10_unilm_one_network_three_masks", unilm_masks, "slide_unilm_look"),
+    ("11_xlnet_two_streams", xlnet_streams, "slide_xlnet_look"),
+    ("12_retro_reads_its_datastore", retro_neighbours, "slide_retro_look"),
 )
 
 

@@ -24,7 +24,10 @@ from .autoregressive import CausalLM
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
 from .recurrent import GRULM
+from .retro import RetroLM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
+from .unilm import UniLM
+from .xlnet import PermutationLM
 
 ARCHITECTURES: dict[str, type[nn.Module]] = {
     cls.__name__: cls
@@ -37,6 +40,9 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         BahdanauSeq2Seq,
         NARTransformer,
         CTCTransformer,
+        UniLM,
+        PermutationLM,
+        RetroLM,
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}

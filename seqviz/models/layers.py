@@ -29,6 +29,7 @@ class ModelConfig:
     positions: str = "learned"
     pad_id: int = 0
     blank_id: int | None = None  # CTC models only: the id of <blank>
+    n_segments: int = 0  # segment (token type) embeddings added to the tokens; 0 = none (UniLM has 4)
 
     def __post_init__(self):
         if self.d_model % self.n_heads:
@@ -252,14 +253,16 @@ class TransformerStack(nn.Module):
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
         self.position_embed = nn.Embedding(config.max_len, config.d_model) if config.positions == "learned" else None
+        self.segment_embed = nn.Embedding(config.n_segments, config.d_model) if config.n_segments else None
         if config.positions == "sinusoidal":
             self.register_buffer("position_table", sinusoidal_table(config.max_len, config.d_model), persistent=False)
         self.blocks = nn.ModuleList(TransformerBlock(config, cross) for _ in range(config.n_layers))
         self.norm = nn.LayerNorm(config.d_model)
         self.dropout = nn.Dropout(config.dropout)
 
-    def embed_tokens(self, ids: torch.Tensor, offset: int = 0) -> torch.Tensor:
-        """Token embeddings plus positions offset..offset+T-1. -> (B, T, D)"""
+    def embed_tokens(self, ids: torch.Tensor, offset: int = 0, segments: torch.Tensor | None = None) -> torch.Tensor:
+        """Token embeddings plus positions offset..offset+T-1 (and segment embeddings, segments (B, T)).
+        -> (B, T, D)"""
         end = offset + ids.size(1)
         if end > self.config.max_len:
             raise ValueError(f"sequence of {end} tokens is longer than the model's maximum {self.config.max_len}")
@@ -268,6 +271,8 @@ class TransformerStack(nn.Module):
             x = x + self.position_embed(torch.arange(offset, end, device=ids.device))
         elif self.config.positions == "sinusoidal":
             x = x + self.position_table[offset:end]
+        if self.segment_embed is not None:
+            x = x + self.segment_embed(segments)
         return self.dropout(x)
 
     def memory_keys_values(self, states: torch.Tensor) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
@@ -276,10 +281,10 @@ class TransformerStack(nn.Module):
         return tuple(block.cross_attn.keys_values(states) for block in self.blocks)
 
     def forward(
-        self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None
+        self, ids, mask, memory=None, cross_mask=None, need_weights=False, cache: KVCache | None = None, segments=None
     ) -> StackOutput:
         """memory: per block, the cross-attention keys and values from `memory_keys_values` (None: no encoder)."""
-        x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0)
+        x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0, segments=segments)
         self_attn, cross_attn = [], []
         for layer, block in enumerate(self.blocks):
             out = block(x, mask, memory[layer] if memory is not None else None, cross_mask, need_weights, cache, layer)

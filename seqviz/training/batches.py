@@ -3,13 +3,20 @@ objective, corrupted (masked-LM), shifted (causal LM), paired (translation) or m
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import torch
 
+from ..data.facts import PLACES, SUBJECTS, World, question, random_world
+from ..data.text_to_text import corrupt_spans, fill_spans, with_prefix
+from ..data.toy import EN_WORDS
 from ..data.vocab import Vocab
-from ..models.autoencoding import masked_lm_corruption
-from ..models.inputs import encode_clm, encode_mlm, encode_pairs, pad_rows
+from ..decoding.retrieval import FactKeys, neighbour_ids, retrieve, world_store
+from ..models.autoencoding import IGNORE, masked_lm_corruption
+from ..models.inputs import encode_clm, encode_mlm, encode_pairs, encode_prefix_pairs, next_token_targets, pad_rows
+from ..models.unilm import MODES, unilm_mask, unilm_segments
+from ..models.xlnet import predicted_positions, two_stream_masks
 
 
 def length_windows(sentences, batch_size: int, length: Callable = len) -> Callable[[torch.Generator], list]:
@@ -94,6 +101,123 @@ def parallel_batches(pairs, vocab: Vocab, batch_size: int, objective: str) -> Ca
             "src": src,
             "tgt": tgt.masked_fill(masked, vocab.mask_id),
             "labels": tgt.masked_fill(~masked, vocab.pad_id),
+        }
+
+    return next_batch
+
+
+def unilm_batches(pairs, vocab: Vocab, batch_size: int, shares: dict[str, float]) -> Callable[[torch.Generator], dict]:
+    """UniLM's joint training: each batch is one mode, drawn with the given shares — masked LM on the English
+    sentences (bidirectional), next-token LM on them (causal), or translation as a prefix LM on
+    <bos> English [SEP] French <eos> (seq2seq: the loss on the French and <eos> only)."""
+    draw = length_windows(pairs, batch_size, length=lambda pair: len(pair[0]))
+    random_ids = torch.tensor(vocab.encode(EN_WORDS))  # BERT's random replacements: English words only
+    weights = torch.tensor([shares[mode] for mode in MODES], dtype=torch.float)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        mode = MODES[int(torch.multinomial(weights, 1, generator=generator))]
+        chosen = draw(generator)
+        english = [source for source, _ in chosen]
+        if mode == "bidirectional":
+            clean = encode_mlm(english, vocab)
+            ids, targets = masked_lm_corruption(
+                clean, vocab.mask_id, maskable_positions(clean, vocab), random_ids, generator
+            )
+            lengths = torch.full((len(chosen),), ids.size(1))
+        elif mode == "causal":
+            ids = encode_clm(english, vocab)
+            lengths = torch.full((len(chosen),), ids.size(1))
+            targets = next_token_targets(ids, vocab.pad_id)
+        else:
+            ids, lengths = encode_prefix_pairs(chosen, vocab)
+            targets = next_token_targets(ids, vocab.pad_id, first=lengths - 1)  # [SEP] predicts the first French word
+        return {
+            "ids": ids,
+            "segments": unilm_segments(mode, ids, lengths),
+            "mask": unilm_mask(mode, ids, lengths, vocab.pad_id),
+            "targets": targets,
+        }
+
+    return next_batch
+
+
+def permutation_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
+    """XLNet's batches: <bos> words, each row read in its own random factorisation order (<bos> first), the
+    loss on the last positions of that order only (partial prediction)."""
+    draw = length_windows(sentences, batch_size)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        chosen = draw(generator)
+        ids = pad_rows([[vocab.bos_id, *vocab.encode(s)] for s in chosen], vocab.pad_id)  # (B, T)
+        orders = [[0, *(torch.randperm(len(s), generator=generator) + 1).tolist()] for s in chosen]
+        content, query = two_stream_masks(orders, ids.size(1))
+        targets = torch.full_like(ids, IGNORE)
+        for row, order in enumerate(orders):
+            scored = predicted_positions(order)
+            targets[row, scored] = ids[row, scored]
+        return {"ids": ids, "content_mask": content, "query_mask": query, "targets": targets}
+
+    return next_batch
+
+
+def text_to_text_batches(
+    examples: dict[str, list], vocab: Vocab, batch_size: int, shares: dict[str, float]
+) -> Callable[[torch.Generator], dict]:
+    """T5's mixture: each batch is one task, drawn with the given shares, its inputs written as
+    "task : input" so that only the prefix tells the tasks apart; one encoder-decoder learns them all. Span
+    corruption is drawn afresh for every batch, as T5 does, so a sentence is seen with many different gaps."""
+    tasks = list(shares)
+    draws = {
+        task: length_windows([(with_prefix(task, s), t) for s, t in examples[task]], batch_size, lambda p: len(p[0]))
+        for task in tasks
+    }
+    weights = torch.tensor([shares[task] for task in tasks], dtype=torch.float)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        task = tasks[int(torch.multinomial(weights, 1, generator=generator))]
+        chosen = draws[task](generator)
+        if task == "fill":  # the stored gaps -> the sentence -> new gaps
+            rng = random.Random(int(torch.randint(2**31, (1,), generator=generator)))
+            sentences = [fill_spans(source[2:], target) for source, target in chosen]
+            chosen = [(with_prefix(task, s), t) for s, t in (corrupt_spans(sentence, rng) for sentence in sentences)]
+        return encode_pairs(chosen, vocab)
+
+    return next_batch
+
+
+def retro_example(keys: FactKeys, world: World, ask: int, vocab: Vocab) -> tuple[torch.Tensor, list[int], int]:
+    """One question about subject `ask` in a world: its retrieved neighbours (K, L), the prompt
+    <bos> question, and how many tokens of it carry no loss."""
+    store = world_store(keys, world)
+    chunks = [store.chunks[i] for i, _ in retrieve(store, keys.questions[ask])]
+    prompt = [vocab.bos_id, *vocab.encode(list(question(SUBJECTS[ask])))]
+    return neighbour_ids(chunks, vocab), prompt, len(prompt)
+
+
+def stack_neighbours(rows: list[torch.Tensor], pad_id: int) -> torch.Tensor:
+    """(K, L_i) per row -> (B, K, max L), right-padded."""
+    width = max(row.size(1) for row in rows)
+    return torch.stack([torch.nn.functional.pad(row, (0, width - row.size(1)), value=pad_id) for row in rows])
+
+
+def retro_batches(keys: FactKeys, vocab: Vocab, batch_size: int, held_out) -> Callable[[torch.Generator], dict]:
+    """Questions about fresh random worlds (no held-out subject–place pair in any of them), each with the
+    neighbours the frozen retriever finds in that world's datastore; the loss is on the answer and <eos>."""
+
+    def next_batch(generator: torch.Generator) -> dict:
+        rng = random.Random(int(torch.randint(2**31, (1,), generator=generator)))
+        neighbours, targets, labels = [], [], []
+        for _ in range(batch_size):
+            world, ask = random_world(rng, held_out), rng.randrange(len(SUBJECTS))
+            found, prompt, given = retro_example(keys, world, ask, vocab)
+            target = [*prompt, *vocab.encode(list(PLACES[world.places[ask]])), vocab.eos_id]
+            neighbours.append(found)
+            targets.append(target)
+            labels.append([vocab.pad_id] * given + target[given:])  # position t predicts labels[t + 1]
+        return {
+            "src": stack_neighbours(neighbours, vocab.pad_id),
+            "tgt": pad_rows(targets, vocab.pad_id),
+            "labels": pad_rows(labels, vocab.pad_id),
         }
 
     return next_batch

@@ -17,18 +17,43 @@ import torch
 from torch import nn
 
 from ..data.digits import digit_answer, digit_pairs, digit_vocab
+from ..data.facts import held_out_combinations
+from ..data.text_to_text import t5_splits, t5_vocab
 from ..data.toy import check_translation, en_vocab, joint_vocab, make_splits
 from ..data.vocab import Vocab
 from ..decoding.parallel import ctc_decode, mask_predict, nat_decode
+from ..decoding.retrieval import CHUNK_TOKENS, FactKeys, fact_keys
 from ..decoding.seq2seq import translate_all
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
+from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
-from .batches import clm_batches, clm_distill_batches, mlm_batches, pair_batches, parallel_batches
-from .evaluation import evaluate, evaluate_translation, reverse_alignment
+from ..models.unilm import N_SEGMENTS, UniLM
+from ..models.xlnet import PermutationLM
+from .batches import (
+    clm_batches,
+    clm_distill_batches,
+    mlm_batches,
+    pair_batches,
+    parallel_batches,
+    permutation_batches,
+    retro_batches,
+    text_to_text_batches,
+    unilm_batches,
+)
+from .evaluation import (
+    evaluate,
+    evaluate_permutation_lm,
+    evaluate_retro,
+    evaluate_text_to_text,
+    evaluate_translation,
+    evaluate_unilm,
+    retro_test_cases,
+    reverse_alignment,
+)
 from .loop import Progress, train_loop
 
 
@@ -43,11 +68,13 @@ class Recipe:
     lr: float
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
-    task: str = (
-        "language"  # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK
-    )
+    # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
+    # permutation (XLNet)
+    task: str = "language"
     teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
     # next-token distributions do (a causal LM)
+    objectives: dict = field(default_factory=dict)  # joint training (UniLM): the share of batches per mode
+    retriever: str | None = None  # RETRO: the frozen built-in encoder whose states are the datastore's keys
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -89,6 +116,22 @@ def distilled_splits(teacher: str, n_train: int, n_valid: int, n_test: int, seed
     }
 
 
+def retro_keys(retriever: str, n_distractors: int, device: str = "cpu") -> FactKeys:
+    """The keys, by the frozen retriever, of every fact and question and of the n_distractors short training
+    sentences that every datastore also holds."""
+    encoder = load_builtin(retriever, device)
+    short = [s for s in english_splits(**TOY_DATA)["train"] if len(s) + 2 <= CHUNK_TOKENS][:n_distractors]
+    return fact_keys(encoder.model, encoder.vocab, short)
+
+
+def retro_splits(retriever: str, n_distractors: int, n_test: int, seed: int) -> dict:
+    """RETRO's data: the datastore keys, and n_test held-out questions, each in its own test world."""
+    return {
+        "keys": retro_keys(retriever, n_distractors),
+        "test": retro_test_cases(n_test, held_out_combinations(), seed),
+    }
+
+
 PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
     "nat": lambda model, src, vocab: nat_decode(model, src, vocab.mask_id).tokens,
     "cmlm": lambda model, src, vocab: mask_predict(model, src, vocab.mask_id, iterations=10).tokens,
@@ -101,6 +144,15 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     if recipe.task == "translation":
         vocab, splits = joint_vocab(), translation_splits(**recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task == "retro":
+        vocab, splits = en_vocab(), retro_splits(recipe.retriever, **recipe.data)
+        return vocab, splits, retro_batches(splits["keys"], vocab, recipe.batch_size, held_out_combinations())
+    if recipe.task == "t5":
+        vocab, splits = t5_vocab(), t5_splits(**recipe.data)
+        return vocab, splits, text_to_text_batches(splits["train"], vocab, recipe.batch_size, recipe.objectives)
+    if recipe.task == "unilm":
+        vocab, splits = joint_vocab(), translation_splits(**recipe.data)
+        return vocab, splits, unilm_batches(splits["train"], vocab, recipe.batch_size, recipe.objectives)
     if recipe.task in PARALLEL_DECODERS:
         vocab = joint_vocab()
         splits = (
@@ -111,6 +163,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
         vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
     vocab, splits = en_vocab(), english_splits(**recipe.data)
+    if recipe.task == "permutation":
+        return vocab, splits, permutation_batches(splits["train"], vocab, recipe.batch_size)
     if recipe.teacher:
         return (
             vocab,
@@ -124,6 +178,14 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
 def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
     if recipe.task == "translation":
         return evaluate_translation(model, vocab, splits["test"], check_translation)
+    if recipe.task == "retro":
+        return evaluate_retro(model, vocab, splits["keys"], splits["test"])
+    if recipe.task == "t5":
+        return evaluate_text_to_text(model, vocab, splits["test"])
+    if recipe.task == "unilm":
+        return evaluate_unilm(model, vocab, splits["test"])
+    if recipe.task == "permutation":
+        return evaluate_permutation_lm(model, vocab, splits["test"])
     if recipe.task in PARALLEL_DECODERS:
         return evaluate_translation(model, vocab, splits["test"], check_translation, PARALLEL_DECODERS[recipe.task])
     if recipe.task.startswith("digits-"):
@@ -195,6 +257,10 @@ PARALLEL_KINDS = {
 }
 PARALLEL_DATA = {"raw": "the raw data (random synonyms)", "distilled": "the AR Transformer's translations (distilled)"}
 DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
+# toy_mlm's size, with room for <bos> English [SEP] French <eos> (up to 73 tokens) and UniLM's segments
+TOY_UNILM_SIZE = {**TOY_LM_SIZE, "max_len": 76, "n_segments": N_SEGMENTS}
+UNILM_OBJECTIVES = {"bidirectional": 0.3, "causal": 0.3, "seq2seq": 0.4}  # translation is the hardest
+RETRO_SIZE = dict(d_model=128, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.1, positions="learned")
 
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
@@ -286,6 +352,47 @@ RECIPES: dict[str, Recipe] = {
         for objective in PARALLEL_KINDS
         for data in ("raw", "distilled")
     },
+    "toy_unilm": Recipe(
+        name="toy_unilm",
+        description="UniLM: one Transformer trained at once as a masked LM and a causal LM on English and as a "
+        "prefix-LM translator English→French; its mask and segments say which",
+        architecture=UniLM,
+        model=TOY_UNILM_SIZE,
+        steps=9000,
+        batch_size=64,
+        lr=1.5e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="unilm",
+        objectives=UNILM_OBJECTIVES,
+    ),
+    "toy_xlnet": Recipe(
+        name="toy_xlnet",
+        description="XLNet-style permutation LM with two-stream attention on the English sentences: each word "
+        "predicted from the words before it in a random order, the last third of each order scored",
+        architecture=PermutationLM,
+        model=TOY_LM_SIZE,
+        steps=6000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="permutation",
+    ),
+    "toy_retro": Recipe(
+        name="toy_retro",
+        description="RETRO-style retrieval: a causal decoder cross-attending to the 4 chunks toy_mlm's mean-pooled "
+        "states find in a datastore of facts (where each animal is), answering questions only the datastore holds",
+        architecture=RetroLM,
+        model=RETRO_SIZE,
+        steps=3000,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=dict(n_distractors=2000, n_test=500, seed=13),
+        task="retro",
+        retriever="toy_mlm",
+    ),
     "digits_reverse": Recipe(
         name="digits_reverse",
         description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",

@@ -32,6 +32,17 @@ def show_altair(chart, *parts: str, key: str) -> None:
     st.altair_chart(altair_download_name(chart, safe_filename(*parts)), key=key, theme=None, width="stretch")
 
 
+def mask_options(ctx) -> dict:
+    """A mask figure's labels in the page's language: axes, and what the two colours mean."""
+    return {
+        "presentation": ctx.presentation,
+        "x_title": ctx.t("key_axis"),
+        "y_title": ctx.t("query_axis"),
+        "allowed_label": ctx.t("allowed"),
+        "blocked_label": ctx.t("blocked"),
+    }
+
+
 VIEWS = ("ae_one_head", "ae_mean_heads", "ae_all_heads")
 
 

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from seqviz.data.text_to_text import t5_vocab
 from seqviz.data.toy_lexicon import EN_WORDS, FR_WORDS
 from seqviz.training.recipes import RECIPES
 from seqviz.ui.page import PAGES
@@ -90,6 +91,7 @@ TECHNICAL = {
     "glat",
     "xlnet",
     "unilm",
+    "retro",
     "t5",
     "mask-predict",
     "seq2seq",
@@ -124,7 +126,7 @@ TECHNICAL = {
     "models",
     "my-bert",  # the explorer's names
 }
-TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS)} | {n.lower() for n in RECIPES} | TECHNICAL
+TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS, *t5_vocab().tokens)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"
 WORD = re.compile(f"[{LATIN}][{LATIN}0-9_'’-]*[{LATIN}0-9]")
 
@@ -132,7 +134,9 @@ WORD = re.compile(f"[{LATIN}][{LATIN}0-9_'’-]*[{LATIN}0-9]")
 def english_left(text: str) -> list[str]:
     """Latin-letter words of two or more letters that are neither token text nor a technical name."""
     cleaned = re.sub(
-        r"\d+(\.\d+)?e[-+]\d+|\[[A-Z]+\]|<[a-z/]+>|`[^`]*`|https?://\S+|:material/\w+:|:[a-z]+\[", " ", text
+        r"\d+(\.\d+)?e[-+]\d+|\[[A-Z]+\]|<[a-z/]+>|`[^`]*`|https?://\S+|:material/\w+:|:[a-z]+(-background)?\[",
+        " ",
+        text,
     )
     return [
         w

@@ -89,7 +89,7 @@ def test_every_number_slider_choice_and_button(script):
             count = len(_find(at, kind, label).options)
             for index in range(count):
                 widget = _find(at, kind, label)
-                if widget is None:
+                if widget is None or widget.disabled:  # a user cannot change a disabled widget either
                     break
                 option = widget.options[index]
                 if kind == "selectbox":
@@ -123,6 +123,12 @@ KNOWN_VALUES = (
     "ae_one_head",
     "ae_mean_heads",
     "ae_all_heads",
+    "bidirectional",
+    "causal",
+    "seq2seq",
+    "retrieved",
+    "random",
+    "none",
 )  # shown translated
 
 
