@@ -133,6 +133,7 @@ def three_masks(ctx: PageContext, chosen: str) -> None:
         mask = unilm_mask(mode, ids, source, pad_id=0)[0].numpy()
         title = ("● " if mode == chosen else "") + re.split("[:：]", ctx.t(MODE_NAME_KEYS[mode]))[0]
         with column:
+            st.markdown(f"**{title}**")  # a thumbnail draws no title of its own
             fig = mask_figure(mask, THUMBNAIL, THUMBNAIL, title, presentation=ctx.presentation, small=True)
             show_plotly(fig, "fusions", "unilm_three_masks", mode, key=f"fu_thumb_{mode}")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..models.checkpoint import Checkpoint, load_builtin
+from ..models.checkpoint import Checkpoint, builtin_names, load_builtin
 
 
-# shown once per server and model, before any session has chosen a language: both languages
-@st.cache_resource(show_spinner="Loading model… 正在加载模型…", max_entries=16)
+# Shown once per server and model, before any session has chosen a language: both languages.
+# Room for every shipped model on two devices: an evicted model would be loaded again, and a session could
+# be holding the old copy.
+@st.cache_resource(show_spinner="Loading model… 正在加载模型…", max_entries=2 * len(builtin_names()))
 def builtin_model(name: str, device: str) -> Checkpoint:
     """Keyed by plain strings so the cache key is stable. Parameters are frozen: a session that wants to
     train must copy the model first."""
