@@ -163,7 +163,8 @@ def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     same = all(a is b for m in MODES for a, b in zip(network.view(m).parameters(), network.parameters(), strict=True))
     st.caption(ctx.t("fu_unilm_same" if same else "fu_unilm_not_same", n=sum(p.numel() for p in network.parameters())))
     labels = vocab.decode(ids.tolist())
-    left, right = st.columns([2, 3])
+    # side by side on a laptop; one above the other on a projector, where the larger cells need the width
+    left, right = (st.container(), st.container()) if ctx.presentation else st.columns([2, 3])
     with left:
         show_plotly(
             mask_figure(
