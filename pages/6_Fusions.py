@@ -1,8 +1,8 @@
-"""Fusions: UniLM (one network, three masks), XLNet (a permutation LM), RETRO (retrieval)."""
+"""Fusions: UniLM (one network, three masks), XLNet (a permutation LM), T5 (text to text), RETRO (retrieval)."""
 
 import streamlit as st
 
-from seqviz.ui import fusions as sections
+from seqviz.ui.fusions import retro, t5, unilm, xlnet
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -12,12 +12,16 @@ page_intro(ctx, "fu_title", "fu_intro", "fu_look")
 with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.header(ctx.t("fu_unilm_header"))
     st.markdown(ctx.t("fu_unilm_intro"))
-    sections.unilm_section(ctx, builtin_model(sections.UNILM, str(ctx.device)))
+    unilm.unilm_section(ctx, builtin_model(unilm.UNILM, str(ctx.device)))
 
     st.header(ctx.t("fu_xlnet_header"))
     st.markdown(ctx.t("fu_xlnet_intro"))
-    sections.xlnet_section(ctx, builtin_model(sections.XLNET, str(ctx.device)))
+    xlnet.xlnet_section(ctx, builtin_model(xlnet.XLNET, str(ctx.device)))
+
+    st.header(ctx.t("fu_t5_header"))
+    st.markdown(ctx.t("fu_t5_intro"))
+    t5.t5_section(ctx, builtin_model(t5.T5, str(ctx.device)))
 
     st.header(ctx.t("fu_retro_header"))
     st.markdown(ctx.t("fu_retro_intro"))
-    sections.retro_section(ctx, builtin_model(sections.RETRO, str(ctx.device)))
+    retro.retro_section(ctx, builtin_model(retro.RETRO, str(ctx.device)))

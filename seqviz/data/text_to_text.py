@@ -11,9 +11,11 @@ Five tasks share one vocabulary and one encoder-decoder:
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from .digits import DIGITS, digit_answer, digit_pairs
+from .text import MAX_INPUT_CHARS, tokenize
 from .toy import EN_WORDS, FR_WORDS, check_translation, is_grammatical, make_splits, subject_number
 from .vocab import Vocab
 
@@ -40,6 +42,22 @@ def split_prefix(tokens: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
     if len(tokens) >= 2 and tokens[1] == SEPARATOR:
         return tokens[0], tuple(tokens[2:])
     return None, tuple(tokens)
+
+
+_SENTINEL = re.compile(r"(<[xyzw]>)", re.IGNORECASE)
+DIGIT_TASKS = ("reverse", "sort")
+
+
+def t5_tokens(text: str) -> list[str]:
+    """What a user typed ("sort: 3141", "fill: the <x> sleeps") as T5's tokens: the toy tokeniser's words,
+    the sentinels <X> <Y> <Z> <W> kept whole in any case, and a digit task's numbers split into digits."""
+    tokens: list[str] = []
+    for piece in _SENTINEL.split(str(text)[:MAX_INPUT_CHARS]):
+        tokens += [piece.upper()] if _SENTINEL.fullmatch(piece) else tokenize(piece)
+    task, body = split_prefix(tokens)
+    if task in DIGIT_TASKS:  # "3141" -> 3 1 4 1
+        return [task, SEPARATOR, *(part for t in body for part in (list(t) if t.isdigit() else [t]))]
+    return tokens
 
 
 def corrupt_spans(words: Sequence[str], rng: random.Random) -> Pair:
@@ -92,7 +110,7 @@ def answer_ok(task: str, source: Sequence[str], output: Sequence[str]) -> bool:
     sentence counts), exact for the digits and the number."""
     if task == "translate":
         return check_translation(source, output)
-    if task in ("reverse", "sort"):
+    if task in DIGIT_TASKS:
         return tuple(output) == digit_answer(task, source)
     if task == "fill":
         filled = fill_spans(source, output)
@@ -107,7 +125,7 @@ def task_examples(task: str, english_pairs: Sequence[Pair], n_digits: int, seed:
     rng = random.Random(seed)
     if task == "translate":
         return list(english_pairs)
-    if task in ("reverse", "sort"):
+    if task in DIGIT_TASKS:
         return digit_pairs(task, n_digits, seed)
     english = [en for en, _ in english_pairs]
     if task == "fill":
@@ -123,7 +141,7 @@ def t5_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, d
     for offset, (name, pairs) in enumerate(splits.items()):
         english_pairs = [(pair.en, pair.fr) for pair in pairs]
         out[name] = {task: task_examples(task, english_pairs, len(pairs), seed + 100 * offset) for task in TASKS}
-    seen = {task: set(out["train"][task]) for task in ("reverse", "sort")}
+    seen = {task: set(out["train"][task]) for task in DIGIT_TASKS}
     for name in out:
         if name != "train":
             for task, pairs in seen.items():

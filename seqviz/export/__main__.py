@@ -17,7 +17,8 @@ import torch
 from ..device import describe, pick_device
 from ..i18n import LANGUAGES
 from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
-from .slides import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, SLIDES, Deck, build_slides, sentence_words
+from .deck import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, sentence_words
+from .slides import SLIDES, build_slides
 
 NO_BROWSER = (
     "seqviz.export needs the 'kaleido' package and a Chromium-family browser to draw the figures "

@@ -44,15 +44,13 @@ from .batches import (
     text_to_text_batches,
     unilm_batches,
 )
-from .evaluation import (
-    evaluate,
+from .evaluation import evaluate, evaluate_translation, reverse_alignment
+from .fusion_evaluation import (
     evaluate_permutation_lm,
     evaluate_retro,
     evaluate_text_to_text,
-    evaluate_translation,
     evaluate_unilm,
     retro_test_cases,
-    reverse_alignment,
 )
 from .loop import Progress, train_loop
 
@@ -261,6 +259,8 @@ DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
 TOY_UNILM_SIZE = {**TOY_LM_SIZE, "max_len": 76, "n_segments": N_SEGMENTS}
 UNILM_OBJECTIVES = {"bidirectional": 0.3, "causal": 0.3, "seq2seq": 0.4}  # translation is the hardest
 RETRO_SIZE = dict(d_model=128, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.1, positions="learned")
+# T5's mixture: the share of batches per task prefix (span filling is the hardest, the digits the easiest)
+T5_OBJECTIVES = {"translate": 0.25, "fill": 0.45, "number": 0.1, "reverse": 0.1, "sort": 0.1}
 
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
@@ -378,6 +378,20 @@ RECIPES: dict[str, Recipe] = {
         seed=0,
         data=TOY_DATA,
         task="permutation",
+    ),
+    "toy_t5": Recipe(
+        name="toy_t5",
+        description="T5-style text-to-text: one Transformer encoder-decoder for five tasks told apart only by "
+        "a text prefix (translate, reverse, sort, fill spans, number)",
+        architecture=TransformerSeq2Seq,
+        model=TOY_MT_TRANSFORMER,
+        steps=14000,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="t5",
+        objectives=T5_OBJECTIVES,
     ),
     "toy_retro": Recipe(
         name="toy_retro",

@@ -43,20 +43,33 @@ def topk_bars(
             showlegend=False,
         )
     ]
-    legend_layout = {}
+    legend_layout, legend_room = {}, 0
     if accepted is not None:
         traces += [
             go.Bar(x=[None], y=[None], marker_color=color, name=display_label(name), orientation="h")
             for name, color in zip(legend, (GOOD_COLOR, OTHER_COLOR), strict=False)
         ]
-        legend_layout = {"legend": {"orientation": "h", "y": -0.25, "x": 0, "font": {"size": sizes["tick"]}}}
+        # the legend at the figure's foot, below the axis title: the bottom margin holds ticks, title and legend
+        bottom = int(3.4 * sizes["tick"] + 1.4 * sizes["base"] + 12)
+        legend_layout = {
+            "legend": {
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "x": 0,
+                "font": {"size": sizes["tick"]},
+            },
+            "margin": {"b": bottom},
+        }
+        legend_room = bottom
     right = min(1.18, max(list(probs) + [0.05]) * 1.25 + 0.04)  # room for the printed values
     row = 34 if presentation else 26
     return make_figure(
         traces,
         title,
         presentation,
-        height=110 + row * len(labels) + (40 if accepted is not None else 0),
+        height=110 + row * len(labels) + legend_room,
         yaxis={
             "tickvals": list(range(len(labels))),
             "ticktext": labels,

@@ -265,10 +265,24 @@ def export_session():
         kaleido.stop_sync_server(silence_warnings=True)
 
 
+# kaleido 1.x can, on a loaded machine, run its script in the page it is leaving: the script is then
+# missing. The tab is reloaded after every figure, so a second try finds it there.
+_PAGE_RACE = "kaleido_scopes is not defined"
+
+
+def _to_image(fig, fmt: str, scale: float) -> bytes:
+    try:
+        return fig.to_image(format=fmt, scale=scale)
+    except Exception as exc:
+        if _PAGE_RACE not in str(exc):
+            raise
+        return fig.to_image(format=fmt, scale=scale)  # a reloaded tab: the second try
+
+
 def _export(fig, fmt: str, scale: float) -> bytes:
     _find_browser()
     try:
-        return fig.to_image(format=fmt, scale=scale)
+        return _to_image(fig, fmt, scale)
     except Exception as exc:  # ImportError, ValueError, browser start failures, ...
         raise RuntimeError(_KALEIDO_HELP.format(fmt=fmt.upper()) + f" Cause: {exc}") from exc
 

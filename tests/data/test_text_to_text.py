@@ -12,6 +12,7 @@ from seqviz.data.text_to_text import (
     fill_spans,
     split_prefix,
     t5_splits,
+    t5_tokens,
     t5_vocab,
     with_prefix,
 )
@@ -22,6 +23,13 @@ def test_a_prefix_is_the_task_word_and_a_colon():
     assert split_prefix(("sort", ":", "3", "1")) == ("sort", ("3", "1"))
     assert split_prefix(("the", "cat")) == (None, ("the", "cat"))
     assert split_prefix(("paint", ":", "the")) == ("paint", ("the",))  # an unknown prefix is still found
+
+
+def test_typed_text_keeps_sentinels_whole_and_splits_a_digit_tasks_numbers():
+    assert t5_tokens("fill: The <x> sleeps on <Y>.") == ["fill", ":", "the", "<X>", "sleeps", "on", "<Y>"]
+    assert t5_tokens("sort: 3141 5") == ["sort", ":", "3", "1", "4", "1", "5"]
+    assert t5_tokens("translate: 12 cats") == ["translate", ":", "12", "cats"]  # digits split only to sort or reverse
+    assert t5_tokens("") == [] and t5_tokens("x" * 10_000) == ["x" * 2_000]
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -170,7 +170,7 @@ def interface_text(at) -> list[str]:
             texts += [str(o) for o in getattr(widget, "options", [])]
     texts += [str(e.proto.label) for e in at.get("expander")]
     texts += [str(e.proto.label) for e in at.get("tab")]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         texts += [str(c) for c in frame.value.columns]
     for chart in at.get("plotly_chart"):
         texts += chart_titles(json.loads(chart.proto.spec))

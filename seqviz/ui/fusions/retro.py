@@ -1,0 +1,165 @@
+"""RETRO on the fusions page: answers read from an editable datastore of facts."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from ...data.facts import (
+    ADJECTIVES,
+    NOUNS,
+    PLACES,
+    SUBJECTS,
+    World,
+    fact,
+    held_out_combinations,
+    parse_fact,
+    question,
+    random_world,
+)
+from ...data.text import tokenize
+from ...decoding.retrieval import NEIGHBOURS, answer_batch, neighbour_ids, retrieve, world_store
+from ...models.checkpoint import Checkpoint
+from ...training.recipes import RECIPES, retro_keys
+from ..figures import attention_views
+from ..inputs import word_list
+from ..page import PageContext
+from ..text import md_token
+from .common import VERDICT_KEYS, measured
+
+RETRO = "toy_retro"
+NEIGHBOUR_MODE_KEYS = {"retrieved": "fu_retro_retrieved", "random": "fu_retro_random", "none": "fu_retro_none"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _retro_keys(device: str):
+    """The datastore keys of every fact, question and distractor: computed once per server, never changed."""
+    return retro_keys(RECIPES[RETRO].retriever, RECIPES[RETRO].data["n_distractors"], device)
+
+
+def _world() -> World:
+    """This session's world: a seeded one until the user edits a fact."""
+    if "fu_world" not in st.session_state:
+        st.session_state.fu_world = random_world(random.Random(2026), held_out_combinations()).places
+    return World(st.session_state.fu_world)
+
+
+def _reset_world() -> None:
+    """Back to the seeded world: the edits and what was typed into the edit boxes are forgotten."""
+    for key in [k for k in st.session_state if k == "fu_world" or str(k).startswith("fu_retro_edit_")]:
+        del st.session_state[key]
+
+
+def _edit_fact(ctx: PageContext, world: World, ask: int) -> None:
+    """Replace one fact of the session's datastore by a typed one; anything that is not a fact is refused."""
+    current = " ".join(fact(SUBJECTS[ask], PLACES[world.places[ask]]))
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    typed = left.text_input(
+        ctx.t("fu_retro_edit"),
+        value=current,
+        key=f"fu_retro_edit_{ask}",
+        max_chars=200,
+        help=ctx.t("fu_retro_edit_help"),
+    )
+    right.button(ctx.t("fu_retro_reset"), icon=":material/restart_alt:", key="fu_retro_reset", on_click=_reset_world)
+    if " ".join(tokenize(typed)) == current:
+        return
+    parsed = parse_fact(tokenize(typed))
+    if parsed is None:
+        st.warning(
+            ctx.t("fu_retro_bad_edit", text=md_token(typed[:80]), places=word_list(ctx, [" ".join(p) for p in PLACES])),
+            icon=":material/edit_off:",
+        )
+        return
+    subject, place = parsed
+    s, p = SUBJECTS.index(subject), PLACES.index(place)
+    st.session_state.fu_world = (*world.places[:s], p, *world.places[s + 1 :])
+    st.success(ctx.t("fu_retro_edited", fact=" ".join(fact(subject, place))), icon=":material/edit:")
+
+
+def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
+    model, vocab = ckpt.model, ckpt.vocab
+    keys = _retro_keys(str(ctx.device))
+    first, second, right = st.columns([1, 1, 2])
+    adjective = first.selectbox(ctx.t("fu_retro_ask"), ADJECTIVES, key="fu_retro_adjective")
+    noun = second.selectbox(ctx.t("fu_retro_noun"), NOUNS, key="fu_retro_noun")
+    ask = SUBJECTS.index(("the", adjective, noun))
+    reading = right.segmented_control(
+        ctx.t("fu_retro_reading"),
+        list(NEIGHBOUR_MODE_KEYS),
+        default="retrieved",
+        required=True,
+        format_func=lambda m: ctx.t(NEIGHBOUR_MODE_KEYS[m]),
+        key="fu_retro_reading",
+    )
+    _edit_fact(ctx, _world(), ask)
+    world = _world()
+    store = world_store(keys, world)
+    found = retrieve(store, keys.questions[ask])
+    if reading == "retrieved":
+        chunks = [store.chunks[i] for i, _ in found]
+    elif reading == "random":
+        chunks = [store.chunks[i] for i in random.Random(ask).sample(range(len(store.chunks)), NEIGHBOURS)]
+    else:
+        chunks = [("[SEP]",)]
+    src = neighbour_ids(chunks, vocab)[None].to(ctx.device)  # (1, K, L)
+    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(question(SUBJECTS[ask])))]], device=ctx.device)
+    answer = vocab.decode(answer_batch(model, src, prompt, vocab.eos_id)[0])
+    truth = PLACES[world.places[ask]]
+    st.markdown(
+        ctx.t(
+            "fu_retro_answer",
+            question=" ".join(question(SUBJECTS[ask])),
+            answer=md_token(" ".join(answer)) or "∅",
+            verdict=ctx.t(VERDICT_KEYS[tuple(answer) == truth]),
+            truth=" ".join(truth),
+        )
+    )
+    if reading == "retrieved":
+        st.table(
+            pd.DataFrame(
+                [
+                    {
+                        ctx.t("fu_retro_rank"): r + 1,
+                        ctx.t("fu_retro_chunk"): " ".join(store.chunks[i]),
+                        ctx.t("fu_retro_score"): f"{score:.3f}",
+                    }
+                    for r, (i, score) in enumerate(found)
+                ]
+            ),
+            hide_index=True,
+        )
+    # the decoder fed <bos> question answer; each row is labelled by the token written at that step
+    tgt = torch.cat((prompt, torch.tensor([vocab.encode(answer)], device=ctx.device, dtype=torch.long)), 1)
+    with torch.no_grad():
+        cross = torch.stack([w[0] for w in model(src, tgt, need_weights=True).cross_attention])  # (L, H, T, K·L)
+    width = src.size(2)
+    columns = [f"{k + 1}·{vocab.token(int(t))}" for k in range(src.size(1)) for t in src[0, k].tolist()]
+    real = (src[0] != vocab.pad_id).flatten().cpu().numpy()
+    attention_views(
+        ctx,
+        cross[..., real].cpu().numpy(),
+        [*vocab.decode(tgt[0, 1:].tolist()), "<eos>"],
+        [c for c, r in zip(columns, real, strict=True) if r],
+        ctx.t("fu_retro_cross"),
+        "fu_retro",
+        ("fusions", "retro_cross", str(ask)),
+        x_title=ctx.t("fu_retro_key_axis", k=width),
+        y_title=ctx.t("fu_output_axis"),
+        default_view=1,
+        default_layer=-1,
+    )
+    measured(
+        ctx,
+        "fu_retro_measured",
+        ckpt.metrics,
+        n="heldout_questions",
+        with_retrieval="accuracy_with_retrieval",
+        found="fact_retrieved_top4",
+        random="accuracy_random_neighbours",
+        none="accuracy_no_retrieval",
+        edited="edited_fact_followed",
+    )
