@@ -109,8 +109,8 @@ def _warm() -> WarmUp:
             _import_all(package)
         from .. import ui
 
-        for module in pkgutil.iter_modules(ui.__path__):
-            importlib.import_module(f"{ui.__name__}.{module.name}")
+        for module in pkgutil.walk_packages(ui.__path__, prefix=f"{ui.__name__}."):  # sub-packages too
+            importlib.import_module(module.name)
     finally:
         no_runtime.removeFilter(_not_about_the_runtime)
     from ..explorer import prepare_transformers
