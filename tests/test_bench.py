@@ -29,6 +29,9 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     assert set(r["nar_quality"]) >= {"ar", "nat_raw", "nat_distilled", "ctc_distilled", "mask_predict_10_distilled"}
     assert 0.9 <= r["nar_quality"]["ar"] <= 1.0  # the shipped AR model, re-measured
     assert r["fast_path"]["explicit_over_sdpa"] > 0
+    diffusion = r["diffusion_vs_ar"]
+    assert set(diffusion["by_steps"]) == {"1", "2", "4", "8", "12"} and diffusion["ar_ms"] > 0
+    assert all(row["ms"] > 0 for row in diffusion["by_steps"].values())
     forced = r["teacher_forcing"]
     assert forced["tokens"] > 3 and forced["one_pass_ms"] > 0 and forced["sequential_over_one_pass"] > 0
     assert set(r["interaction_ms"]) >= {"ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"}

@@ -229,3 +229,19 @@ def test_retro_answers_from_the_datastore_and_follows_an_edit():
     assert retro_accuracy(ckpt.model, ckpt.vocab, keys, edited_worlds(cases, seed=5))["accuracy"] >= 0.9
     assert retro_accuracy(ckpt.model, ckpt.vocab, keys, cases, "none")["accuracy"] <= 0.3
     assert ckpt.metrics["accuracy_with_retrieval"] >= 0.9 and ckpt.metrics["edited_fact_followed"] >= 0.9
+
+
+# ---- masked diffusion (issue 20) --------------------------------------------------------------------------
+
+
+def test_diffusion_writes_grammatical_sentences_one_word_per_step_and_worse_in_one_step():
+    from seqviz.training.evaluation import diffusion_grammatical, sample_lengths
+
+    ckpt = load_builtin("toy_diffusion")
+    lengths = sample_lengths(english_splits(**RECIPES["toy_diffusion"].data)["train"], 200, seed=0)
+    one_per_step = diffusion_grammatical(ckpt.model, ckpt.vocab, lengths, 0, "confidence")
+    all_at_once = diffusion_grammatical(ckpt.model, ckpt.vocab, lengths, 1, "confidence")
+    recorded = ckpt.metrics["grammatical"]["confidence"]
+    assert recorded["N"] >= 0.9 and abs(one_per_step - recorded["N"]) <= 0.03, (one_per_step, recorded)
+    assert one_per_step >= 0.87  # the bar less 1.5 standard errors of 200 samples, should this machine differ
+    assert all_at_once <= one_per_step - 0.3 and recorded["1"] <= recorded["N"] - 0.3  # the trade-off

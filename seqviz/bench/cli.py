@@ -12,13 +12,14 @@ from pathlib import Path
 import torch
 
 from ..device import describe, pick_device
-from .decoding import fast_path, kv_cache, nar_vs_ar, teacher_forcing
+from .decoding import diffusion_vs_ar, fast_path, kv_cache, nar_vs_ar, teacher_forcing
 from .report import markdown, print_table
 
 SECTIONS = (
     "kv",
     "teacher_forcing",
     "nar",
+    "diffusion",
     "quality",
     "fast_path",
     "interaction",
@@ -65,6 +66,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "kv": ("kv_cache", lambda: kv_cache(device, (64, 128) if quick else (512, 1024), 5, 1)),
         "teacher_forcing": ("teacher_forcing", lambda: teacher_forcing(device, repeats)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
+        "diffusion": ("diffusion_vs_ar", lambda: diffusion_vs_ar(device, repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
         "interaction": ("interaction_ms", lambda: interaction(5 if quick else 15)),

@@ -7,10 +7,12 @@ import torch
 from ..data.text import tokenize
 from ..data.toy import example_sentences
 from ..decoding.speed import (
+    DIFFUSION_TIMED,
     HEADLINE_KV,
     KV_MODELS,
     TEACHER_FORCED_EXAMPLE,
     decoding_speeds,
+    diffusion_timing,
     kv_cache_latency,
     random_lm,
     speedups,
@@ -58,6 +60,28 @@ def teacher_forcing(device, repeats: int) -> dict:
         "sequential_ms": round(sequential, 2),
         "sequential_over_one_pass": round(sequential / one_pass, 2),
         "method": f"2 warm-ups, median of {repeats} interleaved rounds, the shipped toy_clm, no KV cache",
+    }
+
+
+DIFFUSION_LENGTH, DIFFUSION_STEPS = DIFFUSION_TIMED  # the diffusion page's timing
+
+
+def diffusion_vs_ar(device, repeats: int) -> dict:
+    """The diffusion page's claim, by the page's own function: writing one 12-word sentence takes S passes
+    of toy_diffusion over the whole sentence, against toy_clm's 12 cached passes."""
+    diffusion, clm = load_builtin("toy_diffusion", str(device)), load_builtin("toy_clm", str(device))
+    timed = diffusion_timing(
+        diffusion.model, clm.model, diffusion.vocab, DIFFUSION_LENGTH, DIFFUSION_STEPS, device, 2, repeats
+    )
+    ar = timed["ar"].median_ms
+    return {
+        "words": DIFFUSION_LENGTH,
+        "ar_ms": round(ar, 2),
+        "by_steps": {
+            str(s): {"ms": round(timed[f"S={s}"].median_ms, 2), "over_ar": round(timed[f"S={s}"].median_ms / ar, 2)}
+            for s in DIFFUSION_STEPS
+        },
+        "method": f"2 warm-ups, median of {repeats} interleaved rounds, confidence remasking, toy_clm with KV cache",
     }
 
 

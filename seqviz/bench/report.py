@@ -70,6 +70,19 @@ def tables(report: dict) -> list[Table]:
                 ],
             )
         )
+    diffusion = report.get("diffusion_vs_ar")
+    if diffusion:
+        out.append(
+            (
+                f"Masked diffusion: one {diffusion['words']}-word sentence in S steps vs the causal LM "
+                f"({diffusion['method']})",
+                ["steps S", "diffusion ms", "causal LM ms", "diffusion / causal"],
+                [
+                    [s, f"{row['ms']:.2f}", f"{diffusion['ar_ms']:.2f}", _x(row["over_ar"])]
+                    for s, row in diffusion["by_steps"].items()
+                ],
+            )
+        )
     forced = report.get("teacher_forcing")
     if forced:
         out.append(

@@ -21,7 +21,7 @@ import time
 
 import torch
 
-from ..training.evaluation import evaluate_fill, sample_grammatical
+from ..training.evaluation import diffusion_grammatical, evaluate_fill, sample_grammatical, sample_lengths
 from ..training.loop import Progress, train_loop
 from ..training.recipes import RECIPES, build_model, evaluate_recipe, prepare
 
@@ -53,6 +53,8 @@ BARS: dict[str, tuple[str, float, int]] = {
     "toy_xlnet": ("right_context_agreement_noun_last", 0.90, MODEL_TARGET_S),
     "toy_t5": ("fill.accuracy", 0.90, TRANSLATION_TARGET_S),  # span filling is the last task over its bar
     "toy_retro": ("accuracy_with_retrieval", 0.90, MODEL_TARGET_S),
+    # masked diffusion (issue 20): sentences written one word per step, the surest first
+    "toy_diffusion": ("grammatical.confidence.N", 0.90, MODEL_TARGET_S),
 }
 
 SUBSET_ITEMS = 200  # held-out test items measured at each pause
@@ -68,6 +70,9 @@ def held_out(recipe, model, vocab, splits: dict, metric: str, subset: bool) -> f
         return sample_grammatical(model, vocab, n=SUBSET_SAMPLES if subset else FULL_SAMPLES, temperature=1.0)
     if metric == "fill_grammatical_confident_first":
         return evaluate_fill(model, vocab, test)[metric]
+    if metric == "grammatical.confidence.N":  # only the diffusion curve's point that has the bar
+        lengths = sample_lengths(splits["train"], SUBSET_SAMPLES if subset else FULL_SAMPLES, seed=0)
+        return diffusion_grammatical(model, vocab, lengths, 0, "confidence")
     value = evaluate_recipe(recipe, model, vocab, {**splits, "test": test})
     for key in metric.split("."):  # a nested metric: "seq2seq.exact_match"
         value = value[key]

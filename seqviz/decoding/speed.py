@@ -24,6 +24,7 @@ from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.seq2seq import TransformerSeq2Seq
 from .autoregressive import generate
+from .diffusion import diffuse, masked_start, word_suppressor
 from .parallel import ctc_decode, mask_predict
 from .timing import Timing, measure_together
 
@@ -187,3 +188,28 @@ def teacher_forcing_timing(
         warmup,
         repeats,
     )
+
+
+# ---- masked diffusion against the causal LM --------------------------------------------------------------
+
+
+DIFFUSION_TIMED = (12, (1, 2, 4, 8, 12))  # the page's and the benchmark's: words, and the step counts timed
+
+
+def diffusion_timing(
+    diffusion_model, clm, vocab, length: int, steps: tuple[int, ...], device, warmup: int = 2, repeats: int = 7
+) -> dict[str, Timing]:
+    """The time to write one sentence of `length` words: by the diffusion LM in each number of steps (LLaDA's
+    confidence remasking; the strategy hardly changes the cost), and by the causal LM one word at a time with
+    its KV cache; interleaved rounds, medians. Keys: "S=1", "S=2", ... and "ar"."""
+    start = masked_start([length], vocab).to(device)
+    prompt = torch.tensor([vocab.bos_id], device=device)
+    suppress = word_suppressor(vocab)  # no <eos>: the causal LM writes exactly `length` words
+
+    def diffusion_run(s: int):
+        return lambda: diffuse(diffusion_model, start, vocab, s, "confidence")
+
+    runs = {f"S={s}": diffusion_run(s) for s in steps}
+    runs["ar"] = lambda: generate(clm, prompt, length, processors=[suppress], greedy=True)
+    with torch.no_grad():
+        return measure_together(runs, device, warmup, repeats)

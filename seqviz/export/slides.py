@@ -17,6 +17,7 @@ from ..decoding.autoregressive import (
     sampling_processors,
     shown_candidates,
 )
+from ..decoding.diffusion import denoising_grid, diffuse, masked_start
 from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import word_attention_maps
@@ -202,6 +203,26 @@ def mask_predict_iterations(deck: Deck) -> go.Figure:
     return fitted(fig, deck.t("slide_mask_predict_title"), deck.t("slide_mask_predict_axes"))
 
 
+def diffusion_steps(deck: Deck) -> go.Figure:
+    """The masked diffusion LM writing a sentence of the deck sentence's length from all [MASK], one word per
+    step, the surest first (seeded)."""
+    ckpt = deck.model("toy_diffusion")
+    n = len(deck.words)
+    start = masked_start([n], ckpt.vocab).to(deck.device)
+    result = diffuse(ckpt.model, start, ckpt.vocab, n, "confidence", generator=torch.Generator().manual_seed(0))
+    tokens, confidence, revealed = denoising_grid(result, ckpt.vocab)
+    fig = mask_predict_figure(
+        tokens,
+        confidence,
+        revealed,
+        presentation=True,
+        x_title=deck.t("dif_position"),
+        y_title=deck.t("dif_step"),
+        colorbar_title=deck.t("par_confidence"),
+    )
+    return fitted(fig, deck.t("slide_diffusion_title"), deck.t("slide_diffusion_axes"))
+
+
 def speed(deck: Deck) -> go.Figure:
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
     vocab_size = len(deck.model("toy_transformer_mt").vocab)
@@ -250,6 +271,7 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("11_xlnet_two_streams", xlnet_streams, "slide_xlnet_look"),
     ("12_t5_one_model_two_prefixes", t5_prefixes, "slide_t5_look"),
     ("13_retro_reads_its_datastore", retro_neighbours, "slide_retro_look"),
+    ("14_masked_diffusion_steps", diffusion_steps, "slide_diffusion_look"),
 )
 
 

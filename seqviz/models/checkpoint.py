@@ -21,6 +21,7 @@ from ..data.chars import CharVocab
 from ..data.vocab import Vocab
 from .autoencoding import MaskedLM
 from .autoregressive import CausalLM
+from .diffusion import MaskedDiffusionLM
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
 from .recurrent import GRULM
@@ -43,6 +44,7 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         UniLM,
         PermutationLM,
         RetroLM,
+        MaskedDiffusionLM,
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}

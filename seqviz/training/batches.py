@@ -1,5 +1,6 @@
 """Training batches of the built-in models: sentences and pairs drawn by length, then encoded and, per
-objective, corrupted (masked-LM), shifted (causal LM), paired (translation) or masked (NAT, CMLM, CTC)."""
+objective, corrupted (masked-LM, masked diffusion), shifted (causal LM), paired (translation) or masked
+(NAT, CMLM, CTC)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..data.toy import EN_WORDS
 from ..data.vocab import Vocab
 from ..decoding.retrieval import FactKeys, neighbour_ids, retrieve, world_store
 from ..models.autoencoding import IGNORE, masked_lm_corruption
+from ..models.diffusion import diffusion_corruption
 from ..models.inputs import encode_clm, encode_mlm, encode_pairs, encode_prefix_pairs, next_token_targets, pad_rows
 from ..models.unilm import MODES, unilm_mask, unilm_segments
 from ..models.xlnet import predicted_positions, two_stream_masks
@@ -47,6 +49,19 @@ def mlm_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Gen
             ids, vocab.mask_id, maskable_positions(ids, vocab), random_ids, generator
         )
         return {"ids": corrupted, "labels": labels}
+
+    return next_batch
+
+
+def diffusion_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
+    """Masked diffusion: every sentence at its own noise level t, each word masked with probability t."""
+    draw = length_windows(sentences, batch_size)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        ids = encode_mlm(draw(generator), vocab)
+        maskable = maskable_positions(ids, vocab)
+        corrupted, labels, t = diffusion_corruption(ids, vocab.mask_id, maskable, generator)
+        return {"ids": corrupted, "labels": labels, "t": t, "maskable": maskable}
 
     return next_batch
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Sequence
 
 import torch
@@ -10,6 +11,7 @@ import torch
 from ..data.toy import check_translation, is_grammatical, parse_english, right_context_sites
 from ..data.vocab import Vocab
 from ..decoding.autoregressive import generate, sampling_processors, strip_eos
+from ..decoding.diffusion import STRATEGIES, diffuse, masked_start
 from ..decoding.masked import fill_masks
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import greedy_decode, translate_all
@@ -230,3 +232,59 @@ def evaluate(model, vocab: Vocab, splits) -> dict:
     metrics["right_context_items"] = len(items)
     metrics["right_context_agreement"] = right_context_agreement(model, vocab, items, kind)
     return metrics
+
+
+# ---- masked diffusion ------------------------------------------------------------------------------------
+
+DIFFUSION_STEPS = (1, 2, 4, 8, 0)  # denoising steps of the quality curve; 0 stands for N, one word per step
+DIFFUSION_BLOCK = 4  # the semi-autoregressive strategy's block length
+
+
+DIFFUSION_MAX_WORDS = 20  # samples are as long as the page lets a user ask for
+
+
+def sample_lengths(sentences, n: int, seed: int, max_words: int = DIFFUSION_MAX_WORDS) -> list[int]:
+    """n sentence lengths drawn from the data's length distribution up to max_words (seeded): how long a
+    sample is."""
+    return random.Random(seed).choices([len(s) for s in sentences if len(s) <= max_words], k=n)
+
+
+@torch.no_grad()
+def diffusion_samples(
+    model, vocab: Vocab, lengths: list[int], steps: int, strategy: str, seed: int = 0, temperature: float = 1.0
+) -> list[list[str]]:
+    """One sentence per length, written from all [MASK] in `steps` steps (0: as many as its words), rows of
+    equal length denoised together; seeded."""
+    generator = torch.Generator().manual_seed(seed)
+    written: dict[int, list[str]] = {}
+    for n in sorted(set(lengths)):
+        rows = [i for i, length in enumerate(lengths) if length == n]
+        ids = masked_start([n] * len(rows), vocab).to(model_device(model))
+        result = diffuse(
+            model, ids, vocab, steps or n, strategy, DIFFUSION_BLOCK, temperature=temperature, generator=generator
+        )
+        for row, tokens in zip(rows, result.tokens[:, 1 : n + 1].tolist(), strict=True):
+            written[row] = vocab.decode(tokens)
+    return [written[i] for i in range(len(lengths))]
+
+
+def evaluate_diffusion(model, vocab: Vocab, sentences, lengths_from, n: int = 200, seed: int = 0) -> dict:
+    """The diffusion LM as a masked LM (top-1 fills of held-out sentences) and as a generator: the share of
+    n samples (lengths drawn from lengths_from) the checker accepts, for each strategy and number of steps."""
+    metrics = evaluate_fill(model, vocab, sentences)
+    lengths = sample_lengths(lengths_from, n, seed)
+    metrics["samples"] = n
+    metrics["grammatical"] = {
+        strategy: {
+            ("N" if steps == 0 else str(steps)): diffusion_grammatical(model, vocab, lengths, steps, strategy, seed)
+            for steps in DIFFUSION_STEPS
+        }
+        for strategy in STRATEGIES
+    }
+    return metrics
+
+
+def diffusion_grammatical(model, vocab: Vocab, lengths: list[int], steps: int, strategy: str, seed: int = 0) -> float:
+    """The share of sentences (one per length) written in `steps` steps that the checker accepts."""
+    written = diffusion_samples(model, vocab, lengths, steps, strategy, seed)
+    return round(sum(map(is_grammatical, written)) / len(lengths), 4)

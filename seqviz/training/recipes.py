@@ -27,6 +27,7 @@ from ..decoding.seq2seq import translate_all
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
+from ..models.diffusion import MaskedDiffusionLM
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.retro import RetroLM
@@ -36,6 +37,7 @@ from ..models.xlnet import PermutationLM
 from .batches import (
     clm_batches,
     clm_distill_batches,
+    diffusion_batches,
     mlm_batches,
     pair_batches,
     parallel_batches,
@@ -44,7 +46,7 @@ from .batches import (
     text_to_text_batches,
     unilm_batches,
 )
-from .evaluation import evaluate, evaluate_translation, reverse_alignment
+from .evaluation import evaluate, evaluate_diffusion, evaluate_translation, reverse_alignment
 from .fusion_evaluation import (
     evaluate_permutation_lm,
     evaluate_retro,
@@ -67,7 +69,7 @@ class Recipe:
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
     # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
-    # permutation (XLNet)
+    # permutation (XLNet), t5, retro, diffusion (masked diffusion LM)
     task: str = "language"
     teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
     # next-token distributions do (a causal LM)
@@ -163,6 +165,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     vocab, splits = en_vocab(), english_splits(**recipe.data)
     if recipe.task == "permutation":
         return vocab, splits, permutation_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task == "diffusion":
+        return vocab, splits, diffusion_batches(splits["train"], vocab, recipe.batch_size)
     if recipe.teacher:
         return (
             vocab,
@@ -184,6 +188,8 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         return evaluate_unilm(model, vocab, splits["test"])
     if recipe.task == "permutation":
         return evaluate_permutation_lm(model, vocab, splits["test"])
+    if recipe.task == "diffusion":
+        return evaluate_diffusion(model, vocab, splits["test"], lengths_from=splits["train"])
     if recipe.task in PARALLEL_DECODERS:
         return evaluate_translation(model, vocab, splits["test"], check_translation, PARALLEL_DECODERS[recipe.task])
     if recipe.task.startswith("digits-"):
@@ -352,6 +358,19 @@ RECIPES: dict[str, Recipe] = {
         for objective in PARALLEL_KINDS
         for data in ("raw", "distilled")
     },
+    "toy_diffusion": Recipe(
+        name="toy_diffusion",
+        description="Masked diffusion LM (MDLM/LLaDA) on the English sentences: toy_mlm's network, each sentence "
+        "masked at a random noise level t and the loss weighted by 1/t, so it writes sentences from all [MASK]",
+        architecture=MaskedDiffusionLM,
+        model=TOY_LM_SIZE,
+        steps=16000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="diffusion",
+    ),
     "toy_unilm": Recipe(
         name="toy_unilm",
         description="UniLM: one Transformer trained at once as a masked LM and a causal LM on English and as a "

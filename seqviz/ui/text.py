@@ -21,3 +21,10 @@ def paradigm_table_markdown(lang: str) -> str:
 def md_token(token: str) -> str:
     """A token safe inside Markdown: special tokens like <eos> shown as ‹eos›, never as HTML or a link."""
     return token.replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")
+
+
+def md_highlighted(words, marked) -> str:
+    """The words as safe Markdown, the marked ones bold on a blue background (what the model just wrote)."""
+    return " ".join(
+        f"**:blue-background[{md_token(w)}]**" if mark else md_token(w) for w, mark in zip(words, marked, strict=True)
+    )

@@ -92,6 +92,8 @@ TECHNICAL = {
     "xlnet",
     "unilm",
     "retro",
+    "mdlm",
+    "llada",
     "t5",
     "mask-predict",
     "seq2seq",
@@ -114,6 +116,8 @@ TECHNICAL = {
     "t5-small",
     "t5-xxl",
     "leviathan",
+    "sahoo",
+    "nie",
     "tpu",
     "chinchilla",
     "chen",  # speculative decoding's anchors

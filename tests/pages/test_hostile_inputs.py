@@ -129,6 +129,10 @@ KNOWN_VALUES = (
     "retrieved",
     "random",
     "none",
+    "nothing",
+    "infill",
+    "confidence",
+    "blocks",
 )  # shown translated
 
 

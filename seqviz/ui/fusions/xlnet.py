@@ -18,7 +18,7 @@ from ...viz.masks import mask_figure
 from ..figures import mask_options, show_plotly
 from ..inputs import word_list
 from ..page import PageContext
-from ..text import md_token
+from ..text import md_highlighted, md_token
 from .common import TOP_K, VERDICT_KEYS, measured, sentence_words
 
 XLNET = "toy_xlnet"
@@ -139,13 +139,8 @@ def xlnet_infill(ctx: PageContext, ckpt: Checkpoint, words: list[str], order: li
         ckpt.model, ids, infill_order(len(ids), fixed, [p + 1 for p in order]), vocab, fixed
     )
     sentence = vocab.decode(written[1:].tolist())
-    shown = [
-        f"**:blue-background[{md_token(w)}]**" if i + 1 in blank_positions else md_token(w)
-        for i, w in enumerate(sentence)
-    ]
-    st.markdown(
-        ctx.t("fu_infill_result", sentence=" ".join(shown), verdict=ctx.t(VERDICT_KEYS[is_grammatical(sentence)]))
-    )
+    shown = md_highlighted(sentence, [i + 1 in blank_positions for i in range(len(sentence))])
+    st.markdown(ctx.t("fu_infill_result", sentence=shown, verdict=ctx.t(VERDICT_KEYS[is_grammatical(sentence)])))
     st.caption(ctx.t("fu_infill_order", order=word_list(ctx, [md_token(sentence[s.position - 1]) for s in steps])))
 
 
