@@ -88,6 +88,26 @@ def joint_mask(source_length: int, target_length: int, causal_target: bool = Tru
     return mask  # (S+T, S+T)
 
 
+def raster_mask(height: int, width: int) -> torch.Tensor:
+    """PixelRNN/PixelCNN: the pixels of an image in raster order (row by row, left to right); pixel i sees
+    pixels 0..i-1, never itself — the causal mask over H·W positions, without its diagonal. -> (HW, HW)"""
+    n = height * width
+    return torch.ones(n, n, dtype=torch.bool).tril(-1)  # (HW, HW)
+
+
+def pixel_kernel_mask(size: int, kind: str) -> torch.Tensor:
+    """The masked convolution's kernel (van den Oord et al. 2016): the rows above the centre, and the
+    centre row left of the centre; type "A" (the first layer) blocks the centre pixel itself, type "B"
+    (every later layer, whose centre already holds only earlier pixels) lets it through. -> (size, size)"""
+    if kind not in ("A", "B") or size % 2 == 0:
+        raise ValueError(f"kind must be 'A' or 'B' and size odd, got {kind!r}, {size}")
+    mask = torch.zeros(size, size, dtype=torch.bool)
+    centre = size // 2
+    mask[:centre] = True  # the rows above
+    mask[centre, : centre + (kind == "B")] = True  # left of the centre, and the centre itself for B
+    return mask  # (size, size)
+
+
 @dataclass(frozen=True)
 class MaskView:
     """A mask with the tokens on its two axes, ready for a figure."""
