@@ -8,7 +8,8 @@ import torch
 
 from seqviz.models.checkpoint import load_builtin
 from seqviz.training.evaluation import evaluate_fill, right_context_agreement, right_context_items
-from seqviz.training.recipes import RECIPES, Recipe, english_splits
+from seqviz.training.recipes import RECIPES, Recipe
+from seqviz.training.splits import english_splits
 
 HELDOUT = 500  # test sentences re-measured here (the recorded metrics use all 1,000)
 
@@ -82,7 +83,7 @@ TRANSLATORS = ("toy_transformer_mt", "toy_bahdanau_mt", "toy_gru_mt")
 
 @pytest.fixture(scope="module")
 def test_pairs():
-    from seqviz.training.recipes import translation_splits
+    from seqviz.training.splits import translation_splits
 
     return translation_splits(**RECIPES["toy_transformer_mt"].data)["test"]
 

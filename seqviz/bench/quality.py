@@ -9,7 +9,8 @@ from ..data.toy import check_translation
 from ..decoding.seq2seq import greedy_decode
 from ..models.checkpoint import load_builtin
 from ..training.evaluation import evaluate_translation
-from ..training.recipes import PARALLEL_DECODERS, RECIPES, translation_splits
+from ..training.recipes import PARALLEL_DECODERS, RECIPES
+from ..training.splits import translation_splits
 
 NAR_QUALITY = {  # report key -> (checkpoint, decoder)
     "ar": ("toy_transformer_mt", greedy_decode),

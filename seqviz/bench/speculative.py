@@ -8,7 +8,8 @@ import torch
 from ..decoding.processors import text_suppressor
 from ..decoding.speculative import compare_with_plain
 from ..models.checkpoint import load_builtin
-from ..training.recipes import RECIPES, english_splits
+from ..training.recipes import RECIPES
+from ..training.splits import english_splits
 
 MODES = {"greedy": True, "sampling T=1": False}
 

@@ -16,7 +16,8 @@ from ..decoding.retrieval import answer_batch, neighbour_ids, retrieve, world_st
 from ..decoding.seq2seq import translate_batch
 from ..models.unilm import unilm_mask
 from ..models.xlnet import two_stream_masks
-from ..training.recipes import RECIPES, retro_keys
+from ..training.recipes import RECIPES
+from ..training.splits import retro_keys
 from ..viz.masks import mask_figure
 from .deck import MASK_LEGEND, Deck, fitted, panel_heatmap, panels
 

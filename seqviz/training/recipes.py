@@ -11,19 +11,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 import torch
 from torch import nn
 
-from ..data.digits import digit_answer, digit_pairs, digit_vocab
+from ..data.digits import digit_answer, digit_vocab
 from ..data.facts import held_out_combinations
 from ..data.text_to_text import t5_splits, t5_vocab
-from ..data.toy import check_translation, en_vocab, joint_vocab, make_splits
+from ..data.toy import check_translation, en_vocab, joint_vocab
 from ..data.vocab import Vocab
 from ..decoding.parallel import ctc_decode, mask_predict, nat_decode
-from ..decoding.retrieval import CHUNK_TOKENS, FactKeys, fact_keys
-from ..decoding.seq2seq import translate_all
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
@@ -52,9 +49,9 @@ from .fusion_evaluation import (
     evaluate_retro,
     evaluate_text_to_text,
     evaluate_unilm,
-    retro_test_cases,
 )
 from .loop import Progress, train_loop
+from .splits import TOY_DATA, digit_splits, distilled_splits, english_splits, retro_splits, translation_splits
 
 
 @dataclass(frozen=True)
@@ -80,56 +77,6 @@ class Recipe:
         d = asdict(self)
         d["architecture"] = self.architecture.__name__
         return d
-
-
-# ---- data: the English side of the toy language ------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple[str, ...]]]:
-    splits = make_splits(n_train, n_valid, n_test, seed)
-    return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
-
-
-@lru_cache(maxsize=4)
-def translation_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
-    splits = make_splits(n_train, n_valid, n_test, seed)
-    return {name: [(pair.en, pair.fr) for pair in pairs] for name, pairs in splits.items()}
-
-
-def digit_splits(task: str, n_train: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
-    train, test = digit_pairs(task, n_train, seed), digit_pairs(task, n_test, seed + 1)
-    seen = set(train)
-    return {"train": train, "test": [pair for pair in test if pair not in seen]}
-
-
-@lru_cache(maxsize=2)
-def distilled_splits(teacher: str, n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple]]:
-    """The translation splits with every training target replaced by the teacher's greedy translation
-    (sequence-level knowledge distillation: one consistent choice among the synonyms)."""
-    splits = translation_splits(n_train, n_valid, n_test, seed)
-    ckpt = load_builtin(teacher)
-    outputs = translate_all(ckpt.model, ckpt.vocab, [source for source, _ in splits["train"]])
-    return {
-        **splits,
-        "train": [(source, tuple(out)) for (source, _), out in zip(splits["train"], outputs, strict=True)],
-    }
-
-
-def retro_keys(retriever: str, n_distractors: int, device: str = "cpu") -> FactKeys:
-    """The keys, by the frozen retriever, of every fact and question and of the n_distractors short training
-    sentences that every datastore also holds."""
-    encoder = load_builtin(retriever, device)
-    short = [s for s in english_splits(**TOY_DATA)["train"] if len(s) + 2 <= CHUNK_TOKENS][:n_distractors]
-    return fact_keys(encoder.model, encoder.vocab, short)
-
-
-def retro_splits(retriever: str, n_distractors: int, n_test: int, seed: int) -> dict:
-    """RETRO's data: the datastore keys, and n_test held-out questions, each in its own test world."""
-    return {
-        "keys": retro_keys(retriever, n_distractors),
-        "test": retro_test_cases(n_test, held_out_combinations(), seed),
-    }
 
 
 PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
@@ -250,7 +197,6 @@ def train_recipe(
 TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
 # the draft of speculative decoding: ~1/4 of toy_clm's depth and half its width, same vocabulary and data
 TOY_DRAFT_SIZE = dict(d_model=64, n_heads=2, n_layers=1, d_ff=256, max_len=48, dropout=0.1, positions="learned")
-TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
 TOY_MT_TRANSFORMER = dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=40, dropout=0.1, positions="learned")
 TOY_MT_GRU = dict(d_model=192, n_layers=1, max_len=40, dropout=0.1)
 DIGITS_SIZE = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.0, positions="learned")

@@ -17,7 +17,8 @@ from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders, decoding_speeds
 from ..device import describe
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import mixed_translations, repeated_token_rate
-from ..training.recipes import PARALLEL_DECODERS, RECIPES, translation_splits
+from ..training.recipes import PARALLEL_DECODERS, RECIPES
+from ..training.splits import translation_splits
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart
 from .figures import show_plotly

@@ -20,7 +20,8 @@ from ..models.positions import (
     rope_scores,
     without_positions,
 )
-from ..training.recipes import RECIPES, english_splits
+from ..training.recipes import RECIPES
+from ..training.splits import english_splits
 from ..viz.attention import attention_heatmap
 from ..viz.positions import encoding_heatmap, line_figure, rotation_figure
 from ..viz.style import SCORE_COLORSCALE

@@ -23,7 +23,8 @@ from ..decoding.seq2seq import (
 from ..device import describe
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
-from ..training.recipes import RECIPES, translation_splits
+from ..training.recipes import RECIPES
+from ..training.splits import translation_splits
 from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves

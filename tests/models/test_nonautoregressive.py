@@ -96,7 +96,7 @@ def test_ctc_path_is_the_upsampled_source_length():
 def test_training_loss_falls(objective):
     from seqviz.data.toy import joint_vocab
     from seqviz.training.batches import parallel_batches
-    from seqviz.training.recipes import translation_splits
+    from seqviz.training.splits import translation_splits
 
     vocab = joint_vocab()
     config = ModelConfig(
@@ -127,7 +127,7 @@ def test_training_loss_falls(objective):
 def test_cmlm_batches_mask_some_and_score_only_those():
     from seqviz.data.toy import joint_vocab
     from seqviz.training.batches import parallel_batches
-    from seqviz.training.recipes import translation_splits
+    from seqviz.training.splits import translation_splits
 
     vocab = joint_vocab()
     batch = parallel_batches(translation_splits(200, 5, 5, seed=7)["train"], vocab, 32, "cmlm")(
@@ -142,7 +142,7 @@ def test_cmlm_batches_mask_some_and_score_only_those():
 def test_distilled_targets_are_the_teachers_translations():
     from seqviz.decoding.seq2seq import translate_all
     from seqviz.models.checkpoint import load_builtin
-    from seqviz.training.recipes import distilled_splits, translation_splits
+    from seqviz.training.splits import distilled_splits, translation_splits
 
     raw = translation_splits(60, 5, 5, seed=7)
     distilled = distilled_splits("toy_transformer_mt", 60, 5, 5, seed=7)

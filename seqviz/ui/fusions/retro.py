@@ -23,7 +23,8 @@ from ...data.facts import (
 from ...data.text import tokenize
 from ...decoding.retrieval import NEIGHBOURS, answer_batch, neighbour_ids, retrieve, world_store
 from ...models.checkpoint import Checkpoint
-from ...training.recipes import RECIPES, retro_keys
+from ...training.recipes import RECIPES
+from ...training.splits import retro_keys
 from ..figures import attention_views
 from ..inputs import word_list
 from ..page import PageContext
