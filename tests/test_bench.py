@@ -32,6 +32,11 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     diffusion = r["diffusion_vs_ar"]
     assert set(diffusion["by_steps"]) == {"1", "2", "4", "8", "12"} and diffusion["ar_ms"] > 0
     assert all(row["ms"] > 0 for row in diffusion["by_steps"].values())
+    pixels = r["pixels_vs_one_shot"]
+    assert set(pixels["by_batch"]) == {"1", "30"} and pixels["passes"] == {"pixelcnn": 256, "one_shot": 1}
+    assert all(
+        row["pixelcnn_ms_per_image"] > 0 and row["one_shot_ms_per_image"] > 0 for row in pixels["by_batch"].values()
+    )
     forced = r["teacher_forcing"]
     assert forced["tokens"] > 3 and forced["one_pass_ms"] > 0 and forced["sequential_over_one_pass"] > 0
     assert set(r["interaction_ms"]) >= {"ar_step_p50", "mask_predict_iter_p50", "masks_page_rerun_p50"}

@@ -37,7 +37,8 @@ def test_every_built_in_model_has_a_bar_and_the_issue_target():
             "grammatical.confidence.N",
             "accuracy_with_retrieval",
         )
-        assert 0 < bar <= 1 and metric in known + fusions, name
+        images = ("accuracy", "recognised")
+        assert 0 < bar <= 1 and metric in known + fusions + images, name
 
 
 def test_tiny_budget_stops_at_the_cap_with_real_evaluation(monkeypatch):

@@ -246,3 +246,32 @@ def test_diffusion_writes_grammatical_sentences_one_word_per_step_and_worse_in_o
     assert recorded["N"] >= 0.9 and abs(one_per_step - recorded["N"]) <= 0.03, (one_per_step, recorded)
     assert one_per_step >= 0.87  # the bar less 1.5 standard errors of 200 samples, should this machine differ
     assert all_at_once <= one_per_step - 0.3 and recorded["1"] <= recorded["N"] - 0.3  # the trade-off
+
+
+# ---- images, pixel by pixel (issue 20) ---------------------------------------------------------------------
+
+
+def test_the_glyph_classifier_and_the_image_models_meet_their_bars():
+    from seqviz.models.pixelcnn import receptive_field
+    from seqviz.training.image_evaluation import bits_per_pixel, sampled_recognition
+    from seqviz.training.splits import GLYPH_DATA, glyph_splits
+
+    judge, pixelcnn, rival = (load_builtin(n) for n in ("glyph_classifier", "toy_pixelcnn", "pixels_one_shot"))
+    assert judge.metrics["accuracy"] >= 0.98
+    images, labels = glyph_splits(**GLYPH_DATA)["test"]
+    with torch.no_grad():
+        assert (judge.model(images[:500]).logits.argmax(-1) == labels[:500]).float().mean() >= 0.98
+    pc, one = pixelcnn.metrics, rival.metrics
+    assert pc["recognised"] >= 0.8 and pc["samples"] >= 200 and one["samples"] >= 200
+    assert pc["bits_per_pixel"] < one["bits_per_pixel"] / 2  # the likelihood the rival cannot reach
+    assert pc["one_piece"] >= 0.8 and one["one_piece"] <= 0.1 and pc["one_piece_test"] == 1.0  # strokes vs speckle
+    assert pc["forward_passes_per_image"] == 256 and one["forward_passes_per_image"] == 1
+    # re-measured: 100 samples (10 of each digit, the recorded run's first seed) and 500 test glyphs
+    again = sampled_recognition(pixelcnn.model, per_digit=10)
+    assert again >= 0.75, again  # the bar less about 1.2 standard errors of 100 samples
+    measured = bits_per_pixel(pixelcnn.model, images[:500], labels[:500])
+    assert abs(measured - pc["bits_per_pixel"]) < 0.01, measured
+    # the page's receptive field, computed from the masks, is where the trained model's gradient flows
+    image = torch.rand(1, 16, 16, requires_grad=True)
+    (grad,) = torch.autograd.grad(pixelcnn.model(image, torch.tensor([3])).logits[0, 8, 8], image)
+    assert torch.equal(grad[0] != 0, receptive_field(pixelcnn.model.config, 8, 8))

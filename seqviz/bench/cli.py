@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from ..device import describe, pick_device
-from .decoding import diffusion_vs_ar, fast_path, kv_cache, nar_vs_ar, teacher_forcing
+from .decoding import diffusion_vs_ar, fast_path, kv_cache, nar_vs_ar, pixels_vs_one_shot, teacher_forcing
 from .report import markdown, print_table
 
 SECTIONS = (
@@ -20,6 +20,7 @@ SECTIONS = (
     "teacher_forcing",
     "nar",
     "diffusion",
+    "pixels",
     "quality",
     "fast_path",
     "interaction",
@@ -67,6 +68,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "teacher_forcing": ("teacher_forcing", lambda: teacher_forcing(device, repeats)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
         "diffusion": ("diffusion_vs_ar", lambda: diffusion_vs_ar(device, repeats)),
+        "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, 3 if quick else repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
         "interaction": ("interaction_ms", lambda: interaction(5 if quick else 15)),

@@ -83,6 +83,25 @@ def tables(report: dict) -> list[Table]:
                 ],
             )
         )
+    pixels = report.get("pixels_vs_one_shot")
+    if pixels:
+        out.append(
+            (
+                f"Images: PixelCNN ({pixels['passes']['pixelcnn']} passes) vs the one-shot rival (1 pass), per "
+                f"16×16 image ({pixels['method']})",
+                ["images at once", "PixelCNN ms", "one shot ms", "PixelCNN / one shot", "ms per pass"],
+                [
+                    [
+                        b,
+                        f"{row['pixelcnn_ms_per_image']:.2f}",
+                        f"{row['one_shot_ms_per_image']:.3f}",
+                        _x(row["pixelcnn_over_one_shot"]),
+                        f"{row['pixelcnn_ms_per_pass']:.3f}",
+                    ]
+                    for b, row in pixels["by_batch"].items()
+                ],
+            )
+        )
     forced = report.get("teacher_forcing")
     if forced:
         out.append(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .vocab import Vocab
+
 SIZE = 16  # pixels per side
 DIGITS = tuple(range(10))
 
@@ -93,3 +95,30 @@ def glyph_dataset(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng.shuffle(labels)
     images = np.stack([draw(int(d), random_style(rng)) for d in labels]) if n else np.zeros((0, SIZE, SIZE), np.uint8)
     return images, labels.astype(np.int64)
+
+
+def glyph_labels() -> Vocab:
+    """The image models' labels as a vocabulary without specials: id d is the digit d."""
+    return Vocab([str(d) for d in DIGITS], specials=())
+
+
+def ink_pieces(image: np.ndarray) -> int:
+    """How many separate pieces the ink makes (8-connected: pixels touching at a side or a corner). Every
+    glyph the font draws is one piece; ink sprinkled pixel by pixel is many."""
+    ink = np.asarray(image).astype(bool)
+    seen = np.zeros_like(ink)
+    pieces = 0
+    for start in zip(*np.nonzero(ink), strict=True):
+        if seen[start]:
+            continue
+        pieces += 1
+        seen[start] = True
+        stack = [start]
+        while stack:
+            row, col = stack.pop()
+            for r in range(max(0, row - 1), min(ink.shape[0], row + 2)):
+                for c in range(max(0, col - 1), min(ink.shape[1], col + 2)):
+                    if ink[r, c] and not seen[r, c]:
+                        seen[r, c] = True
+                        stack.append((r, c))
+    return pieces

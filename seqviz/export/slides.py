@@ -19,6 +19,7 @@ from ..decoding.autoregressive import (
 )
 from ..decoding.diffusion import denoising_grid, diffuse, masked_start
 from ..decoding.parallel import iteration_grid, mask_predict
+from ..decoding.pixels import sample_images
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import word_attention_maps
 from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
@@ -30,6 +31,7 @@ from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
+from ..viz.pixels import image_grid_figure
 from ..viz.style import font_sizes
 from .deck import (
     BEAM_STEPS,
@@ -223,6 +225,22 @@ def diffusion_steps(deck: Deck) -> go.Figure:
     return fitted(fig, deck.t("slide_diffusion_title"), deck.t("slide_diffusion_axes"))
 
 
+def pixels_vs_one_shot(deck: Deck) -> go.Figure:
+    """Three seeded samples of every digit from PixelCNN (pixel by pixel) and from the one-shot rival."""
+    labels = torch.arange(10, device=deck.device).repeat(3)
+    grids = [
+        image_grid_figure(
+            sample_images(deck.model(name).model, labels, seed=0).images.cpu().numpy(),
+            10,
+            deck.t(title),
+            column_labels=[str(d) for d in range(10)],
+            presentation=True,
+        )
+        for name, title in (("toy_pixelcnn", "pix_pixelcnn"), ("pixels_one_shot", "pix_one_shot"))
+    ]
+    return fitted(panels(grids, 2, h_gap=0.06), deck.t("slide_pixels_title"), deck.t("slide_pixels_axes"))
+
+
 def speed(deck: Deck) -> go.Figure:
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
     vocab_size = len(deck.model("toy_transformer_mt").vocab)
@@ -272,6 +290,7 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("12_t5_one_model_two_prefixes", t5_prefixes, "slide_t5_look"),
     ("13_retro_reads_its_datastore", retro_neighbours, "slide_retro_look"),
     ("14_masked_diffusion_steps", diffusion_steps, "slide_diffusion_look"),
+    ("15_pixelcnn_vs_one_shot", pixels_vs_one_shot, "slide_pixels_look"),
 )
 
 

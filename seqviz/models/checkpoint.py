@@ -3,7 +3,8 @@ the metrics the model reached, as JSON beside them.
 
     NAME/
       model.safetensors   weights, stored in float16 to stay small
-      config.json         {"architecture": ..., "model": ModelConfig, "vocab": Vocab, "recipe": {...}}
+      config.json         {"architecture": ..., "model": its config (ModelConfig, or ImageConfig for the
+                          image models), "vocab": Vocab, "recipe": {...}}
       metrics.json        what the model measured on held-out data when it was trained
 """
 
@@ -24,6 +25,7 @@ from .autoregressive import CausalLM
 from .diffusion import MaskedDiffusionLM
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
+from .pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from .recurrent import GRULM
 from .retro import RetroLM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
@@ -45,6 +47,9 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         PermutationLM,
         RetroLM,
         MaskedDiffusionLM,
+        PixelCNN,
+        OneShotPixels,
+        GlyphClassifier,
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
@@ -83,7 +88,7 @@ def load_checkpoint(directory: str | Path, device: torch.device | str = "cpu") -
     architecture = ARCHITECTURES.get(config.get("architecture"))
     if architecture is None:
         raise ValueError(f"unknown architecture {config.get('architecture')!r}; known: {sorted(ARCHITECTURES)}")
-    model = architecture(ModelConfig.from_dict(config["model"]))
+    model = architecture(getattr(architecture, "config_class", ModelConfig).from_dict(config["model"]))
     state = {k: v.float() for k, v in load_file(str(directory / WEIGHTS)).items()}
     model.load_state_dict(state, strict=True)
     metrics_path = directory / METRICS

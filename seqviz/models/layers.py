@@ -17,8 +17,20 @@ from torch import nn
 POSITION_KINDS = ("learned", "sinusoidal", "rope", "none")
 
 
+class ConfigDict:
+    """A model config dataclass as JSON (config.json): to_dict, and from_dict ignoring unknown keys."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict):
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
 @dataclass
-class ModelConfig:
+class ModelConfig(ConfigDict):
     vocab_size: int
     d_model: int = 64
     n_heads: int = 4
@@ -36,14 +48,6 @@ class ModelConfig:
             raise ValueError(f"d_model {self.d_model} is not divisible by n_heads {self.n_heads}")
         if self.positions not in POSITION_KINDS:
             raise ValueError(f"positions must be one of {POSITION_KINDS}, got {self.positions!r}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
 
 
 def attention_scores(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:

@@ -236,3 +236,18 @@ def retro_batches(keys: FactKeys, vocab: Vocab, batch_size: int, held_out) -> Ca
         }
 
     return next_batch
+
+
+def image_batches(
+    images: torch.Tensor, labels: torch.Tensor, batch_size: int, task: str
+) -> Callable[[torch.Generator], dict]:
+    """Random glyphs with their digits: a generator learns the images given the digit (task "pixels"), the
+    classifier the digit given the image ("classify")."""
+
+    def next_batch(generator: torch.Generator) -> dict:
+        index = torch.randint(len(labels), (batch_size,), generator=generator)
+        if task == "classify":
+            return {"images": images[index], "targets": labels[index]}
+        return {"images": images[index], "labels": labels[index], "targets": images[index]}
+
+    return next_batch

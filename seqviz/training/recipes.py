@@ -17,6 +17,7 @@ from torch import nn
 
 from ..data.digits import digit_answer, digit_vocab
 from ..data.facts import held_out_combinations
+from ..data.glyphs import glyph_labels
 from ..data.text_to_text import t5_splits, t5_vocab
 from ..data.toy import check_translation, en_vocab, joint_vocab
 from ..data.vocab import Vocab
@@ -27,6 +28,7 @@ from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builti
 from ..models.diffusion import MaskedDiffusionLM
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
+from ..models.pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from ..models.unilm import N_SEGMENTS, UniLM
@@ -35,6 +37,7 @@ from .batches import (
     clm_batches,
     clm_distill_batches,
     diffusion_batches,
+    image_batches,
     mlm_batches,
     pair_batches,
     parallel_batches,
@@ -50,8 +53,18 @@ from .fusion_evaluation import (
     evaluate_text_to_text,
     evaluate_unilm,
 )
+from .image_evaluation import evaluate_classifier, evaluate_generator
 from .loop import Progress, train_loop
-from .splits import TOY_DATA, digit_splits, distilled_splits, english_splits, retro_splits, translation_splits
+from .splits import (
+    GLYPH_DATA,
+    TOY_DATA,
+    digit_splits,
+    distilled_splits,
+    english_splits,
+    glyph_splits,
+    retro_splits,
+    translation_splits,
+)
 
 
 @dataclass(frozen=True)
@@ -59,14 +72,15 @@ class Recipe:
     name: str
     description: str
     architecture: type
-    model: dict  # ModelConfig fields other than vocab_size
+    model: dict  # the architecture's config fields (ModelConfig's other than vocab_size, or ImageConfig's)
     steps: int
     batch_size: int
     lr: float
     seed: int
     data: dict = field(default_factory=dict)  # arguments of the data generator
     # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
-    # permutation (XLNet), t5, retro, diffusion (masked diffusion LM)
+    # permutation (XLNet), t5, retro, diffusion (masked diffusion LM), pixels (an image generator given the
+    # digit), classify (the digit given the image)
     task: str = "language"
     teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
     # next-token distributions do (a causal LM)
@@ -79,6 +93,7 @@ class Recipe:
         return d
 
 
+IMAGE_TASKS = {"pixels": evaluate_generator, "classify": evaluate_classifier}  # how each is measured
 PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
     "nat": lambda model, src, vocab: nat_decode(model, src, vocab.mask_id).tokens,
     "cmlm": lambda model, src, vocab: mask_predict(model, src, vocab.mask_id, iterations=10).tokens,
@@ -88,6 +103,9 @@ PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B
 
 def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     """The recipe's vocabulary, data splits and batch function."""
+    if recipe.task in IMAGE_TASKS:
+        splits = glyph_splits(**recipe.data)
+        return glyph_labels(), splits, image_batches(*splits["train"], recipe.batch_size, recipe.task)
     if recipe.task == "translation":
         vocab, splits = joint_vocab(), translation_splits(**recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
@@ -125,6 +143,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
 
 
 def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
+    if recipe.task in IMAGE_TASKS:
+        return IMAGE_TASKS[recipe.task](model, splits)
     if recipe.task == "translation":
         return evaluate_translation(model, vocab, splits["test"], check_translation)
     if recipe.task == "retro":
@@ -164,6 +184,8 @@ def reevaluate(name: str) -> dict:
 def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
     """The recipe's untrained model, seeded."""
     torch.manual_seed(recipe.seed)
+    if recipe.task in IMAGE_TASKS:
+        return recipe.architecture(recipe.architecture.config_class(**recipe.model))
     return recipe.architecture(
         ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)
     )
@@ -212,6 +234,9 @@ TOY_UNILM_SIZE = {**TOY_LM_SIZE, "max_len": 76, "n_segments": N_SEGMENTS}
 UNILM_OBJECTIVES = {"bidirectional": 0.3, "causal": 0.3, "seq2seq": 0.4}  # translation is the hardest
 RETRO_SIZE = dict(d_model=128, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.1, positions="learned")
 # T5's mixture: the share of batches per task prefix (span filling is the hardest, the digits the easiest)
+PIXELCNN_SIZE = dict(size=16, n_classes=10, channels=64, n_layers=6, first_kernel=7)
+ONE_SHOT_SIZE = dict(size=16, n_classes=10, hidden=256)
+CLASSIFIER_SIZE = dict(size=16, n_classes=10, channels=16, hidden=64)
 T5_OBJECTIVES = {"translate": 0.25, "fill": 0.45, "number": 0.1, "reverse": 0.1, "sort": 0.1}
 
 RECIPES: dict[str, Recipe] = {
@@ -371,6 +396,45 @@ RECIPES: dict[str, Recipe] = {
         data=dict(n_distractors=2000, n_test=500, seed=13),
         task="retro",
         retriever="toy_mlm",
+    ),
+    "glyph_classifier": Recipe(
+        name="glyph_classifier",
+        description="Small CNN naming the digit of a generated 16×16 glyph: the judge of what the image "
+        "generators drew",
+        architecture=GlyphClassifier,
+        model=CLASSIFIER_SIZE,
+        steps=3000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=GLYPH_DATA,
+        task="classify",
+    ),
+    "toy_pixelcnn": Recipe(
+        name="toy_pixelcnn",
+        description="PixelCNN drawing a digit's 16×16 glyph one pixel at a time in raster order (type-A "
+        "masked convolution, then plain type-B residual layers; the digit added everywhere)",
+        architecture=PixelCNN,
+        model=PIXELCNN_SIZE,
+        steps=12000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=GLYPH_DATA,
+        task="pixels",
+    ),
+    "pixels_one_shot": Recipe(
+        name="pixels_one_shot",
+        description="PixelCNN's rival: every pixel's probability of ink from the digit alone in one pass, "
+        "the pixels sampled independently",
+        architecture=OneShotPixels,
+        model=ONE_SHOT_SIZE,
+        steps=3000,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=GLYPH_DATA,
+        task="pixels",
     ),
     "digits_reverse": Recipe(
         name="digits_reverse",

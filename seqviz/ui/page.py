@@ -25,8 +25,9 @@ PAGES = (
     ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
     ("pages/6_Fusions.py", "page_fusions", "home_page_fusions", ":material/join:"),
     ("pages/7_Diffusion.py", "page_diffusion", "home_page_diffusion", ":material/blur_on:"),
-    ("pages/8_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
-    ("pages/9_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
+    ("pages/8_Pixels.py", "page_pixels", "home_page_pixels", ":material/grid_4x4:"),
+    ("pages/9_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
+    ("pages/10_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
 )
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU

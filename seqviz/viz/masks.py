@@ -43,7 +43,7 @@ def softmax_masked(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
 
 
-def _legend_swatch(name: str, color: str, presentation: bool) -> go.Scatter:
+def legend_swatch(name: str, color: str, presentation: bool) -> go.Scatter:
     """An invisible trace whose only job is a coloured square in the legend."""
     return go.Scatter(
         x=[None],
@@ -127,8 +127,8 @@ def mask_figure(
             **axes,
         )
     traces += [
-        _legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation),
-        _legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation),
+        legend_swatch(allowed_label, MASK_ALLOWED_COLOR, presentation),
+        legend_swatch(blocked_label, MASK_BLOCKED_COLOR, presentation),
     ]
     left = max_label_px(q_labels, presentation) + sizes["base"] * 3
     bottom = x_labels_height(k_labels, cell, presentation) + 10

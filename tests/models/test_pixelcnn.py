@@ -6,15 +6,16 @@ import pytest
 import torch
 
 from seqviz.models.masks import pixel_kernel_mask, raster_mask
-from seqviz.models.pixelcnn import PixelCNN, receptive_field
+from seqviz.models.pixelcnn import GlyphClassifier, ImageConfig, OneShotPixels, PixelCNN, receptive_field
 
 H = W = 8
+CONFIG = ImageConfig(size=8, channels=16, n_layers=3, first_kernel=5, hidden=32)
 
 
 @pytest.fixture(scope="module")
 def model():
     torch.manual_seed(0)
-    return PixelCNN(channels=16, n_layers=3, n_classes=10, first_kernel=5)
+    return PixelCNN(CONFIG)
 
 
 def test_type_a_blocks_the_pixel_itself_and_type_b_does_not():
@@ -54,7 +55,10 @@ def test_a_pixel_ignores_every_later_pixel_and_reads_earlier_ones(model, row, co
 
 
 def test_the_receptive_field_is_earlier_pixels_only_with_a_blind_spot(model):
-    field = receptive_field(model, H, W, 5, 3)
+    field = receptive_field(CONFIG, 5, 3)
+    image = torch.rand(1, H, W, requires_grad=True)
+    (grad,) = torch.autograd.grad(model(image, torch.tensor([0])).logits[0, 5, 3], image)
+    assert torch.equal(grad[0] != 0, field)  # the masks' reach is exactly where the gradient flows
     earlier = raster_mask(H, W)[5 * W + 3].view(H, W)  # the pixels before (5, 3)
     assert not (field & ~earlier).any()  # never a later pixel, never itself
     assert field[5, 2] and field[4, 3] and field[4, 4]  # left, above, above-right
@@ -66,3 +70,15 @@ def test_the_loss_is_the_pixels_binary_cross_entropy(model):
     out = model(images, torch.arange(4), targets=images)
     expected = torch.nn.functional.binary_cross_entropy_with_logits(out.logits, images.float())
     assert out.logits.shape == (4, H, W) and torch.allclose(out.loss, expected)
+
+
+def test_the_one_shot_rival_ignores_the_image_and_the_classifier_names_a_digit():
+    torch.manual_seed(0)
+    rival, judge = OneShotPixels(CONFIG), GlyphClassifier(CONFIG)
+    images = (torch.rand(3, H, W) > 0.5).long()
+    labels = torch.tensor([1, 4, 1])
+    logits = rival(images, labels).logits
+    assert logits.shape == (3, H, W) and torch.equal(rival(1 - images, labels).logits, logits)
+    assert torch.equal(logits[0], logits[2]) and not torch.equal(logits[0], logits[1])  # the digit alone
+    out = judge(images, labels)
+    assert out.logits.shape == (3, 10) and out.loss > 0

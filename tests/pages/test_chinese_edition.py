@@ -118,6 +118,10 @@ TECHNICAL = {
     "leviathan",
     "sahoo",
     "nie",
+    "pixelcnn",
+    "oord",
+    "van",
+    "den",
     "tpu",
     "chinchilla",
     "chen",  # speculative decoding's anchors

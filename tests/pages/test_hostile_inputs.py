@@ -133,6 +133,7 @@ KNOWN_VALUES = (
     "infill",
     "confidence",
     "blocks",
+    "sample",
 )  # shown translated
 
 

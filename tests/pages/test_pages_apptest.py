@@ -27,7 +27,7 @@ def test_page_runs_without_exception(script, lang):
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/9_Explorer.py")  # tested with their clicks
+    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/10_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
 
 
@@ -473,7 +473,7 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
 
 
 def test_positions_page_shuffles_a_sentence_and_shows_the_blind_model_does_not_notice():
-    at = _open("pages/8_Positions.py")
+    at = _open("pages/9_Positions.py")
     assert not at.exception
     assert "Press “Shuffle the words”" in "\n".join(c.value for c in at.caption)
     next(b for b in at.button if b.label == "Shuffle the words").click().run()
