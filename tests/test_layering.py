@@ -19,11 +19,12 @@ MAY_IMPORT = {
     "models": {"data"},
     "decoding": {"models", "data"},
     "viz": set(),  # pure figure builders: arrays and labels in, figures out
-    "training": {"decoding", "models", "data"},
+    "explain": {"decoding", "models", "data"},  # explanations scored against the toy language's truth
+    "training": {"explain", "decoding", "models", "data"},
     "explorer": set(),  # the Hugging Face adapter: transformers, torch, numpy
-    "export": {"viz", "training", "decoding", "models", "data"},
-    "bench": {"training", "decoding", "viz", "models", "data"},
-    "ui": {"explorer", "training", "decoding", "viz", "models", "data"},
+    "export": {"viz", "training", "explain", "decoding", "models", "data"},
+    "bench": {"training", "explain", "decoding", "viz", "models", "data"},
+    "ui": {"explorer", "training", "explain", "decoding", "viz", "models", "data"},
     "train": {"training"},  # `python -m seqviz.train`
     "device": set(),
     "messages": {"i18n"},

@@ -22,6 +22,7 @@ from ..data.text_to_text import t5_splits, t5_vocab
 from ..data.toy import check_translation, en_vocab, joint_vocab
 from ..data.vocab import Vocab
 from ..decoding.parallel import ctc_decode, mask_predict, nat_decode
+from ..explain.alignment import ALIGNMENT_PAIRS, alignment_summary
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
@@ -146,7 +147,9 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
     if recipe.task in IMAGE_TASKS:
         return IMAGE_TASKS[recipe.task](model, splits)
     if recipe.task == "translation":
-        return evaluate_translation(model, vocab, splits["test"], check_translation)
+        metrics = evaluate_translation(model, vocab, splits["test"], check_translation)
+        alignment = alignment_summary(model, vocab, splits["test"][:ALIGNMENT_PAIRS])
+        return metrics if alignment is None else {**metrics, "cross_attention_alignment": alignment}
     if recipe.task == "retro":
         return evaluate_retro(model, vocab, splits["keys"], splits["test"])
     if recipe.task == "t5":
