@@ -26,3 +26,39 @@ def test_the_decoder_row_of_a_french_word():
     assert decoder_rows(pairs, "reading") == [[1, 2, 3]]
     with pytest.raises(ValueError):
         decoder_rows(pairs, "sideways")
+
+
+@pytest.fixture(scope="module")
+def translator():
+    from seqviz.models.checkpoint import load_builtin
+
+    return load_builtin("toy_transformer_mt")
+
+
+PAIRS = [
+    (("the", "cat", "sleeps"), ("le", "chat", "dort")),
+    (("the", "small", "dogs", "do", "not", "run"), ("les", "petits", "chiens", "ne", "courent", "pas")),
+]
+
+
+@pytest.mark.parametrize("name", ["toy_transformer_mt", "toy_bahdanau_mt"])
+def test_saliency_is_zero_on_padding_the_model_cannot_see(name):
+    from seqviz.explain.attribution import saliency
+    from seqviz.models.checkpoint import load_builtin
+
+    ckpt = load_builtin(name)
+    maps = saliency(ckpt.model, ckpt.vocab, PAIRS)  # the first source is padded to the second's length
+    assert maps.shape == (2, 8, 6)
+    assert (maps[0, :, 3:] == 0).all() and (maps[0, :4, :3] > 0).any(dim=-1).all()
+    assert (maps[0, 4:] == 0).all()  # positions after <eos>: no word written, nothing attributed
+
+
+def test_rollout_rows_are_distributions_over_the_real_source_tokens(translator):
+    import torch
+
+    from seqviz.explain.attribution import rollout
+
+    mixed = rollout(translator.model, translator.vocab, PAIRS)
+    assert mixed.shape == (2, 6, 6) and torch.allclose(mixed.sum(-1), torch.ones(2, 6), atol=1e-5)
+    assert (mixed[0, :3, 3:] == 0).all()  # no real encoder state holds any padding
+    assert (mixed.diagonal(dim1=1, dim2=2)[1] >= 0.5**3).all()  # the residual path: at least ½ per layer, 3 layers

@@ -21,6 +21,7 @@ import torch
 
 from ..data.alignment import Alignment, align
 from ..models.inputs import encode_pairs
+from .attribution import rollout, saliency
 
 ROWS = ("writing", "reading")
 
@@ -70,25 +71,27 @@ def cross_attention(model, vocab, pairs) -> tuple[torch.Tensor, ...]:
     return tuple(w.cpu() for w in out.cross_attention)
 
 
+def score_maps(maps: torch.Tensor, pairs, row: str = "writing") -> AlignmentScore:
+    """Score per-pair maps (B, T, S) — decoder position × source position, any explanation — by their
+    strongest source position for each French word."""
+    strongest = maps.argmax(-1)  # (B, T)
+    picks = [strongest[b, r].tolist() for b, r in enumerate(decoder_rows(pairs, row))]
+    return score_alignment(picks, truths_of(pairs))
+
+
 def head_alignment(model, vocab, pairs, row: str = "writing") -> dict:
     """Accuracy and AER of every (layer, head)'s cross-attention and of each layer's mean over heads.
     -> {"accuracy": (L, H), "aer": (L, H), "mean_accuracy": (L,), "mean_aer": (L,), "best": (layer, head),
     "words": n}"""
-    truths, rows = truths_of(pairs), decoder_rows(pairs, row)
     layers = cross_attention(model, vocab, pairs)
     n_layers, n_heads = len(layers), layers[0].size(1)
     accuracy, aer = np.zeros((n_layers, n_heads)), np.zeros((n_layers, n_heads))
     mean_accuracy, mean_aer = np.zeros(n_layers), np.zeros(n_layers)
-
-    def score(weights: torch.Tensor) -> AlignmentScore:  # (B, T, S)
-        strongest = weights.argmax(-1)  # (B, T)
-        return score_alignment([strongest[b, r].tolist() for b, r in enumerate(rows)], truths)
-
     for layer, weights in enumerate(layers):
         for head in range(n_heads):
-            s = score(weights[:, head])
+            s = score_maps(weights[:, head], pairs, row)
             accuracy[layer, head], aer[layer, head] = s.accuracy, s.aer
-        s = score(weights.mean(1))
+        s = score_maps(weights.mean(1), pairs, row)
         mean_accuracy[layer], mean_aer[layer] = s.accuracy, s.aer
     best = np.unravel_index(int(accuracy.argmax()), accuracy.shape)
     return {
@@ -105,18 +108,35 @@ ALIGNMENT_PAIRS = 300  # held-out pairs the recorded alignment scores use
 
 
 def alignment_summary(model, vocab, pairs) -> dict | None:
-    """What a translator's metrics record: its best cross-attention head (1-based layer and head) with its
-    accuracy and AER, and each layer's mean over heads; None for a model without cross-attention."""
+    """What a translator's metrics record, on the same pairs: its best cross-attention head (1-based layer
+    and head) and each layer's mean over heads, gradient × input saliency, and (a Transformer) attention
+    rollout through the encoder of each layer's mean and of the best head; each as accuracy and AER. None
+    for a model without cross-attention."""
     if not getattr(model, "attention", True):  # the GRU without attention
         return None
     scores = head_alignment(model, vocab, pairs)
     layer, head = scores["best"]
-    return {
+    salient = score_maps(saliency(model, vocab, pairs), pairs)
+    summary = {
         "pairs": len(pairs),
         "words": scores["words"],
+        "row": "writing",
         "best_head": [layer + 1, head + 1],
         "best_head_accuracy": float(scores["accuracy"][layer, head]),
         "best_head_aer": float(scores["aer"][layer, head]),
         "layer_mean_accuracy": [float(a) for a in scores["mean_accuracy"]],
-        "row": "writing",
+        "layer_mean_aer": [float(a) for a in scores["mean_aer"]],
+        "saliency_accuracy": salient.accuracy,
+        "saliency_aer": salient.aer,
     }
+    if hasattr(model, "encoder"):  # self-attention to roll out
+        mixed, layers = rollout(model, vocab, pairs), cross_attention(model, vocab, pairs)
+        rolled = [score_maps(w.mean(1) @ mixed, pairs) for w in layers]
+        best = score_maps(layers[layer][:, head] @ mixed, pairs)
+        summary |= {
+            "rollout_layer_mean_accuracy": [r.accuracy for r in rolled],
+            "rollout_layer_mean_aer": [r.aer for r in rolled],
+            "rollout_best_head_accuracy": best.accuracy,
+            "rollout_best_head_aer": best.aer,
+        }
+    return summary
