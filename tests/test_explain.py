@@ -62,3 +62,78 @@ def test_rollout_rows_are_distributions_over_the_real_source_tokens(translator):
     assert mixed.shape == (2, 6, 6) and torch.allclose(mixed.sum(-1), torch.ones(2, 6), atol=1e-5)
     assert (mixed[0, :3, 3:] == 0).all()  # no real encoder state holds any padding
     assert (mixed.diagonal(dim1=1, dim2=2)[1] >= 0.5**3).all()  # the residual path: at least ½ per layer, 3 layers
+
+
+def test_ablating_no_head_is_the_normal_forward_pass_and_a_whole_layer_leaves_only_the_bias(translator):
+    import threading
+
+    import torch
+
+    from seqviz.explain.ablation import attention_modules, switched_off
+    from seqviz.models.inputs import encode_pairs
+    from seqviz.models.layers import ablated_heads
+
+    model, batch = translator.model, encode_pairs(PAIRS, translator.vocab)
+    with torch.no_grad():
+        plain = model(batch["src"], batch["tgt"]).logits
+        with ablated_heads({}):
+            assert torch.equal(model(batch["src"], batch["tgt"]).logits, plain)
+        attention = attention_modules(model)["cross"][1]
+        x = torch.randn(2, 5, 128)
+        keys_values = attention.keys_values(torch.randn(2, 4, 128))
+        with ablated_heads(switched_off(model, [("cross", 1, h) for h in range(4)])):
+            out, _ = attention(x, keys_values=keys_values)
+            assert torch.allclose(out, attention.out.bias.expand_as(out))  # no head's output is left
+            seen_elsewhere = []
+            thread = threading.Thread(target=lambda: seen_elsewhere.append(attention(x, keys_values=keys_values)[0]))
+            thread.start()
+            thread.join()
+            assert not torch.allclose(seen_elsewhere[0], out)  # another session's thread: nothing switched off
+            assert not torch.equal(model(batch["src"], batch["tgt"]).logits, plain)
+        assert torch.equal(model(batch["src"], batch["tgt"]).logits, plain)  # and back after the block
+
+
+def test_the_masked_lm_heads_are_found_and_the_ablation_map_measures_drops(translator):
+    from seqviz.explain.ablation import ablation_map, attention_modules, translation_accuracy
+    from seqviz.models.checkpoint import load_builtin
+
+    assert [len(v) for v in attention_modules(load_builtin("toy_mlm").model).values()] == [4]
+    calls = []
+
+    def measure(heads):
+        calls.append(heads)
+        return translation_accuracy(translator.model, translator.vocab, PAIRS, heads)
+
+    drops = ablation_map(measure, translator.model, "decoder")
+    assert drops.shape == (3, 4) and len(calls) == 13 and calls[0] == [] and calls[-1] == [("decoder", 2, 3)]
+    everything = [(s, layer, h) for s in ("encoder", "decoder", "cross") for layer in range(3) for h in range(4)]
+    assert translation_accuracy(translator.model, translator.vocab, PAIRS) == 1.0
+    assert translation_accuracy(translator.model, translator.vocab, PAIRS, everything) == 0.0
+
+
+@pytest.mark.parametrize("name", ["toy_clm", "toy_mlm", "toy_transformer_mt"])
+def test_the_logit_lens_at_the_last_layer_is_the_models_output(name):
+    import torch
+
+    from seqviz.explain.logit_lens import language_model_lens, translator_lens
+    from seqviz.models.checkpoint import load_builtin
+    from seqviz.models.inputs import encode_mlm, encode_pairs
+
+    ckpt = load_builtin(name)
+    words = "the [MASK] that the dog sees sleep".split()
+    with torch.no_grad():
+        if name == "toy_transformer_mt":
+            source, target = "the black cat sleeps".split(), "le chat noir dort".split()
+            lens = translator_lens(ckpt.model, ckpt.vocab, source, target)
+            batch = encode_pairs([(source, target)], ckpt.vocab)
+            logits = ckpt.model(batch["src"], batch["tgt"]).logits[0]
+        else:
+            ids = encode_mlm([words], ckpt.vocab)
+            lens = language_model_lens(ckpt.model, ids)
+            logits = ckpt.model(ids).logits[0]
+    n_layers = ckpt.model.config.n_layers
+    assert lens.probabilities.shape == (n_layers + 1, *logits.shape)
+    assert torch.allclose(lens.probabilities[-1], logits.softmax(-1), atol=1e-6)
+    assert torch.equal(lens.top[-1], logits.argmax(-1)) and torch.equal(lens.final, logits.argmax(-1))
+    assert torch.allclose(lens.final_probability[-1], logits.softmax(-1).max(-1).values, atol=1e-6)
+    assert not torch.allclose(lens.probabilities[0], lens.probabilities[-1])  # the layers do change it

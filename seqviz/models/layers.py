@@ -7,7 +7,10 @@ a module: models are shared read-only between browser sessions.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 
 import torch
@@ -152,6 +155,46 @@ class KVCache:
         ]
 
 
+# Heads switched off for the forward passes inside `ablated_heads`: {attention module: heads kept (H,) bool}.
+# A context variable, so each browser session's thread sees only its own ablation; the shared model is
+# never changed.
+_ABLATION: contextvars.ContextVar[dict | None] = contextvars.ContextVar("head_ablation", default=None)
+
+
+@contextlib.contextmanager
+def ablated_heads(switched_off: dict[nn.Module, Iterable[int]]):
+    """Within the block, each given attention module runs without the listed heads: their outputs are set to
+    zero before the output projection (Michel et al. 2019), so the layer's output keeps only the other heads
+    (and the projection's bias). {} changes nothing."""
+    kept = {}
+    for module, heads in switched_off.items():
+        mask = torch.ones(module.n_heads, dtype=torch.bool)
+        mask[list(heads)] = False
+        kept[module] = mask
+    token = _ABLATION.set({**(_ABLATION.get() or {}), **kept})
+    try:
+        yield
+    finally:
+        _ABLATION.reset(token)
+
+
+# The hidden states of every TransformerStack run inside `recorded_states` (the logit lens reads them):
+# {stack: [embeddings, after block 1, …, after block N]}, each (B, T, D) before the final norm.
+_RECORDING: contextvars.ContextVar[dict | None] = contextvars.ContextVar("recorded_states", default=None)
+
+
+@contextlib.contextmanager
+def recorded_states():
+    """Yield a dict that fills with each TransformerStack's per-layer hidden states during the forward
+    passes inside the block (this thread's only: nothing is kept on the shared modules)."""
+    states: dict = {}
+    token = _RECORDING.set(states)
+    try:
+        yield states
+    finally:
+        _RECORDING.reset(token)
+
+
 class MultiHeadAttention(nn.Module):
     def __init__(self, d_model: int, n_heads: int, rope: bool = False):
         super().__init__()
@@ -201,6 +244,9 @@ class MultiHeadAttention(nn.Module):
             if cache is not None:
                 k, v = cache.append(layer, k, v)  # (B, H, T_cached + T_new, Dh)
         y, weights = attention(q, k, v, mask, need_weights)  # (B, H, Tq, Dh)
+        kept = (_ABLATION.get() or {}).get(self)
+        if kept is not None:
+            y = y * kept.to(y.device)[None, :, None, None]  # (B, H, Tq, Dh): switched-off heads give 0
         y = y.transpose(1, 2).reshape(x.size(0), x.size(1), -1)  # (B, Tq, D)
         return self.out(y), weights
 
@@ -289,10 +335,16 @@ class TransformerStack(nn.Module):
     ) -> StackOutput:
         """memory: per block, the cross-attention keys and values from `memory_keys_values` (None: no encoder)."""
         x = self.embed_tokens(ids, offset=cache.length if cache is not None else 0, segments=segments)
+        record = _RECORDING.get()
+        states = None if record is None else record.setdefault(self, [])
+        if states is not None:
+            states.append(x)
         self_attn, cross_attn = [], []
         for layer, block in enumerate(self.blocks):
             out = block(x, mask, memory[layer] if memory is not None else None, cross_mask, need_weights, cache, layer)
             x = out.hidden
+            if states is not None:
+                states.append(x)
             self_attn.append(out.self_attention)
             cross_attn.append(out.cross_attention)
         has_cross = need_weights and memory is not None
