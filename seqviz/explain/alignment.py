@@ -124,6 +124,8 @@ def alignment_summary(model, vocab, pairs) -> dict | None:
         "best_head": [layer + 1, head + 1],
         "best_head_accuracy": float(scores["accuracy"][layer, head]),
         "best_head_aer": float(scores["aer"][layer, head]),
+        "head_accuracy": scores["accuracy"].round(4).tolist(),  # layers × heads
+        "head_aer": scores["aer"].round(4).tolist(),
         "layer_mean_accuracy": [float(a) for a in scores["mean_accuracy"]],
         "layer_mean_aer": [float(a) for a in scores["mean_aer"]],
         "saliency_accuracy": salient.accuracy,

@@ -34,6 +34,7 @@ from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from ..models.unilm import N_SEGMENTS, UniLM
 from ..models.xlnet import PermutationLM
+from .ablation_evaluation import head_ablation_maps, masked_lm_measures, translator_measures
 from .batches import (
     clm_batches,
     clm_distill_batches,
@@ -149,7 +150,11 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
     if recipe.task == "translation":
         metrics = evaluate_translation(model, vocab, splits["test"], check_translation)
         alignment = alignment_summary(model, vocab, splits["test"][:ALIGNMENT_PAIRS])
-        return metrics if alignment is None else {**metrics, "cross_attention_alignment": alignment}
+        if alignment is not None:
+            metrics["cross_attention_alignment"] = alignment
+        if isinstance(model, TransformerSeq2Seq):
+            metrics["head_ablation"] = head_ablation_maps(model, translator_measures(model, vocab, splits["test"]))
+        return metrics
     if recipe.task == "retro":
         return evaluate_retro(model, vocab, splits["keys"], splits["test"])
     if recipe.task == "t5":
@@ -168,7 +173,10 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         if task == "reverse":
             metrics["anti_diagonal_share"] = reverse_alignment(model, vocab, splits["test"][:200])
         return metrics
-    return evaluate(model, vocab, splits)
+    metrics = evaluate(model, vocab, splits)
+    if type(model) is MaskedLM:  # the masked LM (not its diffusion subclass)
+        metrics["head_ablation"] = head_ablation_maps(model, masked_lm_measures(model, vocab, splits["test"]))
+    return metrics
 
 
 def reevaluate(name: str) -> dict:

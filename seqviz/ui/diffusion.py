@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from ..data.text import MASK_TOKEN, tokenize
-from ..data.toy import EN_WORDS, is_grammatical, unknown_words
+from ..data.text import MASK_TOKEN
+from ..data.toy import is_grammatical
 from ..decoding.diffusion import STRATEGIES, denoising_grid, diffuse, masked_start
 from ..decoding.speed import DIFFUSION_TIMED, diffusion_timing
 from ..device import describe
@@ -17,7 +17,7 @@ from ..training.evaluation import DIFFUSION_BLOCK, DIFFUSION_MAX_WORDS
 from ..viz.curves import accuracy_curves
 from ..viz.parallel import mask_predict_figure
 from .figures import show_altair, show_plotly
-from .inputs import report_unknown
+from .inputs import toy_words
 from .models import builtin_model
 from .page import PageContext
 from .text import md_highlighted
@@ -55,14 +55,7 @@ def start(ctx: PageContext, ckpt: Checkpoint) -> tuple[torch.Tensor, list[str]] 
         length = st.slider(ctx.t("dif_length"), MIN_LENGTH, MAX_LENGTH, DEFAULT_LENGTH, key="dif_length")
         return masked_start([length], vocab).to(ctx.device), [MASK_TOKEN] * length
     text = st.text_input(ctx.t("dif_infill_text"), INFILL_EXAMPLE, key="dif_infill_text", max_chars=2000)
-    words = tokenize(text)
-    missing = unknown_words([w for w in words if w != MASK_TOKEN], EN_WORDS)
-    if missing:
-        report_unknown(ctx, "ar_unknown", missing, EN_WORDS)
-        words = [w for w in words if w not in missing]
-    if len(words) > MAX_LENGTH:
-        st.info(ctx.t("ae_too_long", n=len(words), max=MAX_LENGTH), icon=":material/content_cut:")
-        words = words[:MAX_LENGTH]
+    words = toy_words(ctx, text, MAX_LENGTH)
     if MASK_TOKEN not in words:
         st.warning(ctx.t("dif_no_mask"), icon=":material/edit_note:")
         return None

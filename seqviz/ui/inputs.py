@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..data.text import tokenize_input
+from ..data.text import MASK_TOKEN, tokenize, tokenize_input
+from ..data.toy import EN_WORDS, unknown_words
 from .page import PageContext
 from .text import md_token
 
@@ -41,3 +42,17 @@ def report_unknown(
     given the first UNKNOWN_SHOWN of them, quoted, as {words}, and the vocabulary as {known}."""
     words = word_list(ctx, [md_token(w) for w in missing], UNKNOWN_SHOWN, quoted=True)
     show(ctx.t(key, words=words, known=word_list(ctx, known)), icon=icon)
+
+
+def toy_words(ctx: PageContext, text: str, max_words: int) -> list[str]:
+    """A typed toy-English sentence as words, [MASK]s kept: unknown words are named and left out, a long
+    sentence is cut to max_words, each with a message."""
+    words = tokenize(text)
+    missing = unknown_words([w for w in words if w != MASK_TOKEN], EN_WORDS)
+    if missing:
+        report_unknown(ctx, "ar_unknown", missing, EN_WORDS)
+        words = [w for w in words if w not in missing]
+    if len(words) > max_words:
+        st.info(ctx.t("ae_too_long", n=len(words), max=max_words), icon=":material/content_cut:")
+        words = words[:max_words]
+    return words

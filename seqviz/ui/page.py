@@ -27,7 +27,8 @@ PAGES = (
     ("pages/7_Diffusion.py", "page_diffusion", "home_page_diffusion", ":material/blur_on:"),
     ("pages/8_Pixels.py", "page_pixels", "home_page_pixels", ":material/grid_4x4:"),
     ("pages/9_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
-    ("pages/10_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
+    ("pages/10_Inside.py", "page_inside", "home_page_inside", ":material/biotech:"),
+    ("pages/11_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
 )
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU

@@ -24,9 +24,12 @@ def mask_predict_figure(
     x_title: str = "target position",
     y_title: str = "iteration",
     colorbar_title: str = "confidence",
+    row_labels: Sequence[str] | None = None,
+    column_labels: Sequence[str] | None = None,
 ) -> go.Figure:
     """Rows = iterations (first at the top), columns = target positions; each cell shows the token and is
-    coloured by its confidence; an orange frame marks the positions (re)predicted in that iteration."""
+    coloured by its confidence; an orange frame marks the positions (re)predicted in that iteration.
+    Rows and columns are numbered from 1 unless labelled."""
     conf = as_array(confidence, 2, "confidence")
     again = as_array(remasked, 2, "remasked", bool)
     n_iter, n_pos = conf.shape
@@ -69,14 +72,16 @@ def mask_predict_figure(
         shapes=frames,
         xaxis={
             "tickvals": list(range(n_pos)),
-            "ticktext": [str(i + 1) for i in range(n_pos)],
+            "ticktext": [display_label(x, 10) for x in column_labels]
+            if column_labels
+            else [str(i + 1) for i in range(n_pos)],
             "showgrid": False,
             "title": {"text": display_label(x_title)},
             "tickfont": {"size": sizes["tick"]},
         },
         yaxis={
             "tickvals": list(range(n_iter)),
-            "ticktext": [str(i + 1) for i in range(n_iter)],
+            "ticktext": [display_label(y) for y in row_labels] if row_labels else [str(i + 1) for i in range(n_iter)],
             "autorange": "reversed",
             "showgrid": False,
             "title": {"text": display_label(y_title)},

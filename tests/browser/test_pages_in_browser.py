@@ -65,7 +65,7 @@ def _full_page_screenshot(page, path):
     page.screenshot(path=str(path), full_page=True)
 
 
-EXPLORER = "pages/10_Explorer.py"
+EXPLORER = "pages/11_Explorer.py"
 
 
 @pytest.fixture(scope="session")

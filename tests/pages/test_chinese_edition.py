@@ -119,6 +119,10 @@ TECHNICAL = {
     "sahoo",
     "nie",
     "pixelcnn",
+    "aer",
+    "rollout",
+    "logit",
+    "lens",  # the logit lens, a method's name
     "oord",
     "van",
     "den",

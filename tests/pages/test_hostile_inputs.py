@@ -134,6 +134,8 @@ KNOWN_VALUES = (
     "confidence",
     "blocks",
     "sample",
+    "toy_transformer_mt",
+    "toy_mlm",
 )  # shown translated
 
 

@@ -27,7 +27,7 @@ def test_page_runs_without_exception(script, lang):
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/10_Explorer.py")  # tested with their clicks
+    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/11_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
 
 
