@@ -110,27 +110,38 @@ def _method_rows(ctx: PageContext, scores: dict, bahdanau: dict) -> list[dict]:
     ]
 
 
-def example_section(ctx: PageContext, translator: Checkpoint) -> None:
-    """One held-out pair under every method, the true links in the first panel."""
-    pairs = _test_pairs()
-    index = st.slider(ctx.t("ins_example"), 1, len(pairs), 1, key="ins_example") - 1
-    pair = pairs[index : index + 1]
-    source, target = pair[0]
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _example_maps(index: int, device: str) -> dict[str, np.ndarray]:
+    """For held-out pair `index`: the true links and the best head's, saliency's and rollout's maps, each
+    (French words, English words); shared read-only."""
+    translator = builtin_model(TRANSLATOR, device)
     model, vocab = translator.model, translator.vocab
+    pair = _test_pairs()[index : index + 1]
+    source, target = pair[0]
     layer, head = (i - 1 for i in translator.metrics["cross_attention_alignment"]["best_head"])
     rows = decoder_rows(pair)[0]
     truth = np.zeros((len(target), len(source)))
     for t, sources in enumerate(align(source, target).sure):
         truth[t, list(sources)] = 1.0
-    attention = cross_attention(model, vocab, pair)[layer][0, head][rows]  # (T, S)
+    attention = cross_attention(model, vocab, pair)[layer][:, head]  # (1, T, S)
     salient = saliency(model, vocab, pair)[0][rows]
     salient = salient / salient.sum(-1, keepdim=True).clamp(min=1e-12)  # each row's share
-    rolled = (cross_attention(model, vocab, pair)[layer][:, head] @ rollout(model, vocab, pair))[0][rows]
+    rolled = (attention @ rollout(model, vocab, pair))[0][rows]
+    return {"truth": truth, "head": attention[0][rows].numpy(), "saliency": salient.numpy(), "rollout": rolled.numpy()}
+
+
+def example_section(ctx: PageContext, translator: Checkpoint) -> None:
+    """One held-out pair under every method, the true links in the first panel."""
+    pairs = _test_pairs()
+    index = st.slider(ctx.t("ins_example"), 1, len(pairs), 1, key="ins_example") - 1
+    source, target = pairs[index]
+    maps = _example_maps(index, str(ctx.device))
+    layer, head = translator.metrics["cross_attention_alignment"]["best_head"]
     panels = {
-        "truth": (truth, ctx.t("ins_panel_truth")),
-        "head": (attention.numpy(), ctx.t("ins_panel_head", layer=layer + 1, head=head + 1)),
-        "saliency": (salient.numpy(), ctx.t("ins_panel_saliency")),
-        "rollout": (rolled.numpy(), ctx.t("ins_panel_rollout")),
+        "truth": (maps["truth"], ctx.t("ins_panel_truth")),
+        "head": (maps["head"], ctx.t("ins_panel_head", layer=layer, head=head)),
+        "saliency": (maps["saliency"], ctx.t("ins_panel_saliency")),
+        "rollout": (maps["rollout"], ctx.t("ins_panel_rollout")),
     }
     # two by two on a laptop; one under another on a projector, where the labels must be large
     places = [st.container() for _ in panels] if ctx.presentation else st.columns(2) * 2
@@ -179,6 +190,14 @@ def _recomputed_maps(name: str, device: str) -> dict:
     return head_ablation_maps(ckpt.model, _measures(ckpt, name))
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _measured(name: str, device: str, off: tuple) -> dict[str, float]:
+    """The held-out scores with these heads switched off, measured once per server for each choice, so the
+    page's other controls rerun without measuring again (deterministic, shared read-only)."""
+    ckpt = builtin_model(name, device)
+    return {m: measure(list(off)) for m, measure in _measures(ckpt, name).items()}
+
+
 def _measures(ckpt: Checkpoint, name: str) -> dict:
     if name == TRANSLATOR:
         return translator_measures(ckpt.model, ckpt.vocab, translation_splits(**RECIPES[name].data)["test"])
@@ -196,10 +215,9 @@ def ablation_section(ctx: PageContext) -> None:
     )
     ckpt = builtin_model(name, str(ctx.device))
     off = _checked_heads(ctx, ckpt.model, name)
-    measures = _measures(ckpt, name)
     baseline = ckpt.metrics["head_ablation"]["baseline"]
     with st.spinner(ctx.t("ins_measuring")):
-        measured = {m: measure(off) for m, measure in measures.items()}
+        measured = _measured(name, str(ctx.device), tuple(sorted(off)))
     cells = st.columns(len(measured) + 1)
     for cell, (m, value) in zip(cells, measured.items(), strict=False):
         cell.metric(ctx.t(MEASURE_KEYS[m]), f"{value:.1%}", f"{value - baseline[m]:+.1%}", delta_color="normal")
