@@ -64,6 +64,21 @@ def test_rollout_rows_are_distributions_over_the_real_source_tokens(translator):
     assert (mixed.diagonal(dim1=1, dim2=2)[1] >= 0.5**3).all()  # the residual path: at least ½ per layer, 3 layers
 
 
+def test_one_pairs_maps_put_the_truth_and_each_method_on_the_french_words_rows(translator):
+    import numpy as np
+
+    from seqviz.explain.alignment import example_maps
+
+    source, target = PAIRS[1]
+    maps = example_maps(translator.model, translator.vocab, source, target, (3, 4))
+    assert all(m.shape == (6, 6) for m in maps.values())
+    # "ne" and "pas" both translate "not"; every other French word its own English word
+    assert maps["truth"][3].tolist() == maps["truth"][5].tolist() == [0, 0, 0, 0, 1, 0]
+    assert maps["truth"].sum() == 6
+    for name in ("head", "saliency", "rollout"):  # each row a distribution over the English words
+        assert np.allclose(maps[name].sum(-1), 1.0, atol=1e-4), name
+
+
 def test_ablating_no_head_is_the_normal_forward_pass_and_a_whole_layer_leaves_only_the_bias(translator):
     import threading
 

@@ -49,3 +49,28 @@ def masks_page_ms(repeats: int) -> float:
     return rerun_ms(
         "pages/1_Masks.py", lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats
     )
+
+
+def inside_example_ms(repeats: int) -> float:
+    """Moving the held-out example slider on the Inside page (alternately pairs 2 and 3)."""
+    return rerun_ms(
+        "pages/10_Inside.py", lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats
+    )
+
+
+def inside_lens_ms(repeats: int) -> float:
+    """Typing another sentence into the Inside page's logit lens (alternately two sentences)."""
+    sentences = ("the small cat sees the dog", "the dogs that the cat sees run")
+    return rerun_ms(
+        "pages/10_Inside.py", lambda app, i: app.text_input(key="ins_lens_text").input(sentences[i % 2]).run(), repeats
+    )
+
+
+def inside_ablated_model_ms(repeats: int) -> float:
+    """Switching the Inside page's ablation grid between the translator and the masked LM."""
+    models = ("toy_mlm", "toy_transformer_mt")
+    return rerun_ms(
+        "pages/10_Inside.py",
+        lambda app, i: app.segmented_control(key="ins_ablate_model").set_value(models[i % 2]).run(),
+        repeats,
+    )

@@ -44,12 +44,22 @@ def machine(device: torch.device) -> dict:
 
 def interaction(repeats: int) -> dict:
     """Page interactions through Streamlit's AppTest: widget change -> rerun done, median after warm-up."""
-    from .apptest_timing import mask_predict_iteration_ms, masks_page_ms, next_token_ms
+    from .apptest_timing import (
+        inside_ablated_model_ms,
+        inside_example_ms,
+        inside_lens_ms,
+        mask_predict_iteration_ms,
+        masks_page_ms,
+        next_token_ms,
+    )
 
     return {
         "ar_step_p50": next_token_ms(repeats),
         "mask_predict_iter_p50": mask_predict_iteration_ms(repeats),
         "masks_page_rerun_p50": masks_page_ms(repeats),
+        "inside_example_p50": inside_example_ms(repeats),
+        "inside_lens_text_p50": inside_lens_ms(repeats),
+        "inside_ablated_model_p50": inside_ablated_model_ms(repeats),
         "runs": repeats,
         "note": "AppTest: a widget change until its whole-page rerun is done (models loaded, caches warm)",
     }

@@ -37,8 +37,8 @@ def targets(report: dict) -> list[list[str]]:
         check(f"CTC vs AR, batch 1, {n} tokens", batch1["ctc"], 10)
         check(f"mask-predict (T = 10) vs AR, batch 1, {n} tokens", batch1["mask_predict_10"], 2)
     for key, value in (report.get("interaction_ms") or {}).items():
-        if key.endswith("_p50"):
-            check(f"interaction {key}", value, 150, at_most=True, unit=" ms")
+        if key.endswith("_p50"):  # the Inside page's budget is its issue's 300 ms; the older pages keep 150
+            check(f"interaction {key}", value, 300 if key.startswith("inside_") else 150, at_most=True, unit=" ms")
     for name, r in (report.get("train_to_bar") or {}).items():
         check(f"train {name} to its bar", r["seconds"], r["target_s"], at_most=True, unit=" s")
     if report.get("attention_512"):

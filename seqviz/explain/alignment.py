@@ -142,3 +142,20 @@ def alignment_summary(model, vocab, pairs) -> dict | None:
             "rollout_best_head_aer": best.aer,
         }
     return summary
+
+
+def example_maps(model, vocab, source: Sequence[str], target: Sequence[str], best_head: Sequence[int]) -> dict:
+    """One pair under every method, each (French words, English words) from the writing rows: the true links
+    (1 on a sure link), the best head's cross-attention (`best_head` 1-based, as the metrics record it),
+    saliency as each row's share and the best head rolled out through the encoder."""
+    pair = [(list(source), list(target))]
+    layer, head = (i - 1 for i in best_head)
+    rows = decoder_rows(pair)[0]
+    truth = np.zeros((len(target), len(source)))
+    for t, sources in enumerate(align(source, target).sure):
+        truth[t, list(sources)] = 1.0
+    attention = cross_attention(model, vocab, pair)[layer][:, head]  # (1, T, S)
+    salient = saliency(model, vocab, pair)[0][rows]  # (French words, S)
+    salient = salient / salient.sum(-1, keepdim=True).clamp(min=1e-12)  # each row's share
+    rolled = (attention @ rollout(model, vocab, pair))[0][rows]
+    return {"truth": truth, "head": attention[0][rows].numpy(), "saliency": salient.numpy(), "rollout": rolled.numpy()}

@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     only = (lambda name: any(part in name for part in args.only)) if args.only else (lambda name: True)
     written = []
     start = time.perf_counter()
-    with torch.inference_mode(), export_session():
+    with torch.no_grad(), export_session():  # not inference mode: the saliency in a slide needs gradients
         for slide in build_slides(deck, only):
             (args.out / f"{slide.name}.png").write_bytes(to_png_bytes(slide.figure, scale=PNG_SCALE))
             (args.out / f"{slide.name}.svg").write_bytes(to_svg_bytes(slide.figure))

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from ..data.toy import canonical_translation
 from ..decoding.autoregressive import (
     beam_labels,
     beam_search,
@@ -24,10 +25,11 @@ from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import word_attention_maps
 from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
 from ..device import describe
+from ..explain.alignment import example_maps
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
 from ..training.recipes import RECIPES
-from ..viz.attention import attention_heatmap
+from ..viz.attention import attention_heatmap, head_score_heatmap
 from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
@@ -43,6 +45,7 @@ from .deck import (
     Deck,
     Slide,
     fitted,
+    panel_heatmap,
     panels,
 )
 from .fusion_slides import retro_neighbours, t5_prefixes, unilm_masks, xlnet_streams
@@ -241,6 +244,34 @@ def pixels_vs_one_shot(deck: Deck) -> go.Figure:
     return fitted(panels(grids, 2, h_gap=0.06), deck.t("slide_pixels_title"), deck.t("slide_pixels_axes"))
 
 
+def heads_against_truth(deck: Deck) -> go.Figure:
+    """The translator's cross-attention heads scored against the grammar's links (the recorded held-out
+    scores), then the deck sentence under the truth and under the best head."""
+    ckpt = deck.model("toy_transformer_mt")
+    scores = ckpt.metrics["cross_attention_alignment"]
+    accuracy = np.array(scores["head_accuracy"])  # (layers, heads)
+    layer, head = scores["best_head"]
+    figures = [
+        head_score_heatmap(
+            accuracy,
+            [f"L{i + 1}" for i in range(accuracy.shape[0])],
+            [f"H{i + 1}" for i in range(accuracy.shape[1])],
+            deck.t("slide_heads_scores", n=scores["pairs"]),
+            presentation=True,
+            x_title="",
+            y_title="",
+            colorbar_title=deck.t("ins_accuracy"),
+        )
+    ]
+    if canonical_translation(deck.words) is not None:  # the truth is known for a grammatical sentence
+        maps = example_maps(ckpt.model, ckpt.vocab, deck.words, deck.target, scores["best_head"])
+        figures.append(panel_heatmap(deck, maps["truth"], deck.target, deck.words, deck.t("ins_panel_truth")))
+        title = deck.t("ins_panel_head", layer=layer, head=head)
+        figures.append(panel_heatmap(deck, maps["head"], deck.target, deck.words, title))
+    axes = deck.t("slide_heads_axes") if len(figures) > 1 else deck.t("slide_heads_axes_only")
+    return fitted(panels(figures, len(figures), h_gap=0.08), deck.t("slide_heads_title"), axes)
+
+
 def speed(deck: Deck) -> go.Figure:
     size = {k: v for k, v in RECIPES["toy_transformer_mt"].model.items() if k not in ("max_len", "dropout")}
     vocab_size = len(deck.model("toy_transformer_mt").vocab)
@@ -291,6 +322,7 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("13_retro_reads_its_datastore", retro_neighbours, "slide_retro_look"),
     ("14_masked_diffusion_steps", diffusion_steps, "slide_diffusion_look"),
     ("15_pixelcnn_vs_one_shot", pixels_vs_one_shot, "slide_pixels_look"),
+    ("16_which_heads_align", heads_against_truth, "slide_heads_look"),
 )
 
 

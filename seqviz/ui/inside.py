@@ -9,13 +9,11 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from ..data.alignment import align
 from ..data.text import MASK_TOKEN
 from ..data.toy import canonical_translation
 from ..decoding.seq2seq import translate_all
 from ..explain.ablation import attention_modules, switched_off
-from ..explain.alignment import ALIGNMENT_PAIRS, cross_attention, decoder_rows
-from ..explain.attribution import rollout, saliency
+from ..explain.alignment import ALIGNMENT_PAIRS, example_maps
 from ..explain.logit_lens import Lens, language_model_lens, translator_lens
 from ..models.checkpoint import Checkpoint
 from ..models.inputs import encode_mlm
@@ -23,7 +21,7 @@ from ..models.layers import ablated_heads
 from ..training.ablation_evaluation import head_ablation_maps, masked_lm_measures, translator_measures
 from ..training.recipes import RECIPES
 from ..training.splits import english_splits, translation_splits
-from ..viz.attention import attention_heatmap
+from ..viz.attention import attention_heatmap, head_score_heatmap
 from ..viz.parallel import mask_predict_figure
 from .figures import show_plotly
 from .inputs import toy_words
@@ -53,7 +51,7 @@ def alignment_section(ctx: PageContext, translator: Checkpoint, bahdanau: Checkp
     scores = translator.metrics["cross_attention_alignment"]
     heads = np.array(scores["head_accuracy"])
     labels = [ctx.t("ins_head", h=h + 1) for h in range(heads.shape[1])]
-    figure = attention_heatmap(
+    figure = head_score_heatmap(
         heads,
         [ctx.t("ins_layer", layer=layer + 1) for layer in range(heads.shape[0])],
         labels,
@@ -62,9 +60,6 @@ def alignment_section(ctx: PageContext, translator: Checkpoint, bahdanau: Checkp
         x_title=ctx.t("ins_head_axis"),
         y_title=ctx.t("ins_layer_axis"),
         colorbar_title=ctx.t("ins_accuracy"),
-        zmax=1.0,
-        show_values=True,
-        value_format=".0%",
     )
     left, right = st.columns([1, 1.2])
     with left:
@@ -112,22 +107,11 @@ def _method_rows(ctx: PageContext, scores: dict, bahdanau: dict) -> list[dict]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _example_maps(index: int, device: str) -> dict[str, np.ndarray]:
-    """For held-out pair `index`: the true links and the best head's, saliency's and rollout's maps, each
-    (French words, English words); shared read-only."""
+    """Held-out pair `index` under every method (explain.alignment.example_maps); shared read-only."""
     translator = builtin_model(TRANSLATOR, device)
-    model, vocab = translator.model, translator.vocab
-    pair = _test_pairs()[index : index + 1]
-    source, target = pair[0]
-    layer, head = (i - 1 for i in translator.metrics["cross_attention_alignment"]["best_head"])
-    rows = decoder_rows(pair)[0]
-    truth = np.zeros((len(target), len(source)))
-    for t, sources in enumerate(align(source, target).sure):
-        truth[t, list(sources)] = 1.0
-    attention = cross_attention(model, vocab, pair)[layer][:, head]  # (1, T, S)
-    salient = saliency(model, vocab, pair)[0][rows]
-    salient = salient / salient.sum(-1, keepdim=True).clamp(min=1e-12)  # each row's share
-    rolled = (attention @ rollout(model, vocab, pair))[0][rows]
-    return {"truth": truth, "head": attention[0][rows].numpy(), "saliency": salient.numpy(), "rollout": rolled.numpy()}
+    source, target = _test_pairs()[index]
+    best = translator.metrics["cross_attention_alignment"]["best_head"]
+    return example_maps(translator.model, translator.vocab, source, target, best)
 
 
 def example_section(ctx: PageContext, translator: Checkpoint) -> None:

@@ -158,6 +158,33 @@ def attention_heatmap(
     )
 
 
+def head_score_heatmap(
+    scores: np.ndarray,
+    layer_labels: Sequence[str],
+    head_labels: Sequence[str],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    x_title: str = "head",
+    y_title: str = "layer",
+    colorbar_title: str = "accuracy",
+) -> go.Figure:
+    """A (layers, heads) map of one score in [0, 1] per head (e.g. its alignment accuracy), printed as %."""
+    return attention_heatmap(
+        scores,
+        layer_labels,
+        head_labels,
+        title,
+        presentation=presentation,
+        x_title=x_title,
+        y_title=y_title,
+        colorbar_title=colorbar_title,
+        zmax=1.0,
+        show_values=True,
+        value_format=".0%",
+    )
+
+
 def head_grid(
     attn: np.ndarray,
     query_labels: Sequence[str],

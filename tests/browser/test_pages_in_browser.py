@@ -53,18 +53,19 @@ def _content_height(page) -> int:
 
 
 def _full_page_screenshot(page, path):
-    """Grow the viewport to the content (Streamlit scrolls inside its own container) until the height holds:
-    a page still rendering its lower sections grows after the first measurement."""
-    height = 0
+    """Grow the viewport to the content (Streamlit scrolls inside its own container) until the content fits:
+    a page still rendering its lower sections grows after the first measurement. The content is at least
+    the viewport's height, so it fits once it is no taller."""
     for _ in range(6):
-        page.set_viewport_size({"width": 1400, "height": min(max(_content_height(page) + 40, 900), 12000)})
-        _wait_until_idle(page)
-        if _content_height(page) == height:
+        needed = _content_height(page)
+        if needed <= page.viewport_size["height"] or page.viewport_size["height"] >= MAX_SHOT_HEIGHT:
             break
-        height = _content_height(page)
+        page.set_viewport_size({"width": 1400, "height": min(needed, MAX_SHOT_HEIGHT)})
+        _wait_until_idle(page)
     page.screenshot(path=str(path), full_page=True)
 
 
+MAX_SHOT_HEIGHT = 12000
 EXPLORER = "pages/11_Explorer.py"
 
 
