@@ -24,7 +24,8 @@ MAY_IMPORT = {
     "explorer": set(),  # the Hugging Face adapter: transformers, torch, numpy
     "export": {"viz", "training", "explain", "decoding", "models", "data"},
     "bench": {"training", "explain", "decoding", "viz", "models", "data"},
-    "ui": {"explorer", "training", "explain", "decoding", "viz", "models", "data"},
+    "lessons": {"export", "training", "explain", "decoding", "viz", "models", "data"},  # steps built on the deck
+    "ui": {"lessons", "export", "explorer", "training", "explain", "decoding", "viz", "models", "data"},
     "train": {"training"},  # `python -m seqviz.train`
     "device": set(),
     "messages": {"i18n"},

@@ -3,6 +3,7 @@ size, and the helpers that fit a figure to a slide."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -53,13 +54,14 @@ class Deck:
     speed_batches: tuple[int, ...] = (1, 64)
     speed_repeats: int = 3
     models: dict[str, Checkpoint] = field(default_factory=dict)
+    loader: Callable[[str, str], Checkpoint] = load_builtin  # (name, device) -> checkpoint; the app's is shared
 
     def t(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
 
     def model(self, name: str) -> Checkpoint:
         if name not in self.models:
-            self.models[name] = load_builtin(name, str(self.device))
+            self.models[name] = self.loader(name, str(self.device))
         return self.models[name]
 
     @cached_property
@@ -95,6 +97,22 @@ def fitted(fig: go.Figure, title: str, subtitle: str = "") -> go.Figure:
         margin={"t": top},
         title={"text": title, "subtitle": {"text": subtitle, "font": {"size": sizes["base"]}}},
     )
+    return fig
+
+
+def on_page(fig: go.Figure) -> go.Figure:
+    """A slide's figure for a page column, where the step's heading already names it: the width follows the
+    column, and the line naming the axes takes the title's place."""
+    sizes = font_sizes(True)
+    axes = fig.layout.title.subtitle.text or ""
+    fig.update_layout(
+        width=None,
+        autosize=True,
+        margin={"t": int(sizes["base"] * 2.6) if axes else 30},
+        title={"text": axes, "font": {"size": sizes["base"]}, "subtitle": {"text": ""}},
+    )
+    if fig.layout.legend.y == 1 and fig.layout.legend.yref == "container":  # a top legend would meet the title
+        fig.update_layout(legend={"y": 0, "yanchor": "bottom"})
     return fig
 
 

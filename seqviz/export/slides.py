@@ -11,6 +11,7 @@ import torch
 
 from ..data.toy import canonical_translation
 from ..decoding.autoregressive import (
+    StepRecord,
     beam_labels,
     beam_search,
     best_path,
@@ -51,7 +52,7 @@ from .deck import (
 from .fusion_slides import retro_neighbours, t5_prefixes, unilm_masks, xlnet_streams
 
 
-def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, axes: str) -> go.Figure:
+def mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, axes: str) -> go.Figure:
     gallery = mask_gallery(
         deck.words, deck.target, SECOND_SENTENCE, min(2, len(deck.words)), example_order(len(deck.words))
     )
@@ -71,12 +72,12 @@ def _mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, ax
 
 def masks_self(deck: Deck) -> go.Figure:
     names = ("bidirectional", "causal", "prefix_lm", "permutation")
-    return _mask_slide(deck, names, 4, "slide_masks_self_title", "slide_masks_self_axes")
+    return mask_slide(deck, names, 4, "slide_masks_self_title", "slide_masks_self_axes")
 
 
 def masks_seq2seq(deck: Deck) -> go.Figure:
     names = ("encoder_self", "decoder_self", "cross", "nar_decoder", "padding")
-    return _mask_slide(deck, names, 5, "slide_masks_seq2seq_title", "slide_masks_seq2seq_axes")
+    return mask_slide(deck, names, 5, "slide_masks_seq2seq_title", "slide_masks_seq2seq_axes")
 
 
 def attention_bidirectional_causal(deck: Deck) -> go.Figure:
@@ -103,16 +104,18 @@ def attention_bidirectional_causal(deck: Deck) -> go.Figure:
     return fitted(panels(figures, 2, h_gap=0.14), deck.t("slide_attention_title"), deck.t("slide_attention_axes"))
 
 
-def _prompt(deck: Deck, vocab) -> tuple[list[int], str]:
+def prompt_of(deck: Deck, vocab) -> tuple[list[int], str]:
     words = deck.words[: min(2, len(deck.words))]
     return [vocab.bos_id, *vocab.encode(words)], " ".join(words)
 
 
-def ar_step(deck: Deck) -> go.Figure:
+def next_word(deck: Deck, temperature: float = 1.0, top_k: int = TOP_K) -> tuple[StepRecord, go.Figure]:
+    """toy_clm's next word after the deck's prompt: the distribution before and after temperature and top-k,
+    and the word sampled from it (seeded)."""
     clm = deck.model("toy_clm")
     vocab = clm.vocab
-    prompt, shown = _prompt(deck, vocab)
-    processors = [text_suppressor(vocab), *sampling_processors(1.0, TOP_K, 1.0)]
+    prompt, _ = prompt_of(deck, vocab)
+    processors = [text_suppressor(vocab), *sampling_processors(temperature, top_k, 1.0)]
     record = decode_step(
         clm.model,
         torch.tensor(prompt, device=deck.device),
@@ -131,12 +134,18 @@ def ar_step(deck: Deck) -> go.Figure:
         after_label=deck.t("ar_after"),
         x_title=deck.t("ae_probability"),
     )
+    return record, fig
+
+
+def ar_step(deck: Deck) -> go.Figure:
+    _, shown = prompt_of(deck, deck.model("toy_clm").vocab)
+    fig = next_word(deck)[1]
     return fitted(fig, deck.t("slide_step_title", prompt=shown, k=TOP_K), deck.t("slide_step_axes"))
 
 
 def beam(deck: Deck) -> go.Figure:
     clm = deck.model("toy_clm")
-    prompt, shown = _prompt(deck, clm.vocab)
+    prompt, shown = prompt_of(deck, clm.vocab)
     result = beam_search(
         clm.model, torch.tensor(prompt, device=deck.device), BEAM_WIDTH, BEAM_STEPS, 1.0, clm.vocab.eos_id
     )

@@ -18,6 +18,7 @@ from .startup import warm_up
 # Later pages add themselves here.
 PAGES = (
     ("app.py", "page_home", "home_intro", ":material/home:"),
+    ("pages/12_Lessons.py", "page_lessons", "home_page_lessons", ":material/school:"),
     ("pages/1_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
     ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
     ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),

@@ -1,0 +1,242 @@
+"""The Lessons page: one step at a time, each a short narrative, a live figure and a question the class
+answers before the model's answer is revealed. The position lives in the session and in the URL
+(?lesson=ar&step=4), so a step can be bookmarked; → ← and space drive it from the keyboard."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from ..data.text import MASK_TOKEN
+from ..export.deck import DEFAULT_SENTENCE, MAX_WORDS, Deck, on_page
+from ..lessons import LESSONS, Lesson, Question, Step
+from .figures import show_plotly
+from .inputs import toy_words
+from .models import builtin_model
+from .page import PageContext, page_intro
+
+LESSON_KEY, STEP_KEY = "_les_lesson", "_les_step"
+REVEALED_KEY, SCORE_KEY = "_les_revealed", "_les_score"  # this session's reveals and answers; never the server's
+LETTERS = "ABCDEFGH"
+
+
+def position(ctx: PageContext) -> tuple[Lesson, int]:
+    """The lesson and the step (0-based) this run shows: the URL's when the page is opened by its address,
+    else this session's. A lesson or step the URL gets wrong is said, and the nearest one shown."""
+    asked_lesson, asked_step = st.query_params.get("lesson"), st.query_params.get("step")
+    if asked_lesson is not None:
+        if asked_lesson in LESSONS:
+            st.session_state[LESSON_KEY] = asked_lesson
+        else:
+            st.warning(ctx.t("les_no_such_lesson", lesson=asked_lesson[:40]), icon=":material/link_off:")
+    lesson = LESSONS[st.session_state.get(LESSON_KEY, next(iter(LESSONS)))]
+    if asked_step is not None:
+        step = int(asked_step) - 1 if asked_step.isdigit() else -1
+        if not 0 <= step < len(lesson.steps):
+            st.warning(ctx.t("les_no_such_step", step=asked_step[:12], n=len(lesson.steps)), icon=":material/link_off:")
+            step = min(max(step, 0), len(lesson.steps) - 1)
+        st.session_state[STEP_KEY] = step
+    step = min(st.session_state.get(STEP_KEY, 0), len(lesson.steps) - 1)
+    _go_to(lesson.id, step)
+    return lesson, step
+
+
+def _go_to(lesson_id: str, step: int) -> None:
+    st.session_state[LESSON_KEY], st.session_state[STEP_KEY] = lesson_id, step
+    st.query_params["lesson"], st.query_params["step"] = lesson_id, str(step + 1)
+
+
+def _choose_lesson() -> None:
+    _go_to(st.session_state["les_lesson"], 0)
+
+
+def opening(ctx: PageContext, lesson: Lesson) -> Deck:
+    """The page's title and settings: on a projector the title alone, the settings folded away, so the step
+    starts at the top of the wall. -> the lesson's deck"""
+    if ctx.presentation:
+        st.title(ctx.t(lesson.title))
+        with st.expander(ctx.t("les_settings"), icon=":material/tune:"):
+            return _settings(ctx, lesson)
+    page_intro(ctx, "les_title", "les_intro", "les_look")
+    return _settings(ctx, lesson)
+
+
+def _settings(ctx: PageContext, lesson: Lesson) -> Deck:
+    """The lesson list, the sentence every figure and answer is computed for, and student mode."""
+    left, right = st.columns([1, 1])
+    st.session_state["les_lesson"] = lesson.id
+    left.selectbox(
+        ctx.t("les_choose"),
+        list(LESSONS),
+        format_func=lambda i: ctx.t(LESSONS[i].title),
+        key="les_lesson",
+        on_change=_choose_lesson,
+    )
+    with right:
+        text = st.text_input(
+            ctx.t("les_sentence"), DEFAULT_SENTENCE, key="les_sentence", max_chars=500, help=ctx.t("les_sentence_help")
+        )
+        words = [w for w in toy_words(ctx, text, MAX_WORDS) if w != MASK_TOKEN]
+        if not words:
+            st.warning(ctx.t("les_sentence_empty", fallback=DEFAULT_SENTENCE), icon=":material/edit_note:")
+            words = DEFAULT_SENTENCE.split()
+    st.caption(ctx.t(lesson.summary))
+    st.toggle(ctx.t("les_student"), key="les_student", help=ctx.t("les_student_help"))
+    if ctx.presentation:
+        st.caption(ctx.t("les_keys"))
+    return Deck(ctx.lang, words, ctx.device, loader=builtin_model)
+
+
+def _step_by(lesson_id: str, delta: int) -> None:
+    lesson = LESSONS[lesson_id]
+    _go_to(lesson_id, min(max(st.session_state.get(STEP_KEY, 0) + delta, 0), len(lesson.steps) - 1))
+
+
+def _reveal(lesson_id: str, reveal: tuple, answer: int) -> None:
+    """Space and the Reveal button: reveal the answer (scoring the student's choice), or, once revealed, go on."""
+    revealed = st.session_state.setdefault(REVEALED_KEY, set())
+    if reveal in revealed:
+        _step_by(lesson_id, 1)
+        return
+    revealed.add(reveal)
+    choice = st.session_state.get(f"les_choice_{reveal[0]}_{reveal[1]}")
+    if st.session_state.get("les_student") and choice is not None:
+        st.session_state.setdefault(SCORE_KEY, {})[reveal[:2]] = choice == answer
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _built(lesson_id: str, index: int, part: str, words: tuple[str, ...], lang: str, device: str):
+    """A step's figure, question or answer figure for one sentence, built once per server (each session
+    gets its own copy)."""
+    step = LESSONS[lesson_id].steps[index]
+    build = {"figure": step.figure, "question": step.question, "answer": step.answer_figure}[part]
+    deck = Deck(lang, list(words), torch.device(device), loader=builtin_model)
+    if build is None:
+        return None
+    return build(deck) if part == "question" else on_page(build(deck))
+
+
+HIDDEN_CSS = "<style>.st-key-les_space { display: none; }</style>"  # our own constant CSS
+
+
+def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
+    st.html(HIDDEN_CSS)
+    step: Step = lesson.steps[index]
+    n = len(lesson.steps)
+    st.progress((index + 1) / n, text=ctx.t("les_step_of", i=index + 1, n=n))
+    st.header(ctx.t(step.title))
+    st.markdown(ctx.t(step.text, sentence=" ".join(deck.words)))
+    built = {"lesson_id": lesson.id, "index": index, "words": tuple(deck.words), "lang": ctx.lang}
+    built["device"] = str(ctx.device)
+    parts = ("lessons", lesson.id, str(index + 1), *deck.words[:4])
+    if step.figure is not None:
+        show_plotly(_built(part="figure", **built), *parts, key=f"les_figure_{lesson.id}_{index}")
+    question = _built(part="question", **built)
+    reveal = (lesson.id, index, " ".join(deck.words))
+    revealed = question is not None and reveal in st.session_state.get(REVEALED_KEY, set())
+    if question is not None:
+        _question(ctx, question, lesson.id, index, revealed)
+    _navigation(ctx, lesson, index, question, reveal, revealed)  # under the question: Reveal, then the answer
+    if revealed:
+        st.info(
+            f"{ctx.t('les_answer', answer=_lettered(question, question.answer))}\n\n{question.explanation}",
+            icon=":material/lightbulb:",
+        )
+        if step.answer_figure is not None:
+            show_plotly(_built(part="answer", **built), *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+    if index == n - 1:
+        _finish(ctx, lesson)
+
+
+def _lettered(question: Question, i: int) -> str:
+    return f"{LETTERS[i]} · {question.choices[i]}"
+
+
+def _question(ctx: PageContext, question: Question, lesson_id: str, index: int, revealed: bool) -> None:
+    st.subheader(ctx.t("les_question", question=question.prompt))
+    choices = range(len(question.choices))
+    if st.session_state.get("les_student"):
+        choice = st.radio(
+            ctx.t("les_your_answer"),
+            choices,
+            format_func=lambda i: _lettered(question, i),
+            index=None,
+            key=f"les_choice_{lesson_id}_{index}",
+            disabled=revealed,
+        )
+        if revealed and choice is not None:
+            right = choice == question.answer
+            said = ctx.t("les_right" if right else "les_wrong", answer=_lettered(question, question.answer))
+            (st.success if right else st.error)(said)
+    else:  # the class answers aloud; the reveal marks the right choice
+        lines = [
+            f":green[:material/check_circle: **{_lettered(question, i)}**]"
+            if revealed and i == question.answer
+            else f"**{LETTERS[i]}** · {question.choices[i]}"
+            for i in choices
+        ]
+        st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _navigation(ctx, lesson: Lesson, index: int, question: Question | None, reveal: tuple, revealed: bool) -> None:
+    """Back (←), Reveal (space) while a question waits, Next (→; space too once nothing waits)."""
+    last, waiting = index == len(lesson.steps) - 1, question is not None and not revealed
+    back, reveal_cell, forward, hint = st.columns([1, 1.2, 1, 2.5])
+    back.button(
+        ctx.t("les_previous"),
+        icon=":material/arrow_back:",
+        shortcut="Left",
+        disabled=index == 0,
+        on_click=_step_by,
+        args=(lesson.id, -1),
+        key="les_back",
+        width="stretch",
+    )
+    forward.button(
+        ctx.t("les_next"),
+        icon=":material/arrow_forward:",
+        type="secondary" if waiting else "primary",
+        shortcut="Right",
+        disabled=last,
+        on_click=_step_by,
+        args=(lesson.id, 1),
+        key="les_forward",
+        width="stretch",
+    )
+    if waiting:
+        student_waits = st.session_state.get("les_student") and (
+            st.session_state.get(f"les_choice_{lesson.id}_{index}") is None
+        )
+        reveal_cell.button(
+            ctx.t("les_reveal"),
+            icon=":material/visibility:",
+            type="primary",
+            shortcut="Space",
+            on_click=_reveal,
+            args=(lesson.id, reveal, question.answer),
+            key="les_reveal",
+            width="stretch",
+            disabled=bool(student_waits),
+        )
+        if student_waits:
+            hint.caption(ctx.t("les_choose_first"))
+    else:  # space moves on too; the button is hidden, its key stays bound (.st-key-les_space in the page CSS)
+        with st.container(key="les_space"):
+            st.button(
+                ctx.t("les_next"),
+                shortcut="Space",
+                disabled=last,
+                on_click=_step_by,
+                args=(lesson.id, 1),
+                key="les_space_next",
+            )
+
+
+def _finish(ctx: PageContext, lesson: Lesson) -> None:
+    st.success(ctx.t("les_finished"), icon=":material/flag:")
+    answers = [right for (lesson_id, _), right in st.session_state.get(SCORE_KEY, {}).items() if lesson_id == lesson.id]
+    if answers:
+        st.metric(ctx.t("les_score_label"), f"{sum(answers)} / {len(answers)}")
+        st.markdown(ctx.t("les_score", right=sum(answers), asked=len(answers)))
+    elif st.session_state.get("les_student"):
+        st.caption(ctx.t("les_score_none"))

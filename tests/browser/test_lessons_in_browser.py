@@ -1,0 +1,54 @@
+"""A teacher runs a lesson with the keyboard only, in presentation mode at 1920×1080: → moves on, space reveals
+the model's answer (and then moves on), ← goes back, and the address follows each step."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from seqviz.export.deck import DEFAULT_SENTENCE, Deck
+from seqviz.lessons import LESSONS
+from seqviz.lessons.masks import causal_row
+from tests.browser.test_pages_in_browser import _full_page_screenshot, _wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _heading(page) -> str:
+    return page.locator('[data-testid="stMain"] h2').first.inner_text()
+
+
+def _press(page, key: str) -> None:
+    page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    _wait_until_idle(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, screenshot_dir, lang):
+    steps = LESSONS["masks"].steps
+    deck = Deck(lang, DEFAULT_SENTENCE.split(), torch.device("cpu"))
+    title = [deck.t(step.title) for step in steps]
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/Lessons?lesson=masks&step=1&lang={lang}&present=1")
+    _wait_until_idle(page)
+    assert title[0] in _heading(page)
+    page.locator('[data-testid="stMain"] h2').first.click()  # the page has the focus, as after any click
+    _press(page, "ArrowRight")
+    assert title[1] in _heading(page) and "step=2" in page.url
+    question = causal_row(deck)
+    assert question.prompt in page.locator('[data-testid="stMain"]').inner_text()
+    _press(page, "Space")  # reveal
+    answer = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    assert question.choices[question.answer] in answer, answer
+    page.screenshot(path=str(screenshot_dir / f"Lessons_wall_{lang}.png"))  # what the back of the room sees
+    _full_page_screenshot(page, screenshot_dir / f"Lessons_revealed_{lang}_present.png")
+    _press(page, "Space")  # revealed: space moves on
+    assert title[2] in _heading(page) and "step=3" in page.url
+    _press(page, "ArrowLeft")
+    assert title[1] in _heading(page) and "step=2" in page.url
+    for _ in range(len(steps)):  # to the end; the last step stays
+        _press(page, "ArrowRight")
+    assert title[-1] in _heading(page) and f"step={len(steps)}" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
