@@ -24,7 +24,7 @@ def _press(page, key: str) -> None:
     _wait_until_idle(page)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["zh"])  # English runs every step in AppTest; one walk keeps the suite short
 def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, screenshot_dir, lang):
     steps = LESSONS["masks"].steps
     deck = Deck(lang, DEFAULT_SENTENCE.split(), torch.device("cpu"))
