@@ -72,15 +72,16 @@ def test_the_first_word_is_the_models_most_probable_word(models, sentence):
 
 
 def test_another_prompt_gives_another_answer(models):
-    answers = {ar.first_choice(_deck(models, s)).choices[ar.first_choice(_deck(models, s)).answer] for s in SENTENCES}
-    assert len(answers) > 1  # "the black" and "a dog" are not continued alike
+    questions = [ar.first_choice(_deck(models, s)) for s in SENTENCES]
+    assert len({q.choices[q.answer] for q in questions}) > 1  # "the black" and "a dog" are not continued alike
 
 
 def test_a_lower_temperature_raises_the_top_word_and_the_cache_runs_one_position(models):
     deck = _deck(models, SENTENCES[0])
     question = ar.temperature_effect(deck)
     assert question.choices[question.answer] == "it goes up"
-    assert ar.positions_with_cache(deck).choices[ar.positions_with_cache(deck).answer] == "1"
+    cached = ar.positions_with_cache(deck)
+    assert cached.choices[cached.answer] == "1"
     without = ar.positions_without_cache(deck)
     assert without.choices[without.answer] == str(3 + ar.CACHE_STEPS - 1)  # <bos>, 2 prompt words, 3 written
 

@@ -45,7 +45,7 @@ def test_every_step_runs_and_reveals_in_both_languages(lang, lesson):
     assert_figures_export(at, "lessons")
 
 
-def test_a_deep_link_opens_the_stated_step_and_back_returns(tmp_path):
+def test_a_deep_link_opens_the_stated_step_and_back_returns():
     at = _lesson_page("en", "ar", 4)
     assert _step_title(at) == "Sampling: the same prompt, different sentences"
     at.button(key="les_back").click().run()
