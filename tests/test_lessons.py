@@ -6,9 +6,16 @@ from __future__ import annotations
 import pytest
 import torch
 
-from seqviz.export.deck import Deck
-from seqviz.lessons import LESSONS, masks
+from seqviz.data.toy import check_translation
+from seqviz.data.toy_grammar import is_grammatical
+from seqviz.decoding.parallel import ctc_decode
+from seqviz.decoding.seq2seq import translate_batch
+from seqviz.explain.logit_lens import language_model_lens
+from seqviz.export.deck import ITERATIONS, Deck
+from seqviz.lessons import LESSONS, fusions, inside, masks, parallel
+from seqviz.lessons import autoencoding as bert
 from seqviz.lessons import autoregressive as ar
+from seqviz.lessons import seq2seq as s2s
 from seqviz.lessons.steps import ask
 
 SENTENCES = ("the black cat sees the small dogs", "a dog runs", "the cats that the dog sees do not sleep")
@@ -97,3 +104,102 @@ def test_beam_and_greedy_answer_by_comparing_the_two_searches(models):
 def test_the_chinese_deck_asks_in_chinese(models):
     question = masks.causal_row(_deck(models, SENTENCES[0], "zh"))
     assert "因果掩码" in question.prompt
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_fill_is_the_masked_lms_top_word_at_the_blank(models, sentence):
+    deck = _deck(models, sentence)
+    mlm = deck.model("toy_mlm")
+    question = bert.first_fill(deck)
+    blanked = question.prompt.split("«")[1].split("»")[0].split()
+    blank = blanked.index("[MASK]")
+    ids = torch.tensor([[mlm.vocab.cls_id, *mlm.vocab.encode(blanked), mlm.vocab.sep_id]])
+    with torch.no_grad():
+        top = int(mlm.model(ids).logits[0, blank + 1].argmax())
+    assert question.choices[question.answer] == mlm.vocab.token(top)
+    assert deck.words[blank] in question.explanation  # the hidden word is named
+
+
+def test_only_the_masked_lm_reads_the_verb_to_the_right(models):
+    """«the black [MASK] sees …»: the singular is decided by «sees». BERT prefers «cat»; GPT, reading «the
+    black» only, does not; a sentence without such a noun falls back to the page's first example."""
+    question = bert.left_or_both(_deck(models, SENTENCES[0]))
+    assert question.choices[question.answer] == "only BERT (the masked LM)"
+    assert "«cat»" in question.prompt
+    fallback = bert.left_or_both(_deck(models, "a dog runs"))  # «a» does not leave the number open
+    assert "«the [MASK] sleep»" in fallback.prompt
+
+
+def test_the_corruption_rule_is_measured_and_two_blanks_are_checked_by_the_grammar(models):
+    rule = bert.corruption_rule(_deck(models, SENTENCES[0]))
+    assert rule.choices[rule.answer] == "15"
+    for sentence in SENTENCES:
+        question = bert.two_at_once(_deck(models, sentence))
+        written = question.explanation.split("«")[1].split("»")[0].split()
+        expected = "grammatical" if is_grammatical(written) else "not grammatical"
+        assert question.choices[question.answer] == expected
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_french_length_and_the_grus_verdict_follow_the_translators(models, sentence):
+    deck = _deck(models, sentence)
+    transformer, gru = deck.model("toy_transformer_mt"), deck.model("toy_gru_mt")
+    src = torch.tensor([transformer.vocab.encode(deck.words)])
+    french = translate_batch(transformer.model, src, transformer.vocab.bos_id, transformer.vocab.eos_id)[0]
+    question = s2s.french_length(deck)
+    assert question.choices[question.answer] == str(len(french))
+    gru_french = gru.vocab.decode(translate_batch(gru.model, src, gru.vocab.bos_id, gru.vocab.eos_id)[0])
+    verdict = s2s.gru_on_this_sentence(deck)
+    assert verdict.choices[verdict.answer] == ("right" if check_translation(deck.words, gru_french) else "wrong")
+
+
+def test_the_bahdanau_question_names_the_strongest_english_word(models):
+    deck = _deck(models, SENTENCES[0])  # «noir» is written after «chat»: the moved adjective is asked about
+    question = s2s.bahdanau_looks_at(deck)
+    assert "«noir»" in question.prompt and question.choices[question.answer] == "black"
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_ctc_mask_predict_and_diffusion_answers_are_the_decoders(models, sentence):
+    deck = _deck(models, sentence)
+    ctc = deck.model("ctc_distilled")
+    collapsed = ctc_decode(ctc.model, torch.tensor([ctc.vocab.encode(deck.words)])).tokens[0]
+    question = parallel.ctc_collapse_count(deck)
+    assert question.choices[question.answer] == str(len(collapsed))
+    remask = parallel.remasked_in_iteration_two(deck)
+    length = int(remask.prompt.split(" has ")[1].split(" words")[0])
+    assert remask.choices[remask.answer] == str(length * (ITERATIONS - 1) // ITERATIONS)  # the linear schedule
+    order = parallel.diffusion_order(deck)
+    written = [int(p) for p in order.explanation.split(": ")[1].split(".")[0].split(" → ")]
+    assert sorted(written) == list(range(1, len(deck.words) + 1))  # every position once
+    if written == sorted(written):
+        assert _answer(order) == "left to right, like a GPT"
+    elif written == sorted(written, reverse=True):
+        assert _answer(order) == "right to left"
+    else:
+        assert _answer(order) == "neither: an order of its own"
+
+
+def test_t5s_number_follows_the_subject_and_retro_follows_the_edited_datastore(models):
+    assert _answer(fusions.t5_number(_deck(models, "the cats sleep"))) == "plural"
+    assert _answer(fusions.t5_number(_deck(models, "the cat sleeps"))) == "singular"
+    question = fusions.retro_follows_the_edit(_deck(models, SENTENCES[0]))
+    assert "«the black cat is" in question.prompt  # the sentence's own subject is asked about
+    edited = question.prompt.split("We edit it to «the black cat is ")[1].split("»")[0]
+    assert _answer(question) == edited  # the shipped model follows 99.4% of edits; this one among them
+    assert _answer(fusions.xlnet_reads(_deck(models, SENTENCES[0]))) == "every other word, not itself"
+
+
+def test_the_inside_answers_are_the_recorded_scores_and_the_live_lens(models):
+    deck = _deck(models, SENTENCES[0])
+    layer, head = deck.model("toy_transformer_mt").metrics["cross_attention_alignment"]["best_head"]
+    assert _answer(inside.best_aligning_head(deck)) == f"layer {layer}, head {head}"
+    clm = deck.model("toy_clm")
+    lens = language_model_lens(clm.model, torch.tensor([[clm.vocab.bos_id, *clm.vocab.encode(deck.words[:2])]]))
+    top = lens.top[:, -1].tolist()
+    stays = next(k for k in range(len(top)) if all(t == top[-1] for t in top[k:]))
+    assert _answer(inside.lens_layer(deck)) == ("the embeddings (layer 0)" if stays == 0 else f"layer {stays}")
+
+
+def _answer(question) -> str:
+    return question.choices[question.answer]

@@ -18,6 +18,13 @@ from ..models.inputs import pad_rows
 from .autoregressive import generate_steps
 from .timing import Timing, measure
 
+# the three built-in translators, in the order the pages show them -> catalogue key of each one's name
+TRANSLATOR_NAME_KEYS = {
+    "toy_transformer_mt": "s2s_transformer",
+    "toy_gru_mt": "s2s_gru",
+    "toy_bahdanau_mt": "s2s_bahdanau",
+}
+
 
 def _device(model) -> torch.device:
     return next(model.parameters()).device

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import torch
 
 from ..data.text import tokenize
-from ..data.toy import EN_WORDS, canonical_translation, unknown_words
+from ..data.toy import EN_WORDS, canonical_translation, check_translation, unknown_words
 from ..decoding.seq2seq import translate_batch
 from ..i18n import tr
 from ..models.checkpoint import Checkpoint, load_builtin
@@ -72,6 +72,16 @@ class Deck:
         return ckpt.vocab.decode(translate_batch(ckpt.model, src[None], ckpt.vocab.bos_id, ckpt.vocab.eos_id)[0])
 
     @cached_property
+    def is_grammatical(self) -> bool:
+        """Whether the toy grammar parses the sentence (then its true translations and alignment are known)."""
+        return canonical_translation(self.words) is not None
+
+    def translates(self, french) -> bool:
+        """Whether french translates the sentence: by the grammar's own translations when it parses, else
+        against the Transformer's translation."""
+        return check_translation(self.words, french) if self.is_grammatical else list(french) == self.translation
+
+    @cached_property
     def target(self) -> list[str]:
         """The reference French for a grammatical sentence, else the Transformer's translation."""
         return list(canonical_translation(self.words) or self.translation)
@@ -120,6 +130,14 @@ def panels(figures, columns: int, **options) -> go.Figure:
     return figure_grid(figures, columns, presentation=True, width=SLIDE_WIDTH, height=SLIDE_HEIGHT, **options)
 
 
+FOOT_LEGEND = {  # a multi-panel slide's one legend, across its foot (panels' own legends would meet the titles)
+    "orientation": "h",
+    "yref": "container",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "x": 0,
+    "font": {"size": font_sizes(True)["tick"]},
+}
 MASK_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yref": "container", "yanchor": "top"}
 
 

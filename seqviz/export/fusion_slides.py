@@ -4,15 +4,17 @@ RETRO reading its datastore."""
 from __future__ import annotations
 
 import random
+import threading
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from ..data.facts import SUBJECTS, held_out_combinations, question, random_world
+from ..data.facts import SUBJECTS, World, held_out_combinations, question, random_world
 from ..data.text_to_text import with_prefix
 from ..data.toy import right_context_sites
-from ..decoding.retrieval import answer_batch, neighbour_ids, retrieve, world_store
+from ..decoding.retrieval import FactKeys, answer_batch, neighbour_ids, retrieve, world_store
 from ..decoding.seq2seq import translate_batch
 from ..models.unilm import unilm_mask
 from ..models.xlnet import two_stream_masks
@@ -106,20 +108,54 @@ def t5_prefixes(deck: Deck) -> go.Figure:
 RETRO_WORLD_SEED, RETRO_ASKED = 2026, 7  # the page's first world, and one question about it
 
 
-def retro_neighbours(deck: Deck) -> go.Figure:
-    """RETRO reading its datastore: the answer's cross-attention over the 4 retrieved chunks."""
+@dataclass(frozen=True)
+class RetroAnswer:
+    chunks: list[tuple[str, ...]]  # the retrieved chunks, nearest first
+    neighbours: torch.Tensor  # (1, K, L) their ids
+    prompt: torch.Tensor  # (1, T) <bos> and the question
+    answer: list[int]  # what RETRO wrote after the question
+
+
+_RETRO_KEYS: dict[str, FactKeys] = {}
+_RETRO_KEYS_LOCK = threading.Lock()
+
+
+def shared_retro_keys(device: str) -> FactKeys:
+    """The datastore keys of every fact, question and distractor: computed once per process and device
+    (seconds; sessions that ask together wait for the one computation) and never changed."""
+    with _RETRO_KEYS_LOCK:
+        if device not in _RETRO_KEYS:
+            recipe = RECIPES["toy_retro"]
+            _RETRO_KEYS[device] = retro_keys(recipe.retriever, recipe.data["n_distractors"], device)
+        return _RETRO_KEYS[device]
+
+
+def retro_answer(deck: Deck, world: World, asked: int) -> RetroAnswer:
+    """RETRO asked where SUBJECTS[asked] is in a world: the question's nearest chunks in the world's datastore
+    (cosine similarity of the frozen retriever's states), then the answer written reading them."""
     ckpt = deck.model("toy_retro")
     vocab = ckpt.vocab
-    recipe = RECIPES["toy_retro"]
-    keys = retro_keys(recipe.retriever, recipe.data["n_distractors"], str(deck.device))
-    world = random_world(random.Random(RETRO_WORLD_SEED), held_out_combinations())
+    keys = shared_retro_keys(str(deck.device))
     store = world_store(keys, world)
-    chunks = [store.chunks[i] for i, _ in retrieve(store, keys.questions[RETRO_ASKED])]
+    chunks = [store.chunks[i] for i, _ in retrieve(store, keys.questions[asked])]
     src = neighbour_ids(chunks, vocab)[None].to(deck.device)  # (1, K, L)
-    asked = question(SUBJECTS[RETRO_ASKED])
-    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(asked))]], device=deck.device)
-    answer = answer_batch(ckpt.model, src, prompt, vocab.eos_id)[0]
-    written = [*prompt[0, 1:].tolist(), *answer]
+    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(question(SUBJECTS[asked])))]], device=deck.device)
+    return RetroAnswer(chunks, src, prompt, answer_batch(ckpt.model, src, prompt, vocab.eos_id)[0])
+
+
+def retro_world() -> World:
+    """The page's first world."""
+    return random_world(random.Random(RETRO_WORLD_SEED), held_out_combinations())
+
+
+def retro_reading(deck: Deck, world: World, asked: int) -> go.Figure:
+    """RETRO answering the question about SUBJECTS[asked] in a world: the answer's cross-attention over the
+    retrieved chunks."""
+    ckpt = deck.model("toy_retro")
+    vocab = ckpt.vocab
+    read = retro_answer(deck, world, asked)
+    src = read.neighbours
+    written = [*read.prompt[0, 1:].tolist(), *read.answer]
     weights = _cross_attention(ckpt.model, src, written, vocab)  # (T, K·L)
     real = (src[0] != vocab.pad_id).flatten().cpu().numpy()
     columns = [f"{k + 1}·{vocab.token(int(t))}" for k in range(src.size(1)) for t in src[0, k].tolist()]
@@ -128,6 +164,11 @@ def retro_neighbours(deck: Deck) -> go.Figure:
         weights[:, real],
         [*vocab.decode(written), "<eos>"],
         [c for c, r in zip(columns, real, strict=True) if r],
-        f"{' '.join(asked)} → {' '.join(vocab.decode(answer))}",
+        f"{' '.join(question(SUBJECTS[asked]))} → {' '.join(vocab.decode(read.answer))}",
     )
     return fitted(panels([fig], 1), deck.t("slide_retro_title"), deck.t("slide_retro_axes"))
+
+
+def retro_neighbours(deck: Deck) -> go.Figure:
+    """RETRO reading its datastore: the page's first world and question."""
+    return retro_reading(deck, retro_world(), RETRO_ASKED)

@@ -9,7 +9,6 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from ..data.toy import canonical_translation
 from ..decoding.autoregressive import (
     StepRecord,
     beam_labels,
@@ -35,10 +34,10 @@ from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
-from ..viz.style import font_sizes
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
+    FOOT_LEGEND,
     ITERATIONS,
     MASK_LEGEND,
     SECOND_SENTENCE,
@@ -272,7 +271,7 @@ def heads_against_truth(deck: Deck) -> go.Figure:
             colorbar_title=deck.t("ins_accuracy"),
         )
     ]
-    if canonical_translation(deck.words) is not None:  # the truth is known for a grammatical sentence
+    if deck.is_grammatical:  # the truth is known for a grammatical sentence
         maps = example_maps(ckpt.model, ckpt.vocab, deck.words, deck.target, scores["best_head"])
         figures.append(panel_heatmap(deck, maps["truth"], deck.target, deck.words, deck.t("ins_panel_truth")))
         title = deck.t("ins_panel_head", layer=layer, head=head)
@@ -300,15 +299,7 @@ def speed(deck: Deck) -> go.Figure:
         )
         for batch in deck.speed_batches
     ]
-    legend = {
-        "orientation": "h",
-        "yref": "container",
-        "y": 0.0,
-        "yanchor": "bottom",
-        "x": 0,
-        "font": {"size": font_sizes(True)["tick"]},
-    }
-    grid = panels(figures, len(figures), legend=legend, h_gap=0.1)
+    grid = panels(figures, len(figures), legend=FOOT_LEGEND, h_gap=0.1)
     grid.update_layout(margin={"b": 110})
     measured = deck.t("slide_speed_measured", device=describe(deck.device), repeats=deck.speed_repeats)
     return fitted(grid, deck.t("slide_speed_title"), f"{deck.t('slide_speed_axes')} · {measured}")

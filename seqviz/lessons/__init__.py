@@ -3,10 +3,16 @@ answer is revealed. Pure (no streamlit): the Lessons page (seqviz/ui/lessons.py)
 
 from __future__ import annotations
 
+from .autoencoding import LESSON as AUTOENCODING
 from .autoregressive import LESSON as AUTOREGRESSIVE
+from .fusions import LESSON as FUSIONS
+from .inside import LESSON as INSIDE
 from .masks import LESSON as MASKS
+from .parallel import LESSON as PARALLEL
+from .seq2seq import LESSON as SEQ2SEQ
 from .steps import Lesson, Question, Step
 
-LESSONS: dict[str, Lesson] = {lesson.id: lesson for lesson in (MASKS, AUTOREGRESSIVE)}
+IN_ORDER = (MASKS, AUTOENCODING, AUTOREGRESSIVE, SEQ2SEQ, PARALLEL, FUSIONS, INSIDE)  # the articles' arc
+LESSONS: dict[str, Lesson] = {lesson.id: lesson for lesson in IN_ORDER}
 
 __all__ = ["LESSONS", "Lesson", "Question", "Step"]

@@ -29,6 +29,11 @@ def self_attention(model, ids: Sequence[int]) -> np.ndarray:
     return torch.stack([a[0] for a in out.self_attention]).float().cpu().numpy()
 
 
+def right_share(attention: np.ndarray) -> float:
+    """The mean share of each query's attention that goes to keys on its right, for one (T, T) map."""
+    return float(np.triu(attention, k=1).sum(-1).mean())
+
+
 def seeded_scores(length: int, seed: int = 0) -> np.ndarray:
     """Stand-in scores when no model applies: standard normal × 2, fixed by the seed. -> (T, T)"""
     return np.random.default_rng(seed).normal(0.0, 2.0, size=(length, length))

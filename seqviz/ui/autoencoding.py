@@ -22,7 +22,7 @@ from ..decoding.autoregressive import next_token_probs
 from ..decoding.masked import STRATEGIES, fill_masks, mask_predictions
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.checkpoint import Checkpoint
-from ..models.probe import self_attention
+from ..models.probe import right_share, self_attention
 from ..training.finetune import compare_pretraining, subject_number_task
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
@@ -215,8 +215,7 @@ def attention_section(ctx: PageContext, ckpt: Checkpoint, ids: torch.Tensor, nam
         x_title=ctx.t("key_axis"),
         y_title=ctx.t("query_axis"),
     )
-    right_share = np.triu(attention[layer].mean(0), k=1).sum(-1).mean()
-    st.caption(ctx.t("ae_right_share", share=float(right_share)))
+    st.caption(ctx.t("ae_right_share", share=right_share(attention[layer].mean(0))))
 
 
 def versus_section(ctx: PageContext, mlm: Checkpoint, blanks: Blanks) -> None:

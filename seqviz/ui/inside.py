@@ -21,8 +21,8 @@ from ..models.layers import ablated_heads
 from ..training.ablation_evaluation import head_ablation_maps, masked_lm_measures, translator_measures
 from ..training.recipes import RECIPES
 from ..training.splits import english_splits, translation_splits
-from ..viz.attention import attention_heatmap, head_score_heatmap
-from ..viz.parallel import mask_predict_figure
+from ..viz.attention import attention_heatmap, head_drop_heatmap, head_score_heatmap
+from ..viz.parallel import logit_lens_figure
 from .figures import show_plotly
 from .inputs import toy_words
 from .models import builtin_model
@@ -242,7 +242,7 @@ def _drop_maps(ctx: PageContext, name: str, maps: dict) -> None:
         for column, (stack, drops) in zip(st.columns(3), stacks.items(), strict=False):
             drops = np.array(drops)
             with column:
-                figure = attention_heatmap(
+                figure = head_drop_heatmap(
                     drops,
                     [ctx.t("ins_layer_short", layer=layer + 1) for layer in range(drops.shape[0])],
                     [str(h + 1) for h in range(drops.shape[1])],
@@ -251,10 +251,6 @@ def _drop_maps(ctx: PageContext, name: str, maps: dict) -> None:
                     x_title=ctx.t("ins_head_axis"),
                     y_title=ctx.t("ins_layer_plain"),
                     colorbar_title=ctx.t("ins_drop"),
-                    zmin=min(0.0, float(drops.min())),
-                    zmax=max(0.05, float(drops.max())),
-                    show_values=True,
-                    value_format=".0%",
                 )
                 show_plotly(figure, "inside", "ablation", name, m, stack, key=f"ins_drop_{name}_{m}_{stack}")
 
@@ -263,20 +259,16 @@ def _drop_maps(ctx: PageContext, name: str, maps: dict) -> None:
 
 
 def _lens_figure(ctx: PageContext, lens: Lens, vocab, words: list[str], title: str, key: str) -> None:
-    tokens = [[vocab.token(int(i)) for i in row] for row in lens.top]
-    n_layers = len(tokens) - 1
-    layers = [ctx.t("ins_lens_embeddings")] + [str(layer) for layer in range(1, n_layers + 1)]
-    figure = mask_predict_figure(
-        tokens,
+    figure = logit_lens_figure(
+        [[vocab.token(int(i)) for i in row] for row in lens.top],
         lens.final_probability.numpy(),
-        np.zeros(tuple(lens.top.shape), bool),
         title,
+        column_labels=words,
+        embeddings_label=ctx.t("ins_lens_embeddings"),
         presentation=ctx.presentation,
         x_title=ctx.t("ins_lens_position"),
         y_title=ctx.t("ins_lens_layer"),
         colorbar_title=ctx.t("ins_lens_probability"),
-        row_labels=layers,
-        column_labels=words,
     )
     show_plotly(figure, "inside", "logit_lens", key, key=f"ins_lens_{key}")
 

@@ -129,9 +129,11 @@ def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
     built = {"lesson_id": lesson.id, "index": index, "words": tuple(deck.words), "lang": ctx.lang}
     built["device"] = str(ctx.device)
     parts = ("lessons", lesson.id, str(index + 1), *deck.words[:4])
-    if step.figure is not None:
-        show_plotly(_built(part="figure", **built), *parts, key=f"les_figure_{lesson.id}_{index}")
-    question = _built(part="question", **built)
+    with st.spinner(ctx.t("les_preparing")):  # a step's first build runs the models (seconds, once per server)
+        figure = _built(part="figure", **built)
+        question = _built(part="question", **built)
+    if figure is not None:
+        show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
     reveal = (lesson.id, index, " ".join(deck.words))
     revealed = question is not None and reveal in st.session_state.get(REVEALED_KEY, set())
     if question is not None:
@@ -143,7 +145,9 @@ def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
             icon=":material/lightbulb:",
         )
         if step.answer_figure is not None:
-            show_plotly(_built(part="answer", **built), *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+            with st.spinner(ctx.t("les_preparing")):
+                answer_figure = _built(part="answer", **built)
+            show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
     if index == n - 1:
         _finish(ctx, lesson)
 

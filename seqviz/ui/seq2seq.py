@@ -14,6 +14,7 @@ from ..data.digits import digit_answer
 from ..data.text import tokenize
 from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, unknown_words
 from ..decoding.seq2seq import (
+    TRANSLATOR_NAME_KEYS,
     teacher_forcing_vs_free_running,
     time_encode_decode,
     translate_batch,
@@ -33,7 +34,7 @@ from .inputs import report_unknown
 from .page import PageContext
 from .text import md_token
 
-MODELS = {"toy_transformer_mt": "s2s_transformer", "toy_gru_mt": "s2s_gru", "toy_bahdanau_mt": "s2s_bahdanau"}
+MODELS = TRANSLATOR_NAME_KEYS
 MAX_SOURCE_WORDS = 35  # the longest English sentence in the training data
 TOP_K_SHOWN = 6
 RECOMPUTE_PAIRS = 300

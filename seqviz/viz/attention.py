@@ -168,8 +168,10 @@ def head_score_heatmap(
     x_title: str = "head",
     y_title: str = "layer",
     colorbar_title: str = "accuracy",
+    zmin: float = 0.0,
+    zmax: float = 1.0,
 ) -> go.Figure:
-    """A (layers, heads) map of one score in [0, 1] per head (e.g. its alignment accuracy), printed as %."""
+    """A (layers, heads) map of one share per head (e.g. its alignment accuracy), printed as %."""
     return attention_heatmap(
         scores,
         layer_labels,
@@ -179,10 +181,18 @@ def head_score_heatmap(
         x_title=x_title,
         y_title=y_title,
         colorbar_title=colorbar_title,
-        zmax=1.0,
+        zmin=zmin,
+        zmax=zmax,
         show_values=True,
         value_format=".0%",
     )
+
+
+def head_drop_heatmap(drops: np.ndarray, layer_labels, head_labels, title: str = "", **options) -> go.Figure:
+    """What switching off each head costs (a share; negative = it helped), on a scale from the drops' own
+    range (at least 0 to 5%)."""
+    low, high = min(0.0, float(drops.min())), max(0.05, float(drops.max()))
+    return head_score_heatmap(drops, layer_labels, head_labels, title, zmin=low, zmax=high, **options)
 
 
 def head_grid(

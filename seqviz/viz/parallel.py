@@ -152,3 +152,33 @@ def speed_chart(
             "tickvals": log_ticks([v for values in times.values() for v in values]),
         },
     )
+
+
+def logit_lens_figure(
+    tokens: Sequence[Sequence[str]],
+    final_probability: np.ndarray,
+    title: str = "",
+    *,
+    column_labels: Sequence[str],
+    embeddings_label: str = "0 (embeddings)",
+    presentation: bool = False,
+    x_title: str = "position (input)",
+    y_title: str = "layer (0 = embeddings)",
+    colorbar_title: str = "p(final answer)",
+) -> go.Figure:
+    """The logit lens: rows = layers (the embeddings first), columns = positions; each cell the layer's top
+    token, coloured by the probability that layer gives the model's final answer."""
+    probability = as_array(final_probability, 2, "final_probability")
+    layers = [embeddings_label] + [str(layer) for layer in range(1, len(tokens))]
+    return mask_predict_figure(
+        tokens,
+        probability,
+        np.zeros(probability.shape, bool),
+        title,
+        presentation=presentation,
+        x_title=x_title,
+        y_title=y_title,
+        colorbar_title=colorbar_title,
+        row_labels=layers,
+        column_labels=column_labels,
+    )

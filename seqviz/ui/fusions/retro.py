@@ -22,9 +22,8 @@ from ...data.facts import (
 )
 from ...data.text import tokenize
 from ...decoding.retrieval import NEIGHBOURS, answer_batch, neighbour_ids, retrieve, world_store
+from ...export.fusion_slides import shared_retro_keys
 from ...models.checkpoint import Checkpoint
-from ...training.recipes import RECIPES
-from ...training.splits import retro_keys
 from ..figures import attention_views
 from ..inputs import word_list
 from ..page import PageContext
@@ -33,12 +32,6 @@ from .common import VERDICT_KEYS, measured
 
 RETRO = "toy_retro"
 NEIGHBOUR_MODE_KEYS = {"retrieved": "fu_retro_retrieved", "random": "fu_retro_random", "none": "fu_retro_none"}
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _retro_keys(device: str):
-    """The datastore keys of every fact, question and distractor: computed once per server, never changed."""
-    return retro_keys(RECIPES[RETRO].retriever, RECIPES[RETRO].data["n_distractors"], device)
 
 
 def _world() -> World:
@@ -83,7 +76,7 @@ def _edit_fact(ctx: PageContext, world: World, ask: int) -> None:
 
 def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     model, vocab = ckpt.model, ckpt.vocab
-    keys = _retro_keys(str(ctx.device))
+    keys = shared_retro_keys(str(ctx.device))
     first, second, right = st.columns([1, 1, 2])
     adjective = first.selectbox(ctx.t("fu_retro_ask"), ADJECTIVES, key="fu_retro_adjective")
     noun = second.selectbox(ctx.t("fu_retro_noun"), NOUNS, key="fu_retro_noun")
