@@ -205,6 +205,17 @@ def best_path(result: BeamResult) -> list[int]:
     return path[::-1]
 
 
+def attention_rows(records: Sequence[StepRecord]) -> torch.Tensor:
+    """The last layer's attention of each generated position, mean over heads, one row per step over every
+    position up to the last step's; NaN where a row's step could not look (not written yet). -> (N, T)"""
+    width = records[-1].attention[-1].size(-1)
+    rows = torch.full((len(records), width), float("nan"))
+    for i, record in enumerate(records):
+        row = record.attention[-1].float().mean(0).cpu()  # (T_i,)
+        rows[i, : row.numel()] = row
+    return rows
+
+
 def shown_candidates(probs: torch.Tensor, chosen: int, k: int) -> list[int]:
     """The k most probable token ids (V,) -> [k], with the chosen token in the last place if it is not among them."""
     top = probs.topk(k).indices.tolist()

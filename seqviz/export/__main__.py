@@ -1,7 +1,9 @@
 """`python -m seqviz.export --out DIR [--lang en|zh] [--sentence "..."]`: the slide pack.
 
 Writes each key figure as NN_name.png (1920 × 1080) and NN_name.svg (1280 × 720, vector), plus index.md with
-what to look at on each slide. Rendering goes through kaleido, which drives a Chromium-family browser; without
+what to look at on each slide. With `--animate [NAME ...]` it writes animated GIFs of decoding step by step
+instead (all of them, or the named ones: ar_generation, beam, mask_predict, diffusion), 1280 × 720, each frame
+shown 0.9 s and the last 3 s. Rendering goes through kaleido, which drives a Chromium-family browser; without
 one the command stops with a message saying what to install.
 """
 
@@ -17,6 +19,7 @@ import torch
 from ..device import describe, pick_device
 from ..i18n import LANGUAGES
 from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
+from .animation import ANIMATIONS, gif_bytes
 from .deck import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, sentence_words
 from .slides import SLIDES, build_slides
 
@@ -47,6 +50,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--speed-repeats", type=int, default=3, help="timed runs per point, after a warm-up (default: 3)"
     )
+    parser.add_argument(
+        "--animate",
+        nargs="*",
+        metavar="NAME",
+        help=f"write animated GIFs instead of slides: all, or the named ones ({', '.join(ANIMATIONS)})",
+    )
     return parser.parse_args(argv)
 
 
@@ -69,6 +78,26 @@ def write_index(out: Path, deck: Deck, written: list[tuple[str, str]], sentence:
     (out / "index.md").write_text("\n".join(lines), encoding="utf-8")
 
 
+def write_animations(args: argparse.Namespace, words: list[str], device) -> int:
+    unknown = [name for name in args.animate if name not in ANIMATIONS]
+    if unknown:
+        print(f"seqviz.export: no animation {', '.join(unknown)}; names: {', '.join(ANIMATIONS)}", file=sys.stderr)
+        return 2
+    deck = Deck(args.lang, words, device)
+    start = time.perf_counter()
+    with torch.no_grad():
+        for name in args.animate or ANIMATIONS:
+            animation = ANIMATIONS[name](deck)
+            (args.out / f"{name}.gif").write_bytes(gif_bytes(animation))
+            width, height = animation.size
+            print(
+                f"  {name}.gif: {len(animation.frames)} frames of {width} × {height}, "
+                f"{animation.frame_ms} ms each, the last {animation.last_frame_ms} ms"
+            )
+    print(f"animations in {args.out} ({time.perf_counter() - start:.0f} s, {describe(device)})")
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
@@ -84,6 +113,8 @@ def main(argv=None) -> int:
         print(f"seqviz.export: {NO_BROWSER}", file=sys.stderr)
         return 3
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.animate is not None:
+        return write_animations(args, words, device)
     deck = Deck(args.lang, words, device, tuple(sorted(set(args.speed_lengths))), speed_repeats=args.speed_repeats)
     only = (lambda name: any(part in name for part in args.only)) if args.only else (lambda name: True)
     written = []

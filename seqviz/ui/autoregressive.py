@@ -13,6 +13,7 @@ import torch
 from ..data.text import tokenize
 from ..data.toy import is_grammatical, unknown_words
 from ..decoding.autoregressive import (
+    attention_rows,
     beam_labels,
     beam_search,
     best_path,
@@ -25,12 +26,14 @@ from ..decoding.autoregressive import (
 from ..decoding.processors import text_suppressor
 from ..decoding.speed import KV_MODELS, PAGE_KV, kv_cache_latency, random_lm, teacher_forcing_timing
 from ..device import describe
+from ..export.animation import ar_generation_animation, beam_animation
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import sample_checked
 from ..viz.attention import attention_heatmap
 from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
-from .figures import show_plotly
+from .figures import gif_button, show_plotly
 from .inputs import report_unknown
+from .models import page_deck
 from .page import PageContext
 from .text import md_token
 
@@ -142,6 +145,14 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
     if c3.button(ctx.t("ar_reset"), icon=":material/restart_alt:", key="ar_reset"):
         state = {"key": state["key"], "ids": list(prompt), "records": [], "cache": None, "done": False}
         st.session_state.ar_run = state
+    gif_button(
+        ctx,
+        lambda: ar_generation_animation(page_deck(ctx, vocab.decode(prompt[1:])), prompt),
+        "autoregressive",
+        "generation",
+        *vocab.decode(prompt[1:4]),
+        key="ar_gif",
+    )
     tokens = vocab.decode(state["ids"])
     shown = " ".join(f"**:blue[{md_token(t)}]**" if i >= len(prompt) else md_token(t) for i, t in enumerate(tokens))
     st.markdown(ctx.t("ar_text_so_far", text=shown))
@@ -197,11 +208,8 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
 def _growing_attention(ctx: PageContext, state: dict, tokens: list[str]):
     """Row i: what the position that produced token i attended to (mean over heads of the last layer)."""
     records = state["records"]
-    width = len(records[-1].attention[-1][0])
-    rows = np.full((len(records), width), np.nan)
-    for i, record in enumerate(records):
-        row = record.attention[-1].mean(0).cpu().numpy()  # (T_i,)
-        rows[i, : len(row)] = row
+    rows = attention_rows(records).numpy()  # (N, T)
+    width = rows.shape[1]
     first = len(state["ids"]) - len(records) - 1  # index of the prompt's last token
     query_labels = tokens[first : first + len(records)]
     return attention_heatmap(
@@ -242,6 +250,14 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
         x_title=ctx.t("ar_beam_steps"),
     )
     show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree")
+    gif_button(
+        ctx,
+        lambda: beam_animation(page_deck(ctx, vocab.decode(prompt[1:])), prompt, width, steps, penalty),
+        "autoregressive",
+        "beam_growth",
+        *vocab.decode(prompt[1:4]),
+        key="ar_beam_gif",
+    )
     words, _ = strip_eos(vocab.decode(result.ids[1:].tolist()), vocab)
     st.markdown(ctx.t("ar_beam_best", text=" ".join(words), score=result.score))
 

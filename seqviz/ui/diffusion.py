@@ -12,13 +12,14 @@ from ..data.toy import is_grammatical
 from ..decoding.diffusion import STRATEGIES, denoising_grid, diffuse, masked_start
 from ..decoding.speed import DIFFUSION_TIMED, diffusion_timing
 from ..device import describe
+from ..export.animation import denoising_animation
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import DIFFUSION_BLOCK, DIFFUSION_MAX_WORDS
 from ..viz.curves import accuracy_curves
 from ..viz.parallel import mask_predict_figure
-from .figures import show_altair, show_plotly
+from .figures import gif_button, show_altair, show_plotly
 from .inputs import toy_words
-from .models import builtin_model
+from .models import builtin_model, page_deck
 from .page import PageContext
 from .text import md_highlighted
 
@@ -111,6 +112,16 @@ def writing_section(ctx: PageContext, ckpt: Checkpoint) -> None:
         colorbar_title=ctx.t("par_confidence"),
     )
     show_plotly(figure, "diffusion", "denoising", strategy, str(steps), key="dif_grid")
+    title = ctx.t("dif_grid_title", strategy=ctx.t(STRATEGY_NAME_KEYS[strategy]))
+    gif_button(
+        ctx,
+        lambda: denoising_animation(page_deck(ctx, shown), tokens, confidence, revealed, title),
+        "diffusion",
+        "denoising",
+        strategy,
+        str(steps),
+        key="dif_gif",
+    )
     st.caption(ctx.t("dif_grid_caption"))
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Callable
 
+import streamlit as st
+import torch
+
+from ..export.animation import FRAME_MS, Animation, gif_bytes
+from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
 from ..viz.style import altair_download_name, plotly_config, safe_filename, static_export_available, to_svg_bytes
 
@@ -24,6 +29,29 @@ def show_plotly(fig, *parts: str, key: str) -> None:
             icon=":material/download:",
             type="tertiary",
         )
+
+
+def gif_button(ctx, build: Callable[[], Animation], *parts: str, key: str) -> None:
+    """A button that saves the decoding above as an animated GIF, built and rendered only when clicked
+    (a few seconds); shown where kaleido and a Chromium browser are present, like the SVG buttons."""
+    if not static_export_available():
+        return
+
+    def rendered() -> bytes:
+        with torch.no_grad():
+            return gif_bytes(build())
+
+    st.download_button(
+        ctx.t("anim_button"),
+        data=rendered,
+        file_name=f"{safe_filename(*parts)}.gif",
+        mime="image/gif",
+        on_click="ignore",
+        key=key,
+        icon=":material/animation:",
+        type="tertiary",
+        help=ctx.t("anim_help", width=SLIDE_WIDTH, height=SLIDE_HEIGHT, seconds=FRAME_MS / 1000),
+    )
 
 
 def show_altair(chart, *parts: str, key: str) -> None:

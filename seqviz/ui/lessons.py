@@ -12,7 +12,7 @@ from ..export.deck import DEFAULT_SENTENCE, MAX_WORDS, Deck, on_page
 from ..lessons import LESSONS, Lesson, Question, Step
 from .figures import show_plotly
 from .inputs import toy_words
-from .models import builtin_model
+from .models import builtin_model, page_deck
 from .page import PageContext, page_intro
 
 LESSON_KEY, STEP_KEY = "_les_lesson", "_les_step"
@@ -84,7 +84,7 @@ def _settings(ctx: PageContext, lesson: Lesson) -> Deck:
     st.toggle(ctx.t("les_student"), key="les_student", help=ctx.t("les_student_help"))
     if ctx.presentation:
         st.caption(ctx.t("les_keys"))
-    return Deck(ctx.lang, words, ctx.device, loader=builtin_model)
+    return page_deck(ctx, words)
 
 
 def _step_by(lesson_id: str, delta: int) -> None:

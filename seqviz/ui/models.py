@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..export.deck import Deck
 from ..models.checkpoint import Checkpoint, builtin_names, load_builtin
 
 
@@ -18,3 +19,8 @@ def builtin_model(name: str, device: str) -> Checkpoint:
     for parameter in ckpt.model.parameters():
         parameter.requires_grad_(False)
     return ckpt
+
+
+def page_deck(ctx, words) -> Deck:
+    """The slide pack's deck for a page: its language, words and device, the server's shared models."""
+    return Deck(ctx.lang, list(words), ctx.device, loader=builtin_model)

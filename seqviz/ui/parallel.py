@@ -15,14 +15,15 @@ from ..decoding.parallel import iteration_grid
 from ..decoding.seq2seq import translate_all
 from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders, decoding_speeds, speedups
 from ..device import describe
+from ..export.animation import iterations_animation
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import mixed_translations, repeated_token_rate
 from ..training.recipes import PARALLEL_DECODERS, RECIPES
 from ..training.splits import translation_splits
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart
-from .figures import show_plotly
-from .models import builtin_model
+from .figures import gif_button, show_plotly
+from .models import builtin_model, page_deck
 from .page import PageContext
 from .text import md_token
 
@@ -105,6 +106,16 @@ def iterations_section(ctx: PageContext, result, vocab, words: list[str]) -> Non
         colorbar_title=ctx.t("par_confidence"),
     )
     show_plotly(figure, "parallel", "mask_predict_iterations", *words[:4], key="par_iterations_figure")
+    title = ctx.t("anim_mask_predict_title", sentence=" ".join(words))
+    tokens = [vocab.decode(row) for row in ids]
+    gif_button(
+        ctx,
+        lambda: iterations_animation(page_deck(ctx, words), tokens, confidence, remasked, title),
+        "parallel",
+        "mask_predict_iterations",
+        *words[:4],
+        key="par_iterations_gif",
+    )
 
 
 def ctc_section(ctx: PageContext, result, vocab) -> None:

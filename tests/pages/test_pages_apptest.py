@@ -10,11 +10,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from seqviz.ui.page import PAGES
+from seqviz.viz.style import static_export_available
 from tests.pages.apptest_helpers import all_text as _all_text
 from tests.pages.apptest_helpers import assert_figures_export
 from tests.pages.apptest_helpers import open_page as _open
 
 SCRIPTS = [path for path, *_ in PAGES]
+GIF_BUTTONS = {"pages/3_Autoregressive.py": 2, "pages/5_Parallel.py": 1, "pages/7_Diffusion.py": 1}  # decodings
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -29,6 +31,9 @@ def test_page_runs_without_exception(script, lang):
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
     figures_after_a_click = ("pages/3_Autoregressive.py", "pages/11_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
+    if static_export_available():  # the GIF buttons (rendered on click: tests/test_animation.py renders them)
+        gifs = [button for button in at.get("download_button") if button.proto.label == "GIF"]
+        assert len(gifs) == GIF_BUTTONS.get(script, 0), script
 
 
 def _masks(sentence: str | None = None, **inputs) -> AppTest:
