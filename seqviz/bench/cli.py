@@ -44,22 +44,14 @@ def machine(device: torch.device) -> dict:
 
 def interaction(repeats: int) -> dict:
     """Page interactions through Streamlit's AppTest: widget change -> rerun done, median after warm-up."""
-    from .apptest_timing import (
-        inside_ablated_model_ms,
-        inside_example_ms,
-        inside_lens_ms,
-        mask_predict_iteration_ms,
-        masks_page_ms,
-        next_token_ms,
-    )
+    from .apptest_timing import inside_ms, mask_predict_iteration_ms, masks_page_ms, next_token_ms
 
+    inside = inside_ms(repeats)
     return {
         "ar_step_p50": next_token_ms(repeats),
         "mask_predict_iter_p50": mask_predict_iteration_ms(repeats),
         "masks_page_rerun_p50": masks_page_ms(repeats),
-        "inside_example_p50": inside_example_ms(repeats),
-        "inside_lens_text_p50": inside_lens_ms(repeats),
-        "inside_ablated_model_p50": inside_ablated_model_ms(repeats),
+        **{f"inside_{name}_p50": ms for name, ms in inside.items()},
         "runs": repeats,
         "note": "AppTest: a widget change until its whole-page rerun is done (models loaded, caches warm)",
     }
@@ -78,10 +70,10 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "teacher_forcing": ("teacher_forcing", lambda: teacher_forcing(device, repeats)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
         "diffusion": ("diffusion_vs_ar", lambda: diffusion_vs_ar(device, repeats)),
-        "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, 3 if quick else repeats)),
+        "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, 1 if quick else repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
-        "interaction": ("interaction_ms", lambda: interaction(5 if quick else 15)),
+        "interaction": ("interaction_ms", lambda: interaction(3 if quick else 15)),
         "attention": ("attention_512", lambda: _lazy("figures", "attention_512")(3 if quick else repeats)),
         "training": ("train_to_bar", lambda: None if quick else _lazy("training", "train_to_bar")(device)),
         "speculative": ("speculative", lambda: _lazy("speculative", "speculative")(device, quick)),

@@ -31,16 +31,19 @@ _IDLE = """() => {
 }"""
 
 
+STEADY_CHECKS, CHECK_MS = 3, 250  # idle at three checks in a row, a quarter second apart
+
+
 def _wait_until_idle(page, timeout_s=90):
-    """Wait until the script has finished and every figure is drawn, and that state holds for 1.5 s."""
+    """Wait until the script has finished and every figure is drawn, and that state holds for half a second."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_s * 1000)
     steady, waited = 0, 0.0
-    while steady < 3:
+    while steady < STEADY_CHECKS:
         if waited > timeout_s:
             raise AssertionError(f"the page did not settle within {timeout_s} s")
         steady = steady + 1 if page.evaluate(_IDLE) else 0
-        page.wait_for_timeout(500)
-        waited += 0.5
+        page.wait_for_timeout(CHECK_MS)
+        waited += CHECK_MS / 1000
 
 
 def _content_height(page) -> int:
@@ -75,26 +78,35 @@ def tiny_t5(tmp_path_factory):
     return save_tiny_model("t5", tmp_path_factory.mktemp("hf") / "t5") if transformers_available() else None
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("script", list(ROUTES))
-def test_page_opens_by_url_offline_without_errors(server, browser, screenshot_dir, tiny_t5, script, variant):
+def test_page_opens_by_url_offline_without_errors(server, browser, screenshot_dir, tiny_t5, script):
+    """Both variants of the page load at once (the server runs one while the browser draws the other)."""
     host = urlparse(server).netloc
-    outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
-    page = context.new_page()
+    opened = {}
+    for variant, query in VARIANTS.items():
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+        page = context.new_page()
+        outside: list[str] = []
+        errors: list[str] = []
 
-    def guard(route):
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == host:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+        def guard(route, outside=outside):
+            url = urlparse(route.request.url)
+            if url.scheme in ("data", "blob") or url.netloc == host:
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
 
-    page.route("**/*", guard)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server}/{ROUTES[script]}?{VARIANTS[variant]}")
+        page.route("**/*", guard)
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        page.goto(f"{server}/{ROUTES[script]}?{query}")
+        opened[variant] = (context, page, outside, errors)
+    for variant, (context, page, outside, errors) in opened.items():
+        _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
+        context.close()
+
+
+def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors) -> None:
     _wait_until_idle(page)
     if script == EXPLORER and tiny_t5 is not None:  # the explorer draws once a model folder is given
         folder = page.get_by_test_id("stTextInputField").first
@@ -105,15 +117,14 @@ def test_page_opens_by_url_offline_without_errors(server, browser, screenshot_di
     name = ROUTES[script] or "Home"
     _full_page_screenshot(page, screenshot_dir / f"{name}_{variant}.png")
     exceptions = page.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, exceptions.first.inner_text()
-    assert page.locator('[data-testid="stSidebar"]').count() == 1, "the shared sidebar is missing"
+    assert exceptions.count() == 0, (variant, exceptions.first.inner_text() if exceptions.count() else "")
+    assert page.locator('[data-testid="stSidebar"]').count() == 1, f"{variant}: the shared sidebar is missing"
     if script != EXPLORER or tiny_t5 is not None:  # without the extra the explorer says how to install it
-        assert page.locator(".js-plotly-plot").count() > 0, "no figure was drawn"
-    assert not outside, f"requests left the machine: {outside}"
-    assert not errors, f"JavaScript errors: {errors}"
+        assert page.locator(".js-plotly-plot").count() > 0, f"{variant}: no figure was drawn"
+    assert not outside, f"{variant}: requests left the machine: {outside}"
+    assert not errors, f"{variant}: JavaScript errors: {errors}"
     if variant == "zh_present":
         assert "页面" in page.locator('[data-testid="stSidebar"]').inner_text()
-    context.close()
 
 
 def test_language_survives_links_reloads_and_switching(server, browser):
