@@ -39,6 +39,7 @@ TECHNICAL = {
     "face",
     "png",
     "svg",
+    "gif",
     "cpu",
     "gpu",
     "cuda",
