@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from seqviz.load.protocol import open_together, run_sessions
 from seqviz.ui.page import PAGES
 from tests.browser.conftest import _free_port
 from tests.browser.test_pages_in_browser import ROUTES
-from tests.protocol import open_together, run_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -14,10 +14,10 @@ import re
 
 import pytest
 
+from seqviz.load.protocol import open_together, run_sessions
 from seqviz.ui.page import PAGES
 from tests.browser.conftest import ARTIFACTS, Server
 from tests.browser.test_pages_in_browser import ROUTES
-from tests.protocol import open_together, run_sessions
 
 pytestmark = pytest.mark.load
 

@@ -1,0 +1,128 @@
+"""The load generator's sessions (seqviz/load/protocol.py): they read Streamlit's ForwardMsgs right, send the
+BackMsgs a browser sends, and drive a tiny app — typing, sliding and clicking — to the results a browser
+would see."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from seqviz.load.protocol import Run, Session, note, rerun_message, run_sessions, stream_url, user_key
+
+TINY_APP = Path(__file__).with_name("tiny_app.py")
+
+
+def _element(kind: str, **fields) -> ForwardMsg:
+    message = ForwardMsg()
+    element = getattr(message.delta.new_element, kind)
+    for name, value in fields.items():
+        setattr(element, name, value)
+    return message
+
+
+def _finished(status: str) -> ForwardMsg:
+    message = ForwardMsg()
+    message.script_finished = ForwardMsg.ScriptFinishedStatus.Value(status)
+    return message
+
+
+def test_a_run_notes_texts_widgets_exceptions_and_ends_at_the_last_finish():
+    run, widgets = Run("open home"), {}
+    title = ForwardMsg()
+    title.page_config_changed.title = "seqviz · Masks"
+    messages = [
+        title,
+        _element("markdown", body="hello"),
+        _element("text_input", id="$$ID-1f2e-sentence", label="Sentence"),
+        _element("button", id="$$ID-9a9a-None", label="no key"),
+        _element("exception", type="ValueError", message="bad"),
+        _finished("FINISHED_EARLY_FOR_RERUN"),  # a rerun began: the run goes on
+    ]
+    assert not any(note(run, m, widgets) for m in messages)
+    assert note(run, _finished("FINISHED_SUCCESSFULLY"), widgets)
+    assert run.title == "seqviz · Masks" and run.texts == ["hello"]
+    assert widgets == {"sentence": "$$ID-1f2e-sentence"}  # a widget without a key cannot be driven by name
+    assert run.exceptions == ["ValueError: bad"] and not run.ok
+    assert run.elements["markdown"] == 1 and run.elements["text_input"] == 1
+
+
+def test_the_rerun_message_carries_the_page_query_and_widget_values():
+    assert user_key("$$ID-ab12-my-key") == "my-key" and user_key("$$ID-ab12-None") is None
+    assert stream_url("http://127.0.0.1:8501/") == "ws://127.0.0.1:8501/_stcore/stream"
+    message = BackMsg()
+    message.ParseFromString(rerun_message("Masks", "lang=zh", [WidgetState(id="$$ID-1-s", string_value="x")]))
+    rerun = message.rerun_script
+    assert (rerun.page_name, rerun.query_string) == ("Masks", "lang=zh")
+    assert [(w.id, w.string_value) for w in rerun.widget_states.widgets] == [("$$ID-1-s", "x")]
+
+
+@pytest.fixture(scope="module")
+def tiny_server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "streamlit", "run", str(TINY_APP), "--server.port", str(port)]
+    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def test_a_session_types_slides_and_clicks_as_a_browser_would(tiny_server):
+    async def lesson():
+        async with Session(tiny_server, timeout_s=30) as session:
+            runs = [
+                await session.open(""),
+                await session.type("name", "class"),
+                await session.set_slider("times", 4),  # the typed name is kept
+                await session.click("shout"),
+                await session.click("shout"),
+                await session.set_slider("times", 3),  # a click counts once, not on later runs
+                await session.type("name", "boom"),
+            ]
+            with pytest.raises(KeyError, match="no widget with the key 'nope'.*'name'"):
+                await session.click("nope")
+            return runs
+
+    runs = run_sessions(lesson())
+    texts = [run.texts[-1] for run in runs[:-1]]
+    assert texts == [
+        "hello world × 2, shouts 0",
+        "hello class × 2, shouts 0",
+        "hello class × 4, shouts 0",
+        "hello class × 4, shouts 1",
+        "hello class × 4, shouts 2",
+        "hello class × 3, shouts 2",
+    ]
+    assert all(run.ok and run.seconds > 0 for run in runs[:-1])
+    assert runs[-1].exceptions == ["ValueError: boom"]  # the app's exception box, reported, not raised
+
+
+def test_sessions_are_independent(tiny_server):
+    async def two():
+        async with Session(tiny_server, timeout_s=30) as a, Session(tiny_server, timeout_s=30) as b:
+            await a.open("")
+            await b.open("")
+            await a.type("name", "alice")
+            return (await b.click("shout")).texts[-1], (await a.click("shout")).texts[-1]
+
+    b_text, a_text = run_sessions(two())
+    assert b_text == "hello world × 2, shouts 1" and a_text == "hello alice × 2, shouts 1"
