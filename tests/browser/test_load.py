@@ -183,3 +183,24 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
         assert r["exceptions"] == 0, r
         assert r["shown"] == r["own"], f"session {r['session']} shows another session's input: {r}"
         assert not r["outside"], r
+
+
+PROTOCOL_SESSIONS, PROTOCOL_THINK_S = 12, 1.0  # a short protocol-level class for CI (python -m seqviz.load: more)
+
+
+def test_a_protocol_level_class_keeps_its_own_state_and_reports_the_servers_latency(server_process):
+    """Twelve sessions without browsers, released together, each a lesson's worth of interactions: none fails,
+    each sees its own input; the report (latency per interaction, the server's CPU and memory) is written."""
+    from seqviz.load.__main__ import markdown
+    from seqviz.load.classroom import classroom
+    from seqviz.load.protocol import run_sessions
+
+    level = run_sessions(classroom(server_process.url, PROTOCOL_SESSIONS, server_process.pid, PROTOCOL_THINK_S))
+    report = {"cores": os.cpu_count(), "levels": [level]}
+    (ARTIFACTS.parent / "load_protocol.json").write_text(json.dumps(report, indent=1))
+    print(f"\nprotocol load:\n{markdown(report)}")
+    assert level["failed_runs"] == 0 and not level["failed_sessions"], level
+    assert not level["own_input_not_shown"], level
+    interactions = level["by_interaction"]
+    assert interactions["next token"]["n"] == PROTOCOL_SESSIONS * 5 and interactions["move a slider"]["n"] == 36
+    assert level["server"]["rss_peak_mb"] > 0 and level["server"]["cpu_s"] > 0

@@ -4,11 +4,6 @@ would see."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +12,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from seqviz.load.protocol import Run, Session, note, rerun_message, run_sessions, stream_url, user_key
+from seqviz.load.server import own_server
 
 TINY_APP = Path(__file__).with_name("tiny_app.py")
 
@@ -67,23 +63,8 @@ def test_the_rerun_message_carries_the_page_query_and_widget_values():
 
 @pytest.fixture(scope="module")
 def tiny_server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "streamlit", "run", str(TINY_APP), "--server.port", str(port)]
-    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
+    with own_server(("-m", "streamlit", "run", str(TINY_APP)), timeout_s=60) as (url, _):
+        yield url
 
 
 def test_a_session_types_slides_and_clicks_as_a_browser_would(tiny_server):
@@ -126,3 +107,21 @@ def test_sessions_are_independent(tiny_server):
 
     b_text, a_text = run_sessions(two())
     assert b_text == "hello world × 2, shouts 1" and a_text == "hello alice × 2, shouts 1"
+
+
+def test_the_load_command_refuses_bad_levels_and_tabulates_a_report(capsys):
+    from seqviz.load.__main__ import main, markdown
+
+    assert main(["--sessions", "0"]) == 2 and "at least 1" in capsys.readouterr().err
+    level = {
+        "sessions": 3,
+        "think_s": 2.0,
+        "interactions": {"p50_ms": 80.0, "p95_ms": 200.0, "max_ms": 250.0},
+        "by_interaction": {"next token": {"p95_ms": 90.0}, "move a slider": {"p95_ms": 210.0}},
+        "failed_runs": 0,
+        "failed_sessions": [],
+        "server": {"cpu_share_of_one_core": 0.4, "rss_peak_mb": 600.0},
+    }
+    table = markdown({"levels": [level]}).splitlines()
+    assert table[0].startswith("| students | think (s) | p50 ms | p95 ms")
+    assert table[2] == "| 3 | 2 | 80.0 | 200.0 | 250.0 | 90.0 | 210.0 | 0.4 | 600.0 | 0 |"

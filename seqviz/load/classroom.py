@@ -1,0 +1,152 @@
+"""A classroom of protocol-level sessions on one server: every student runs a lesson's worth of interactions at
+once — open a page, type a sentence, five times "next token", three moves of a slider — and each
+interaction is timed on the server's side (message sent -> script run finished). The server's CPU and memory
+are read from /proc while the class works, so nothing but the server competes for the cores."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from .protocol import Run, Session
+
+NOUNS = ("cat", "dog", "horse", "boy", "girl", "mouse")
+ADJECTIVES = ("small", "big", "old", "black", "white")
+NEXT_TOKENS, SLIDER_MOVES = 5, 3
+
+
+def sentence(i: int) -> str:
+    """A different grammatical toy-English sentence for each student."""
+    return f"the {ADJECTIVES[i // len(NOUNS) % len(ADJECTIVES)]} {NOUNS[i % len(NOUNS)]} sleeps"
+
+
+@dataclass
+class Student:
+    """What one session did: its runs, and whether the pages showed its own input back."""
+
+    index: int
+    runs: list[Run] = field(default_factory=list)
+    own_input_shown: bool = True
+    error: str = ""  # a failure of the session itself (a timeout, a closed socket)
+
+
+def _shows(run: Run, text: str) -> bool:
+    return any(text in shown for shown in run.texts)
+
+
+async def lesson(
+    server: str, i: int, start: asyncio.Barrier | None = None, think_s: float = 0.0, timeout_s: float = 300
+) -> Student:
+    """One student's lesson: the masks page with their own sentence, five next tokens after their own prompt,
+    and the parallel page's iteration slider moved three times; between two interactions the student thinks
+    for think_s on average (0.5 to 1.5 times it, seeded per student)."""
+    student = Student(i)
+    own = sentence(i)
+    pauses = random.Random(i)
+
+    async def act(interaction) -> Run:
+        if student.runs and think_s:
+            await asyncio.sleep(think_s * pauses.uniform(0.5, 1.5))
+        run = await interaction
+        student.runs.append(run)
+        return run
+
+    try:
+        async with Session(server, timeout_s) as session:
+            if start is not None:
+                await start.wait()
+            await act(session.open("Masks"))
+            await act(session.type("sentence", own))
+            prompt = " ".join(own.split()[:3])
+            await act(session.open("Autoregressive"))
+            await act(session.type("ar_prompt", prompt))
+            for _ in range(NEXT_TOKENS):
+                last = await act(session.click("ar_next"))
+            student.own_input_shown = _shows(last, prompt.split()[-1])
+            await act(session.open("Parallel"))
+            await act(session.type("s2s_sentence", own))
+            for move in range(SLIDER_MOVES):
+                await act(session.set_slider("par_iterations", 9 - move))
+    except (TimeoutError, ConnectionError, OSError, KeyError) as error:
+        student.error = f"{type(error).__name__}: {error}"
+    return student
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds one process has used so far, all its threads."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def resident_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(seconds: list[float]) -> dict:
+    return {
+        "n": len(seconds),
+        "p50_ms": round(1000 * statistics.median(seconds), 1) if seconds else None,
+        "p95_ms": round(1000 * percentile(seconds, 0.95), 1) if seconds else None,
+        "max_ms": round(1000 * max(seconds), 1) if seconds else None,
+    }
+
+
+def _kind(action: str) -> str:
+    """ "open Masks" -> "open a page", "type sentence" -> "type a sentence", ..."""
+    verb = action.split()[0]
+    return {"open": "open a page", "type": "type a sentence", "click": "next token", "slide": "move a slider"}[verb]
+
+
+async def _sample_memory(pid: int, peak: list[float], every_s: float = 0.5) -> None:
+    while True:
+        peak[0] = max(peak[0], resident_mb(pid))
+        await asyncio.sleep(every_s)
+
+
+async def classroom(
+    server: str, sessions: int, pid: int | None = None, think_s: float = 0.0, timeout_s: float = 300
+) -> dict:
+    """`sessions` students at once (released together) on the server, each thinking think_s on average
+    between interactions; with the server's pid, its CPU and memory too. -> the level's report"""
+    start_barrier = asyncio.Barrier(sessions)
+    cpu0, rss0, peak = (cpu_seconds(pid), resident_mb(pid), [0.0]) if pid else (0.0, 0.0, [0.0])
+    sampler = asyncio.create_task(_sample_memory(pid, peak)) if pid else None
+    wall0 = time.perf_counter()
+    students = await asyncio.gather(*(lesson(server, i, start_barrier, think_s, timeout_s) for i in range(sessions)))
+    wall = time.perf_counter() - wall0
+    if sampler is not None:
+        sampler.cancel()
+    runs = [run for student in students for run in student.runs]
+    by_kind: dict[str, list[float]] = {}
+    for run in runs:
+        by_kind.setdefault(_kind(run.action), []).append(run.seconds)
+    report = {
+        "sessions": sessions,
+        "think_s": think_s,
+        "interactions": summary([run.seconds for run in runs]),
+        "by_interaction": {kind: summary(seconds) for kind, seconds in by_kind.items()},
+        "wall_s": round(wall, 1),
+        "failed_runs": sum(not run.ok for run in runs),
+        "failed_sessions": [s.error for s in students if s.error],
+        "own_input_not_shown": [s.index for s in students if not s.own_input_shown],
+    }
+    if pid:
+        report["server"] = {
+            "cpu_s": round(cpu_seconds(pid) - cpu0, 1),
+            "cpu_share_of_one_core": round((cpu_seconds(pid) - cpu0) / wall, 2),
+            "rss_before_mb": round(rss0, 1),
+            "rss_peak_mb": round(peak[0], 1),
+        }
+    return report
