@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..viz.load import latency_against_sessions
+from ..viz.style import to_svg_bytes
 from .classroom import classroom
 from .protocol import run_sessions
 from .server import own_server
@@ -26,6 +28,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--pid", type=int, help="that server's process id, to read its CPU and memory")
     parser.add_argument("--json", type=Path, default=Path("artifacts/load_protocol.json"), help="the report")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
+    parser.add_argument("--chart", type=Path, help="also draw latency against students as SVG here (needs kaleido)")
     return parser.parse_args(argv)
 
 
@@ -44,6 +47,41 @@ def markdown(report: dict) -> str:
             f"| {level['failed_runs'] + len(level['failed_sessions'])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def page(report: dict, args: argparse.Namespace) -> str:
+    """The report as a Markdown page: how it was measured, the table, and the chart when one was drawn."""
+    lines = [
+        "# seqviz under load: one server, many students",
+        "",
+        f"Measured {report['date']} on {report['cores']} cores with `python -m seqviz.load --sessions "
+        f"{' '.join(map(str, args.sessions))} --think {args.think:g}`: each level releases that many sessions "
+        "at once, speaking Streamlit's websocket protocol (no browsers compete for the cores). Each session opens "
+        "the masks page and types its own sentence, opens the autoregressive page, types its own prompt and "
+        "clicks *Next token* five times, then opens the parallel page, types its sentence and moves the "
+        f"iteration slider three times, waiting {args.think:g} s on average (0.5–1.5×) between two interactions. "
+        "Latency is the server's: the message sent until the script run finished. The server's CPU and peak "
+        "memory are read from /proc.",
+        "",
+        markdown(report),
+    ]
+    if args.chart:
+        lines += [f"![latency against students]({args.chart.name})", ""]
+    return "\n".join(lines)
+
+
+GOAL_P95_MS = 1000  # the issue's bar: p95 of one second per interaction
+
+
+def chart(report: dict):
+    levels = report["levels"]
+    return latency_against_sessions(
+        [level["sessions"] for level in levels],
+        [level["interactions"]["p50_ms"] for level in levels],
+        [level["interactions"]["p95_ms"] for level in levels],
+        f"One server, {report['cores']} cores: latency per interaction against students at once",
+        goal_ms=GOAL_P95_MS,
+    )
 
 
 def main(argv=None) -> int:
@@ -72,7 +110,10 @@ def main(argv=None) -> int:
     args.json.write_text(json.dumps(report, indent=1))
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown(report))
+        args.markdown.write_text(page(report, args))
+    if args.chart:
+        args.chart.parent.mkdir(parents=True, exist_ok=True)
+        args.chart.write_bytes(to_svg_bytes(chart(report)))
     print(markdown(report))
     return 0
 

@@ -125,3 +125,16 @@ def test_the_load_command_refuses_bad_levels_and_tabulates_a_report(capsys):
     table = markdown({"levels": [level]}).splitlines()
     assert table[0].startswith("| students | think (s) | p50 ms | p95 ms")
     assert table[2] == "| 3 | 2 | 80.0 | 200.0 | 250.0 | 90.0 | 210.0 | 0.4 | 600.0 | 0 |"
+
+
+def test_the_chart_draws_both_percentiles_against_students_and_the_goal():
+    from seqviz.load.__main__ import GOAL_P95_MS, chart
+
+    levels = [
+        {"sessions": n, "interactions": {"p50_ms": p50, "p95_ms": p95}}
+        for n, p50, p95 in ((10, 90, 600), (30, 500, 9900))
+    ]
+    figure = chart({"cores": 2, "levels": levels})
+    assert [trace.name for trace in figure.data] == ["p50", "p95"]
+    assert list(figure.data[1].x) == [10, 30] and list(figure.data[1].y) == [600, 9900]
+    assert figure.layout.yaxis.type == "log" and figure.layout.shapes[0].y0 == GOAL_P95_MS
