@@ -16,7 +16,7 @@ from ..export.slides import attention_bidirectional_causal, masks_self
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.probe import right_share, self_attention
 from ..viz.bars import topk_bars
-from .steps import Lesson, Question, Step, ask, one_mask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted, share_labels
 
 TOP_K = 5  # bars per blank
 # the sample BERT's rule is measured on: long sentences, where its one-word-at-least floor hardly counts
@@ -151,8 +151,8 @@ def attention_to_the_right(deck: Deck) -> Question:
     ids = [mlm.vocab.cls_id, *mlm.vocab.encode(deck.words), mlm.vocab.sep_id]
     share = right_share(self_attention(mlm.model, ids)[-1].mean(0))  # last layer, mean over heads
     bands = [(0.0, 0.1), (0.1, 0.4), (0.4, 0.7), (0.7, 1.01)]
-    labels = [deck.t("les_bert_band", low=low, high=min(high, 1.0)) for low, high in bands]
-    right = next(label for label, (low, high) in zip(labels, bands, strict=True) if low <= share < high)
+    labels = share_labels(deck, bands)
+    right = band_of(share, bands, labels)
     return ask(
         deck.t("les_bert_share_q"),
         right,

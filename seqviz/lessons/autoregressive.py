@@ -12,7 +12,7 @@ from ..decoding.processors import text_suppressor
 from ..export.deck import BEAM_STEPS, BEAM_WIDTH, TOP_K, Deck, fitted
 from ..export.slides import ar_step, beam, next_word, prompt_of
 from ..viz.generation import cache_shapes_figure
-from .steps import Lesson, Question, Step, ask, one_mask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted
 
 SAMPLES = 10  # sentences sampled in the sampling step
 CACHE_STEPS = 4  # words written before the cache is shown
@@ -87,7 +87,7 @@ def distinct_samples(deck: Deck) -> Question:
     distinct = len(set(sentences))
     bands = [(1, 3), (4, 7), (8, SAMPLES)]
     labels = [deck.t("les_ar_band", low=low, high=high) for low, high in bands]
-    right = next(label for label, (low, high) in zip(labels, bands, strict=True) if low <= distinct <= high)
+    right = band_of(distinct, [(low, high + 1) for low, high in bands], labels)  # whole numbers, both ends in
     listed = "\n".join(f"- {s}" for s in sentences)
     _, prompt = _prompt(deck)
     return ask(

@@ -24,15 +24,15 @@ from ..export.fusion_slides import (
     xlnet_streams,
 )
 from ..models.xlnet import two_stream_masks
-from .steps import Lesson, Question, Step, ask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, quoted, share_labels
 
 BANDS = ((0.0, 0.3), (0.3, 0.7), (0.7, 0.9), (0.9, 1.01))
 
 
 def _band(deck: Deck, share: float) -> tuple[str, list[str]]:
     """The band a share falls in, and every band's label. -> (right, labels)"""
-    labels = [deck.t("les_bert_band", low=low, high=min(high, 1.0)) for low, high in BANDS]
-    return next(text for text, (low, high) in zip(labels, BANDS, strict=True) if low <= share < high), labels
+    labels = share_labels(deck, BANDS)
+    return band_of(share, BANDS, labels), labels
 
 
 def unilm_under_the_causal_mask(deck: Deck) -> Question:

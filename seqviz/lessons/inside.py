@@ -12,7 +12,7 @@ from ..export.deck import Deck, fitted, panels
 from ..export.slides import cross_attention, heads_against_truth, prompt_of
 from ..viz.attention import head_drop_heatmap
 from ..viz.parallel import logit_lens_figure
-from .steps import Lesson, Question, Step, ask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, quoted
 
 
 def _scores(deck: Deck) -> dict:
@@ -55,7 +55,7 @@ def switching_off_the_best(deck: Deck) -> Question:
     lost = float(drops[layer - 1, head - 1])
     bands = [(-1.0, 0.01), (0.01, 0.05), (0.05, 1.01)]
     labels = [deck.t("les_in_nothing"), deck.t("les_in_a_little"), deck.t("les_in_a_lot")]
-    right = next(text for text, (low, high) in zip(labels, bands, strict=True) if low <= lost < high)
+    right = band_of(lost, bands, labels)
     needed = np.unravel_index(int(drops.argmax()), drops.shape)
     baseline = deck.model("toy_transformer_mt").metrics["head_ablation"]["baseline"]["exact_match"]
     return ask(

@@ -14,7 +14,7 @@ from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders
 from ..device import describe
 from ..export.deck import ITERATIONS, Deck
 from ..export.slides import diffusion_steps, mask_predict_iterations, speed
-from .steps import Lesson, Question, Step, ask, one_mask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted
 
 SPEED_REPEATS = 5
 SPEED_LENGTHS = (8, 32)  # the closing chart: batch 1 only, so a lesson step stays quick
@@ -133,7 +133,7 @@ def speedup_here(deck: Deck) -> Question:
     ratio = decoded["ar"].timing.median_ms / decoded["nat"].timing.median_ms
     bands = [(0.0, 2.0), (2.0, 10.0), (10.0, float("inf"))]
     labels = [deck.t("les_par_under_two"), deck.t("les_par_two_to_ten"), deck.t("les_par_over_ten")]
-    right = next(text for text, (low, high) in zip(labels, bands, strict=True) if low <= ratio < high)
+    right = band_of(ratio, bands, labels)
     measured = "; ".join(
         deck.t("les_par_method_ms", method=deck.t(key, t=ITERATIONS), ms=d.timing.median_ms, passes=d.passes)
         for key, d in zip(METHOD_NAME_KEYS.values(), (decoded[m] for m in METHOD_NAME_KEYS), strict=True)

@@ -17,7 +17,7 @@ from ..device import describe
 from ..export.deck import Deck
 from ..export.slides import alignment, cross_attention, masks_seq2seq
 from ..training.evaluation import LENGTH_BUCKETS, bucket_label
-from .steps import Lesson, Question, Step, ask, quoted
+from .steps import Lesson, Question, Step, ask, band_of, quoted, share_labels
 
 LONG = LENGTH_BUCKETS[-3]  # the held-out length band the GRU question is about (21–25 French words)
 TIMING_REPEATS = 5
@@ -45,8 +45,8 @@ def gru_on_long_sentences(deck: Deck) -> Question:
     shares = {name: deck.model(name).metrics["exact_match_by_length"][label] for name in TRANSLATOR_NAME_KEYS}
     gru = shares["toy_gru_mt"]["exact_match"]
     bands = [(0.0, 0.1), (0.1, 0.5), (0.5, 0.9), (0.9, 1.01)]
-    labels = [deck.t("les_bert_band", low=low, high=min(high, 1.0)) for low, high in bands]
-    right = next(text for text, (low, high) in zip(labels, bands, strict=True) if low <= gru < high)
+    labels = share_labels(deck, bands)
+    right = band_of(gru, bands, labels)
     by_model = "; ".join(
         f"{deck.t(key)} {shares[name]['exact_match']:.0%}" for name, key in TRANSLATOR_NAME_KEYS.items()
     )

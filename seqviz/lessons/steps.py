@@ -48,6 +48,16 @@ def ask(prompt: str, right: str, wrong: Sequence[str], explanation: str) -> Ques
     return Question(prompt, tuple(choices), choices.index(right), explanation)
 
 
+def band_of(value: float, bands: Sequence[tuple[float, float]], labels: Sequence[str]) -> str:
+    """The label of the half-open band [low, high) that holds value (a question's right choice)."""
+    return next(label for label, (low, high) in zip(labels, bands, strict=True) if low <= value < high)
+
+
+def share_labels(deck: Deck, bands: Sequence[tuple[float, float]]) -> list[str]:
+    """ "10% to 40%" for each band of shares (the top one written as ending at 100%)."""
+    return [deck.t("les_bert_band", low=low, high=min(high, 1.0)) for low, high in bands]
+
+
 def quoted(words: Sequence[str]) -> str:
     return "«" + " ".join(words) + "»"
 
