@@ -2,7 +2,11 @@
 #   make run    create .venv, install requirements.txt, serve the app on http://localhost:8501
 #               (python -m seqviz.ui.serve: `streamlit run app.py` with the start-up work done first)
 #   make test   install the dev requirements too, then run every test (unit, page, browser)
-#   make load-test   the classroom load test: 20 concurrent browser sessions (a few minutes; CI runs it)
+#   make serve       REPLICAS app servers (default 2) behind Debian's nginx on PORT, for a school's server
+#                    (python -m seqviz.deploy; SERVE_ARGS="--shared --models DIR" for shared-server mode)
+#   make load-test   the load tests: 20 browsers and 12 protocol-level students on one server, the nginx
+#                    pair, a replica and a server stopped under open pages, a short soak (CI runs it)
+#   make capacity    the load report in docs/: one server and two replicas, 10 to 60 students (~30 min)
 #   make install-hf  the optional transformers extra (the explorer page); make test installs it too
 #   make slides      the slide pack in slides/ (SLIDES_LANG=zh for Chinese; needs kaleido and Chromium)
 #   make lint        ruff check (make test runs it first);  make fmt  ruff's fixes and formatter
@@ -13,8 +17,10 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 PYTEST_ARGS ?=
 SLIDES_LANG ?= en
+REPLICAS ?= 2
+SERVE_ARGS ?=
 
-.PHONY: run test lint fmt load-test slides install install-hf install-dev clean
+.PHONY: run serve test lint fmt load-test capacity slides install install-hf install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +46,9 @@ install-dev: $(VENV)/.dev
 run: $(VENV)/.runtime
 	$(PY) -m seqviz.ui.serve --server.port $(PORT)
 
+serve: $(VENV)/.runtime
+	$(PY) -m seqviz.deploy --replicas $(REPLICAS) --port $(PORT) $(SERVE_ARGS)
+
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -52,6 +61,9 @@ fmt: $(VENV)/.dev
 
 load-test: $(VENV)/.dev
 	$(PY) -m pytest -m load $(PYTEST_ARGS)
+
+capacity: $(VENV)/.dev
+	$(PY) -m seqviz.load --capacity docs
 
 slides: $(VENV)/.runtime
 	$(PY) -m seqviz.export --out slides --lang $(SLIDES_LANG)

@@ -48,11 +48,15 @@ def describe(device: torch.device | str) -> str:
     return f"CPU ({threads} thread{'s' if threads > 1 else ''})"
 
 
-def serving_threads(cores: int | None = None) -> int:
+def serving_threads(cores: int | None = None, shared: bool = False) -> int:
     """Torch CPU threads for the app server. Every browser session runs its page in a thread of its own, and
     each of their torch calls uses this many cores: a class of concurrent sessions would oversubscribe the
-    CPU with all of them. Half the cores, at least one; the SEQVIZ_THREADS environment variable overrides."""
+    CPU with all of them. Half the cores, at least one; on a shared server (seqviz.shared) one, since many
+    sessions share the cores and replicas scale across them. The SEQVIZ_THREADS environment variable
+    overrides both."""
     override = os.environ.get("SEQVIZ_THREADS", "")
     if override.isdigit() and int(override) > 0:
         return int(override)
+    if shared:
+        return 1
     return max(1, (cores or os.cpu_count() or 1) // 2)

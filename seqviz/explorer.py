@@ -1,5 +1,6 @@
 """Any Hugging Face model's attention: load a local model folder (or a hub id, when the machine is online) with
-eager attention, and return its attention maps as numpy arrays for seqviz's figures.
+eager attention, and return its attention maps as numpy arrays for seqviz's figures. On a shared server
+(seqviz.shared) only the models of one folder are offered, by name, and nothing is downloaded.
 
 `transformers` is an optional extra (requirements-hf.txt); this module imports it only inside its functions.
 """
@@ -28,6 +29,10 @@ _LOADING = threading.Lock()
 
 class ExplorerError(ValueError):
     """A model that cannot be explored, with a message meant for the user."""
+
+
+class NotOffered(ExplorerError):
+    """Shared-server mode: a name that is not one of the allowed folder's models (see resolve_allowed)."""
 
 
 def transformers_available() -> bool:
@@ -95,7 +100,7 @@ def load_model(source: str, device: str = "cpu") -> ExploredModel:
 
 
 def _load(source: str, device: str) -> ExploredModel:
-    from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig
 
     if not source:
         raise ExplorerError("enter a model folder or a hub id")
@@ -125,6 +130,16 @@ def _load(source: str, device: str) -> ExploredModel:
         source = str(local)
         if not (local / "config.json").exists():
             raise ExplorerError(f"{shown} has no config.json: not a Hugging Face model folder")
+    return _from_pretrained(source, device, options, name=source, shown=shown)
+
+
+def _from_pretrained(
+    source: str, device: str, options: dict, name: str, shown: str, detail: bool = True
+) -> ExploredModel:
+    """Config, model and tokenizer from `source`, as an ExploredModel called `name`. A failure names the model
+    as `shown`, with the library's own message when `detail` (which may hold the folder's path)."""
+    from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
     try:
         config = AutoConfig.from_pretrained(source, **options)
         kind = model_kind(config)
@@ -134,9 +149,61 @@ def _load(source: str, device: str) -> ExploredModel:
     except ExplorerError:
         raise
     except Exception as error:  # missing weights or tokenizer, an unknown architecture, a download failure
-        raise ExplorerError(f"could not load {shown}: {type(error).__name__}: {str(error)[:300]}") from error
+        reason = f"{type(error).__name__}: {str(error)[:300]}" if detail else type(error).__name__
+        raise ExplorerError(f"could not load {shown}: {reason}") from error
     model = model.to(device).eval()
-    return ExploredModel(source, kind, model, tokenizer, sum(p.numel() for p in model.parameters()), config.model_type)
+    return ExploredModel(name, kind, model, tokenizer, sum(p.numel() for p in model.parameters()), config.model_type)
+
+
+# ---- shared-server mode: models of one folder, chosen by name --------------------------------------
+
+# One message for every name that is not offered, whatever the reason: it never tells a student whether
+# some path exists on the server.
+NOT_OFFERED = "no model of that name is offered here"
+
+
+def resolve_allowed(name: str, folder: Path | str) -> Path:
+    """The model folder `name` stands for: a sub-folder of `folder` that holds config.json, after following
+    links, directly inside `folder`. Anything else (a path, "..", a hidden name, a link out of the folder, a
+    missing name) raises NotOffered, always with the message NOT_OFFERED."""
+    if not isinstance(name, str) or not name or name.startswith(".") or any(c in name for c in "/\\\0:"):
+        raise NotOffered(NOT_OFFERED)
+    try:
+        root = Path(folder).resolve(strict=True)
+        found = (root / name).resolve(strict=True)
+        offered = found.parent == root and (found / "config.json").is_file()
+    except (OSError, RuntimeError, ValueError):  # missing, a link loop, a name the file system refuses
+        offered = False
+    if not offered:
+        raise NotOffered(NOT_OFFERED)
+    return found
+
+
+def allowed_models(folder: Path | str | None) -> list[str]:
+    """The names resolve_allowed accepts in `folder`, sorted; none when there is no such folder."""
+    try:
+        entries = sorted(entry.name for entry in Path(folder).iterdir()) if folder else []
+    except OSError:
+        return []
+    names = []
+    for name in entries:
+        try:
+            resolve_allowed(name, folder)
+        except NotOffered:
+            continue
+        names.append(name)
+    return names
+
+
+def load_allowed(name: str, folder: Path | str, device: str = "cpu") -> ExploredModel:
+    """A model of the allowed folder by name, from its files only: the hub is never asked. The model is
+    named by `name`, and errors name nothing else (no server path reaches the page)."""
+    if not transformers_available():
+        raise ExplorerError("transformers is not installed: pip install -r requirements-hf.txt")
+    path = resolve_allowed(name, folder)
+    with _LOADING:
+        prepare_transformers()
+        return _from_pretrained(str(path), device, {"local_files_only": True}, name, name, detail=False)
 
 
 def _tokens(explored: ExploredModel, ids: torch.Tensor) -> list[str]:

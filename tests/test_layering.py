@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # What each part of seqviz may import from seqviz, besides itself and the foundation. A higher layer may
 # skip layers (ui may use models directly); a lower one never reaches up.
-FOUNDATION = {"device", "i18n", "messages"}  # small modules every layer may use
+FOUNDATION = {"device", "i18n", "messages", "shared"}  # small modules every layer may use
 MAY_IMPORT = {
     "data": set(),
     "models": {"data"},
@@ -28,9 +28,11 @@ MAY_IMPORT = {
     "ui": {"lessons", "export", "explorer", "training", "explain", "decoding", "viz", "models", "data"},
     "train": {"training"},  # `python -m seqviz.train`
     "device": set(),
+    "shared": set(),  # the shared-server mode, read from the environment
     "messages": {"i18n"},
     "i18n": set(),  # the translation catalogues (seqviz/locales), read by ui, export and messages
-    "load": {"viz"},  # sessions that speak Streamlit's protocol to a server; the report's chart
+    "load": {"deploy", "viz"},  # sessions that speak Streamlit's protocol to a server; the report's chart
+    "deploy": set(),  # app servers and nginx in front of replicas: processes, no seqviz code
 }
 STREAMLIT_MAY = {"ui"}  # and the pages and app.py; the benchmark drives pages through streamlit.testing only
 # Known exceptions, each with the issue that removes it. The test fails when one is no longer needed.

@@ -1,8 +1,16 @@
-"""`python -m seqviz.load [--sessions 10 20 40] [--think 3] [--server URL --pid PID]`: how many students one
-server holds. Each level releases that many protocol-level sessions at once, each running a lesson's worth
-of interactions (seqviz/load/classroom.py); per interaction the server's latency (message sent -> script run
-finished), and the server's CPU and memory. Without --server it starts its own (`python -m seqviz.ui.serve`
-on a free loopback port) and stops it at the end. Writes a JSON report and a Markdown table."""
+"""`python -m seqviz.load [--sessions 10 20 40] [--think 3] [--replicas N] [--server URL --pid PID ...]`: how
+many students one server (or N replicas behind nginx) holds. Each level releases that many protocol-level
+sessions at once, each running a lesson's worth of interactions (seqviz/load/classroom.py); per interaction
+the server's latency (message sent -> script run finished), and the server's CPU and memory. Without
+--server it starts its own (`python -m seqviz.ui.serve` on a free loopback port; with --replicas N, N of
+them behind nginx as `make serve` runs them) and stops it at the end. Writes a JSON report and a Markdown
+table.
+
+`--capacity DIR` (`make capacity`) measures one server and two replicas behind nginx at the same levels,
+both in shared-server mode, and writes the report to DIR/load.md, load.json and load_latency.svg.
+`--soak SECONDS` lets students come and go that long instead and reports the server's memory.
+`--profile FILE` samples the one server with py-spy (`pip install py-spy`) while the levels run and writes
+where its time goes to FILE (seqviz/load/stacks.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +21,31 @@ import sys
 import time
 from pathlib import Path
 
-from ..viz.load import latency_against_sessions
+from ..deploy.servers import deployment
+from ..viz.load import LatencySeries, latency_against_sessions
 from ..viz.style import to_svg_bytes
-from .classroom import classroom
+from .classroom import TRAINERS_EVERY, classroom
 from .protocol import run_sessions
-from .server import own_server
+from .soak import idle_cost, soak
+from .stacks import markdown as stacks_markdown
+from .stacks import where
+
+GOAL_P95_MS = 1000  # the issue's bar: p95 of one second per interaction
+CAPACITY_LEVELS = [10, 20, 30, 40, 60]
+CONFIGURATIONS = {1: "one server", 2: "two replicas behind nginx"}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m seqviz.load", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 20, 40], help="students per level")
+    parser.add_argument("--sessions", type=int, nargs="+", help="students per level (default 10 20 40)")
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds a student waits between actions")
     parser.add_argument("--server", help="a running server's address (default: start one)")
-    parser.add_argument("--pid", type=int, help="that server's process id, to read its CPU and memory")
+    parser.add_argument("--replicas", type=int, default=1, help="app servers behind nginx (1: one server, no proxy)")
+    parser.add_argument("--shared", action="store_true", help="start the servers in shared-server mode")
+    parser.add_argument("--pid", type=int, nargs="+", help="that server's process ids, to read CPU and memory")
+    parser.add_argument("--capacity", type=Path, metavar="DIR", help="one server and two replicas; report in DIR")
+    parser.add_argument("--profile", type=Path, metavar="FILE", help="sample the server with py-spy; Markdown here")
+    parser.add_argument("--soak", type=float, metavar="SECONDS", help="instead: students come and go this long")
     parser.add_argument("--json", type=Path, default=Path("artifacts/load_protocol.json"), help="the report")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     parser.add_argument("--chart", type=Path, help="also draw latency against students as SVG here (needs kaleido)")
@@ -49,71 +69,159 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def page(report: dict, args: argparse.Namespace) -> str:
-    """The report as a Markdown page: how it was measured, the table, and the chart when one was drawn."""
-    lines = [
-        "# seqviz under load: one server, many students",
-        "",
-        f"Measured {report['date']} on {report['cores']} cores with `python -m seqviz.load --sessions "
-        f"{' '.join(map(str, args.sessions))} --think {args.think:g}`: each level releases that many sessions "
-        "at once, speaking Streamlit's websocket protocol (no browsers compete for the cores). Each session opens "
-        "the masks page and types its own sentence, opens the autoregressive page, types its own prompt and "
-        "clicks *Next token* five times, then opens the parallel page, types its sentence and moves the "
-        f"iteration slider three times, waiting {args.think:g} s on average (0.5–1.5×) between two interactions. "
-        "Latency is the server's: the message sent until the script run finished. The server's CPU and peak "
-        "memory are read from /proc.",
-        "",
-        markdown(report),
-    ]
-    if args.chart:
-        lines += [f"![latency against students]({args.chart.name})", ""]
-    return "\n".join(lines)
+def sessions_at(report: dict, goal_ms: float) -> float | None:
+    """How many students the levels hold at p95 = goal_ms: interpolated between the last level under the goal
+    and the first over it (None when even the first level is over it; the largest level when none is)."""
+    points = [(level["sessions"], level["interactions"]["p95_ms"]) for level in report["levels"]]
+    if not points or points[0][1] > goal_ms:
+        return None
+    for (n0, p0), (n1, p1) in zip(points, points[1:], strict=False):
+        if p0 <= goal_ms < p1:
+            return round(n0 + (n1 - n0) * (goal_ms - p0) / (p1 - p0), 1)
+    return float(points[-1][0])
 
 
-GOAL_P95_MS = 1000  # the issue's bar: p95 of one second per interaction
-
-
-def chart(report: dict):
+def series(report: dict, name: str) -> LatencySeries:
     levels = report["levels"]
-    return latency_against_sessions(
+    return LatencySeries(
+        name,
         [level["sessions"] for level in levels],
         [level["interactions"]["p50_ms"] for level in levels],
         [level["interactions"]["p95_ms"] for level in levels],
-        f"One server, {report['cores']} cores: latency per interaction against students at once",
+    )
+
+
+def chart(reports: dict[str, dict], cores: int):
+    """Latency against students, one pair of lines per configuration ({name: its report})."""
+    return latency_against_sessions(
+        [series(report, name) for name, report in reports.items()],
+        f"{cores} cores: latency per interaction against students at once",
         goal_ms=GOAL_P95_MS,
     )
 
 
+SCENARIO = (
+    "each level releases that many sessions at once, speaking Streamlit's websocket protocol (no browsers "
+    "compete for the cores). Each session opens the masks page and types its own sentence, opens the "
+    "autoregressive page, types its own prompt and clicks *Next token* five times (one student in "
+    f"{TRAINERS_EVERY} then trains the character models live, 10 s each), then opens the parallel page, types "
+    "its sentence and moves the iteration slider three times, waiting {think:g} s on average (0.5–1.5×) "
+    "between two interactions. Latency is the server's: the message sent until the script run finished (the "
+    "live training is reported apart: it lasts as long as it trains, by design). CPU and peak memory are read "
+    "from /proc, all replicas together."
+)
+
+
+def measure(url: str, pids: list[int] | None, levels: list[int], think: float) -> dict:
+    report = {"levels": []}
+    run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+    for n in levels:
+        level = run_sessions(classroom(url, n, pids, think))
+        report["levels"].append(level)
+        print(f"  {n:3d} students: p50 {level['interactions']['p50_ms']} ms, p95 {level['interactions']['p95_ms']} ms")
+    report["sessions_at_goal"] = sessions_at(report, GOAL_P95_MS)
+    return report
+
+
+def soak_report(url: str, pids: list[int] | None, seconds: float) -> dict:
+    run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+    report = {"idle": run_sessions(idle_cost(url, pids or []))}
+    report.update(run_sessions(soak(url, pids or [], seconds)))
+    return report
+
+
+def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Path) -> dict:
+    """measure() with py-spy sampling the server's thread that holds the GIL; where() of it written to out."""
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    run_sessions(classroom(url, 1, pids))  # warm-up outside the samples
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder) / "stacks.txt"
+        command = [spy, "record", "--gil", "--nonblocking", "--format", "raw", "-r", "50", "-o", str(raw)]
+        sampler = subprocess.Popen([*command, "-p", str(pids[0])], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            report = measure(url, pids, levels, think)
+        finally:
+            sampler.send_signal(signal.SIGINT)
+            sampler.wait(60)
+        if not raw.exists():
+            raise SystemExit(f"seqviz.load: py-spy wrote no samples: {sampler.stderr.read().decode()[-500:]}")
+        report["where"] = where(raw.read_text().splitlines())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(stacks_markdown(report["where"]))
+    print(stacks_markdown(report["where"]))
+    return report
+
+
+def capacity_page(report: dict) -> str:
+    one, two = (report["configurations"][name] for name in CONFIGURATIONS.values())
+    held = [c["sessions_at_goal"] for c in (one, two)]
+    ratio = f"{held[1] / held[0]:.2f}×" if all(held) else "—"
+    lines = [
+        "# seqviz under load: one server, two replicas, many students",
+        "",
+        f"Measured {report['date']} on {report['cores']} cores with `make capacity` (`python -m seqviz.load "
+        f"--capacity docs`, levels {' '.join(map(str, report['levels']))}, think {report['think_s']:g} s), both "
+        "configurations in shared-server mode (`--shared`): " + SCENARIO.format(think=report["think_s"]),
+        "",
+        f"**Students at p95 = {GOAL_P95_MS / 1000:g} s:** one server {held[0] or '—'}, two replicas behind nginx "
+        f"{held[1] or '—'} ({ratio}); interpolated between the levels on either side.",
+        "",
+    ]
+    for name in CONFIGURATIONS.values():
+        lines += [f"## {name[0].upper()}{name[1:]}", "", markdown(report["configurations"][name])]
+    lines += ["![latency against students](load_latency.svg)", ""]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if min(args.sessions) < 1 or args.think < 0:
-        print("seqviz.load: sessions must be at least 1 and think time not negative", file=sys.stderr)
+    levels = args.sessions or (CAPACITY_LEVELS if args.capacity else [10, 20, 40])
+    if min(levels) < 1 or args.think < 0 or args.replicas < 1:
+        print("seqviz.load: sessions and replicas must be at least 1, think time not negative", file=sys.stderr)
         return 2
+    header = {"cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "think_s": args.think}
 
-    def measure(url: str, pid: int | None) -> dict:
-        report = {"cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "levels": []}
-        run_sessions(classroom(url, 1, pid))  # warm-up: every page once, its models loaded
-        for n in args.sessions:
-            level = run_sessions(classroom(url, n, pid, args.think))
-            report["levels"].append(level)
-            print(
-                f"  {n:3d} students: p50 {level['interactions']['p50_ms']} ms, p95 {level['interactions']['p95_ms']} ms"
-            )
-        return report
+    def run(url: str, pids: list[int] | None) -> dict:
+        if args.soak is not None:
+            return soak_report(url, pids, args.soak)
+        if args.profile:
+            return profiled(url, pids, levels, args.think, args.profile)
+        return measure(url, pids, levels, args.think)
 
+    if args.capacity:
+        configurations = {}
+        for replicas, name in CONFIGURATIONS.items():
+            print(f"{name}:")
+            with deployment(replicas, proxy=replicas > 1, args=("--shared",)) as served:
+                configurations[name] = run(served.url, served.pids)
+        report = {**header, "levels": levels, "configurations": configurations}
+        args.capacity.mkdir(parents=True, exist_ok=True)
+        (args.capacity / "load.json").write_text(json.dumps(report, indent=1))
+        (args.capacity / "load.md").write_text(capacity_page(report))
+        (args.capacity / "load_latency.svg").write_bytes(to_svg_bytes(chart(configurations, header["cores"])))
+        print(capacity_page(report))
+        return 0
     if args.server:
-        report = measure(args.server, args.pid)
+        report = {**header, "replicas": len(args.pid or []) or None, **run(args.server, args.pid)}
     else:
-        with own_server() as (url, pid):
-            report = measure(url, pid)
+        with deployment(args.replicas, proxy=args.replicas > 1, args=("--shared",) if args.shared else ()) as served:
+            report = {**header, "replicas": args.replicas, **run(served.url, served.pids)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1))
+    if args.soak is not None:
+        print(json.dumps({k: v for k, v in report.items() if k != "memory_mb"}))
+        return 0
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(page(report, args))
+        args.markdown.write_text(markdown(report))
     if args.chart:
         args.chart.parent.mkdir(parents=True, exist_ok=True)
-        args.chart.write_bytes(to_svg_bytes(chart(report)))
+        args.chart.write_bytes(to_svg_bytes(chart({f"{args.replicas} replica(s)": report}, header["cores"])))
     print(markdown(report))
     return 0
 

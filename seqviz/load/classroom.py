@@ -10,6 +10,7 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .protocol import Run, Session
@@ -17,6 +18,9 @@ from .protocol import Run, Session
 NOUNS = ("cat", "dog", "horse", "boy", "girl", "mouse")
 ADJECTIVES = ("small", "big", "old", "black", "white")
 NEXT_TOKENS, SLIDER_MOVES = 5, 3
+TRAINERS_EVERY = 10  # one student in ten also trains the character models live (10 s each)
+SO_FAR = "Text so far:"  # the autoregressive page's line with the prompt and the tokens generated
+BUSY = "training a model on this server now"  # the refusal a shared server gives when its slots are taken
 
 
 def sentence(i: int) -> str:
@@ -31,6 +35,8 @@ class Student:
     index: int
     runs: list[Run] = field(default_factory=list)
     own_input_shown: bool = True
+    generated: str = ""  # what the autoregressive page showed after the five next tokens ("Text so far: ...")
+    trained: bool | None = None  # a trainer: whether the server let them train (None: not a trainer)
     error: str = ""  # a failure of the session itself (a timeout, a closed socket)
 
 
@@ -41,8 +47,9 @@ def _shows(run: Run, text: str) -> bool:
 async def lesson(
     server: str, i: int, start: asyncio.Barrier | None = None, think_s: float = 0.0, timeout_s: float = 300
 ) -> Student:
-    """One student's lesson: the masks page with their own sentence, five next tokens after their own prompt,
-    and the parallel page's iteration slider moved three times; between two interactions the student thinks
+    """One student's lesson: the masks page with their own sentence, five next tokens after their own prompt
+    (one in ten then trains the character models live for 10 s each), and the parallel page's iteration
+    slider moved three times; between two interactions the student thinks
     for think_s on average (0.5 to 1.5 times it, seeded per student)."""
     student = Student(i)
     own = sentence(i)
@@ -67,6 +74,11 @@ async def lesson(
             for _ in range(NEXT_TOKENS):
                 last = await act(session.click("ar_next"))
             student.own_input_shown = _shows(last, prompt.split()[-1])
+            student.generated = next((text for text in last.texts if text.startswith(SO_FAR)), "")
+            if i % TRAINERS_EVERY == TRAINERS_EVERY // 2:
+                await act(session.choose("char_seconds", "10"))
+                trained = await act(session.click("char_train"))
+                student.trained = trained.ok and not any(BUSY in text for text in trained.texts)
             await act(session.open("Parallel"))
             await act(session.type("s2s_sentence", own))
             for move in range(SLIDER_MOVES):
@@ -76,17 +88,23 @@ async def lesson(
     return student
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds one process has used so far, all its threads."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """CPU seconds the processes have used so far, all their threads."""
+    total = 0.0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total
 
 
-def resident_mb(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def resident_mb(pids: Sequence[int]) -> float:
+    """Resident memory of the processes together (MB)."""
+    total = 0.0
+    for pid in pids:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -103,26 +121,34 @@ def summary(seconds: list[float]) -> dict:
     }
 
 
+TRAINING = "train live"  # reported on its own: it lasts as long as the training by design
+
+
 def _kind(action: str) -> str:
     """ "open Masks" -> "open a page", "type sentence" -> "type a sentence", ..."""
     verb = action.split()[0]
-    return {"open": "open a page", "type": "type a sentence", "click": "next token", "slide": "move a slider"}[verb]
+    if action == "click char_train":
+        return TRAINING
+    kinds = {"open": "open a page", "type": "type a sentence", "click": "next token", "slide": "move a slider"}
+    return kinds.get(verb, "set a slider")
 
 
-async def _sample_memory(pid: int, peak: list[float], every_s: float = 0.5) -> None:
+async def _sample_memory(pids: Sequence[int], peak: list[float], every_s: float = 0.5) -> None:
     while True:
-        peak[0] = max(peak[0], resident_mb(pid))
+        peak[0] = max(peak[0], resident_mb(pids))
         await asyncio.sleep(every_s)
 
 
 async def classroom(
-    server: str, sessions: int, pid: int | None = None, think_s: float = 0.0, timeout_s: float = 300
+    server: str, sessions: int, pid: int | Sequence[int] | None = None, think_s: float = 0.0, timeout_s: float = 300
 ) -> dict:
     """`sessions` students at once (released together) on the server, each thinking think_s on average
-    between interactions; with the server's pid, its CPU and memory too. -> the level's report"""
+    between interactions; with the server's pid (or its replicas' pids), their CPU and memory too. -> the
+    level's report"""
+    pids = (pid,) if isinstance(pid, int) else tuple(pid or ())
     start_barrier = asyncio.Barrier(sessions)
-    cpu0, rss0, peak = (cpu_seconds(pid), resident_mb(pid), [0.0]) if pid else (0.0, 0.0, [0.0])
-    sampler = asyncio.create_task(_sample_memory(pid, peak)) if pid else None
+    cpu0, rss0, peak = cpu_seconds(pids), resident_mb(pids), [0.0]
+    sampler = asyncio.create_task(_sample_memory(pids, peak)) if pids else None
     wall0 = time.perf_counter()
     students = await asyncio.gather(*(lesson(server, i, start_barrier, think_s, timeout_s) for i in range(sessions)))
     wall = time.perf_counter() - wall0
@@ -135,17 +161,21 @@ async def classroom(
     report = {
         "sessions": sessions,
         "think_s": think_s,
-        "interactions": summary([run.seconds for run in runs]),
+        "interactions": summary([run.seconds for run in runs if _kind(run.action) != TRAINING]),
         "by_interaction": {kind: summary(seconds) for kind, seconds in by_kind.items()},
         "wall_s": round(wall, 1),
         "failed_runs": sum(not run.ok for run in runs),
         "failed_sessions": [s.error for s in students if s.error],
         "own_input_not_shown": [s.index for s in students if not s.own_input_shown],
+        "generated": [s.generated for s in students],  # a browser beside the class must see the same
+        "trainers": sum(s.trained is not None for s in students),
+        "trainers_refused": sum(s.trained is False for s in students),
     }
-    if pid:
+    if pids:
         report["server"] = {
-            "cpu_s": round(cpu_seconds(pid) - cpu0, 1),
-            "cpu_share_of_one_core": round((cpu_seconds(pid) - cpu0) / wall, 2),
+            "processes": len(pids),
+            "cpu_s": round(cpu_seconds(pids) - cpu0, 1),
+            "cpu_share_of_one_core": round((cpu_seconds(pids) - cpu0) / wall, 2),
             "rss_before_mb": round(rss0, 1),
             "rss_peak_mb": round(peak[0], 1),
         }

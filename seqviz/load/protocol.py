@@ -7,6 +7,7 @@ message sent to the script run finished."""
 from __future__ import annotations
 
 import asyncio
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # "Type: message" of each exception box
     title: str = ""  # the browser tab's title the page set
     elements: Counter = field(default_factory=Counter)  # element kind -> how many the run drew
-    texts: list[str] = field(default_factory=list)  # the markdown the run wrote, in order
+    texts: list[str] = field(default_factory=list)  # the markdown and the alerts the run wrote, in order
     seconds: float = 0.0  # message sent -> script run finished
 
     @property
@@ -42,6 +43,15 @@ class Run:
 
 def stream_url(server: str) -> str:
     return server.replace("http://", "ws://", 1).replace("https://", "wss://", 1).rstrip("/") + "/_stcore/stream"
+
+
+def first_request(server: str) -> tuple[str, str]:
+    """A browser's first request: the cookies the server sets, as a Cookie header ("" for none; behind nginx,
+    the one that keeps this session on its replica, seqviz/deploy/nginx.py), and which replica answered
+    ("" without nginx)."""
+    with urllib.request.urlopen(f"{server.rstrip('/')}/_stcore/health", timeout=60) as response:
+        cookies = "; ".join(c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or [])
+        return cookies, response.headers.get("X-Seqviz-Replica", "")
 
 
 def user_key(widget_id: str) -> str | None:
@@ -71,6 +81,8 @@ def note(run: Run, message: ForwardMsg, widgets: dict[str, str]) -> bool:
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif element_kind == "markdown":
             run.texts.append(element.markdown.body)
+        elif element_kind == "alert":  # st.info, st.warning, st.error, st.success
+            run.texts.append(element.alert.body)
         elif element_kind in WIDGETS:
             widget_id = getattr(element, element_kind).id
             if user_key(widget_id) is not None:
@@ -96,9 +108,13 @@ class Session:
         self.widgets: dict[str, str] = {}  # key -> widget id, as the page last drew them
         self.values: dict[str, WidgetState] = {}  # widget id -> the value this session gave it
         self.socket = None
+        self.replica = ""  # behind nginx: the replica's address (host:port) that serves this session
 
     async def __aenter__(self) -> Session:
-        self.socket = await connect(stream_url(self.server), subprotocols=["streamlit"], max_size=None, open_timeout=60)
+        cookies, self.replica = await asyncio.to_thread(first_request, self.server)
+        headers = {"Cookie": cookies} if cookies else {}
+        options = {"subprotocols": ["streamlit"], "max_size": None, "open_timeout": 60, "additional_headers": headers}
+        self.socket = await connect(stream_url(self.server), **options)
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -138,6 +154,13 @@ class Session:
         state.double_array_value.data.extend(values)
         self.values[state.id] = state
         return await self._run(f"slide {key}")
+
+    async def choose(self, key: str, *options: str) -> Run:
+        """A select slider (or a multiselect) set to these options, named as the widget shows them."""
+        state = self._state(key)
+        state.string_array_value.data.extend(options)
+        self.values[state.id] = state
+        return await self._run(f"choose {key}")
 
     async def set_number(self, key: str, value: float) -> Run:
         state = self._state(key)

@@ -29,7 +29,8 @@ from ..viz.curves import accuracy_curves
 from .figures import attention_views, show_altair, show_plotly
 from .inputs import report_unknown
 from .models import builtin_model
-from .page import PageContext
+from .page import PageContext, widget_default
+from .training_turns import training_turn
 
 TOP_K = 6
 START_NAME_KEYS = {"pretrained": "ae_pretrained", "random_init": "ae_random_init"}  # the fine-tuned encoders
@@ -47,7 +48,7 @@ class Blanks:
 def sentence_input(ctx: PageContext, vocab, max_words: int, examples: list[str]) -> list[str]:
     """The sentence box and example picker; stops the page with a clear message if no word is usable."""
     left, right = st.columns([3, 2])
-    st.session_state.setdefault("ae_sentence", examples[0])
+    widget_default("ae_sentence", examples[0])
 
     def use_example():
         st.session_state.ae_sentence = st.session_state.ae_example
@@ -273,19 +274,9 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
     data = subject_number_task(mlm.vocab, n_train=n_train)
     st.markdown(ctx.t("ae_finetune_intro", n=len(data.train_labels), m=len(data.test_labels)))
     if st.button(ctx.t("ae_finetune_button"), type="primary", icon=":material/model_training:"):
-        progress = st.progress(0.0)
-        names = {start: ctx.t(key) for start, key in START_NAME_KEYS.items()}
-
-        def report(name, point):
-            done = point.step / steps / 2 + (0.5 if name == "random_init" else 0.0)
-            progress.progress(min(done, 1.0), text=ctx.t("ae_finetuning", name=names[name]))
-
-        st.session_state.ae_finetune = (
-            steps,
-            len(data.train_labels),
-            compare_pretraining(mlm.model, data, steps, callback=report),
-        )
-        progress.empty()
+        with training_turn(ctx) as granted:  # refused on a busy shared server: the curves before stay
+            if granted:
+                _finetune(ctx, mlm, data, steps)
     if st.session_state.get("ae_finetune"):
         steps, n_train, results = st.session_state.ae_finetune
         rows = [
@@ -313,3 +304,20 @@ def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
                 cold=results["random_init"][-1].test_accuracy,
             )
         )
+
+
+def _finetune(ctx: PageContext, mlm: Checkpoint, data, steps: int) -> None:
+    """Fine-tune the pre-trained encoder and a random one live; their curves stay in the session."""
+    progress = st.progress(0.0)
+    names = {start: ctx.t(key) for start, key in START_NAME_KEYS.items()}
+
+    def report(name, point):
+        done = point.step / steps / 2 + (0.5 if name == "random_init" else 0.0)
+        progress.progress(min(done, 1.0), text=ctx.t("ae_finetuning", name=names[name]))
+
+    st.session_state.ae_finetune = (
+        steps,
+        len(data.train_labels),
+        compare_pretraining(mlm.model, data, steps, callback=report),
+    )
+    progress.empty()

@@ -26,6 +26,7 @@ from ..viz.attention import attention_heatmap
 from ..viz.curves import loss_curves
 from .figures import show_altair, show_plotly
 from .page import PageContext
+from .training_turns import training_turn
 
 MAX_UPLOAD_MB = 2
 KIND_NAME_KEYS = {"transformer": "ar_char_transformer", "gru": "ar_char_gru"}  # the catalogue's name of each kind
@@ -90,6 +91,13 @@ def charlm_section(ctx: PageContext) -> None:
 
 
 def _train_both(ctx: PageContext, text: str, seconds: int) -> None:
+    """Train both kinds, when the server gives this session a turn (else the models it had stay)."""
+    with training_turn(ctx) as granted:
+        if granted:
+            _train(ctx, text, seconds)
+
+
+def _train(ctx: PageContext, text: str, seconds: int) -> None:
     progress, chart = st.progress(0.0), st.empty()
     rows: list[dict] = []
     models = {}

@@ -1,12 +1,23 @@
-"""The explorer page's sections: load any Hugging Face model, then its attention with the built-in pages'
-figures, and a decoder-only model's next-token view one step at a time."""
+"""The explorer page's sections: load any Hugging Face model (on a shared server: one of the allowed
+folder's, by name), then its attention with the built-in pages' figures, and a decoder-only model's
+next-token view one step at a time."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from ..explorer import ExplorerError, attention_maps, load_model, next_token, prompt_ids
+from .. import shared
+from ..explorer import (
+    ExplorerError,
+    NotOffered,
+    allowed_models,
+    attention_maps,
+    load_allowed,
+    load_model,
+    next_token,
+    prompt_ids,
+)
 from ..viz.bars import topk_bars
 from .figures import attention_views, show_plotly
 from .page import PageContext
@@ -28,13 +39,22 @@ def _load(source: str, device: str):
     return load_model(source, device)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load_offered(name: str, folder: str, device: str):
+    """Shared-server mode: one loaded model per (name, folder, device), from the folder's files only."""
+    return load_allowed(name, folder, device)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _maps(_explored, key: tuple, text: str):
     return attention_maps(_explored, text)
 
 
 def loaded_model(ctx: PageContext):
-    """The model the user named, or None (with the reason shown)."""
+    """The model the user named (on a shared server: chose), or None (with the reason shown)."""
+    mode = shared.current()
+    if mode.on:
+        return _offered_model(ctx, mode.models)
     source = st.text_input(
         ctx.t("hf_source"),
         key="hf_source",
@@ -51,6 +71,42 @@ def loaded_model(ctx: PageContext):
     except ExplorerError as error:
         st.error(ctx.t("hf_load_failed", reason=str(error)), icon=":material/error:")
         return None
+    _say_loaded(ctx, explored)
+    return explored
+
+
+def _offered_model(ctx: PageContext, folder):
+    """Shared-server mode: a model of the allowed folder, chosen by name. No text box: no server path is
+    typed, shown, or answered about, and nothing is downloaded."""
+    names = allowed_models(folder)
+    if not names:
+        st.info(ctx.t("hf_shared_none"), icon=":material/folder_off:")
+        return None
+    name = st.selectbox(
+        ctx.t("hf_shared_pick"),
+        names,
+        index=None,
+        key="hf_shared_model",
+        placeholder=ctx.t("hf_shared_placeholder"),
+        help=ctx.t("hf_shared_help"),
+    )
+    if name is None:
+        st.info(ctx.t("hf_shared_enter"), icon=":material/folder_open:")
+        return None
+    try:
+        with st.spinner(ctx.t("hf_loading", source=name)):
+            explored = _load_offered(name, str(folder), str(ctx.device))
+    except NotOffered:  # gone since the list was made: the one answer for every name not offered
+        st.error(ctx.t("hf_shared_refused"), icon=":material/block:")
+        return None
+    except ExplorerError as error:
+        st.error(ctx.t("hf_load_failed", reason=str(error)), icon=":material/error:")
+        return None
+    _say_loaded(ctx, explored)
+    return explored
+
+
+def _say_loaded(ctx: PageContext, explored) -> None:
     st.success(
         ctx.t(
             "hf_loaded",
@@ -63,7 +119,6 @@ def loaded_model(ctx: PageContext):
     )
     if explored.parameters > LARGE:
         st.warning(ctx.t("hf_large", n=explored.parameters), icon=":material/hourglass:")
-    return explored
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

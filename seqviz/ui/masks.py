@@ -25,7 +25,7 @@ from ..viz.masks import gallery_figures, scores_pipeline_figure, softmax_masked
 from .figures import show_plotly
 from .inputs import report_unknown, tokens_from_text
 from .models import builtin_model
-from .page import PageContext
+from .page import PageContext, widget_default
 
 
 def page_gallery_figures(ctx: PageContext, tokens, target, second, prefix_length: int, order) -> dict:
@@ -83,8 +83,8 @@ def _shuffle_order(length: int):
 def mask_inputs(ctx: PageContext) -> MaskInputs:
     """The sentence, the target and second sentences, the prefix length and the permutation order."""
     examples = example_sentences("en")
-    st.session_state.setdefault("sentence", examples[0])
-    st.session_state.setdefault("target", example_sentences("fr")[0])
+    widget_default("sentence", examples[0])
+    widget_default("target", example_sentences("fr")[0])
     left, right = st.columns([3, 2])
     text = left.text_input(
         ctx.t("sentence"), key="sentence", help=ctx.t("sentence_help"), max_chars=2000, on_change=_reset_order

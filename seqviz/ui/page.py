@@ -125,6 +125,7 @@ def setup_page(title_key: str) -> PageContext:
     (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them."""
     warm_up()  # done before the server started (seqviz.ui.serve); otherwise here, once
     st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
+    restarted = _restarted_session()
     lang = _setting("lang", "en", lambda v: v if v in LANGUAGES else None)
     presentation = _setting("present", False, lambda v: {"1": True, "true": True, "0": False, "false": False}.get(v))
     st.session_state["lang_widget"], st.session_state["present_widget"] = lang, presentation
@@ -159,7 +160,48 @@ def setup_page(title_key: str) -> PageContext:
     st.html(_PAGE_CSS)  # our own constant CSS, no user text
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)  # our own constant CSS, no user text
+    if restarted:
+        st.warning(tr(lang, "session_restarted"), icon=":material/restart_alt:")
     return ctx
+
+
+SESSION_MARK = "_seqviz_session"  # set on a session's first run
+
+
+def _browser_widget_keys() -> set[str]:
+    """The keys of the widget values the browser sent with this run (Streamlit 1.67 keeps them in the
+    session state under the widget's id, "$$ID-<hash>-<key>", until the widget is drawn)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    try:
+        ids = list(get_script_run_ctx().session_state._state._new_widget_state.keys())
+    except AttributeError:
+        return set()
+    return {widget_id.split("-", 2)[-1] for widget_id in ids}
+
+
+def _restarted_session() -> bool:
+    """True on the first run of a session whose browser already holds widget values: the page stayed open
+    while the server restarted (or behind nginx, while its replica stopped), and the browser reconnected to a
+    new session. A page opened afresh sends none on its first run."""
+    if st.session_state.get(SESSION_MARK):
+        return False
+    st.session_state[SESSION_MARK] = True
+    return bool(_browser_widget_keys())
+
+
+def widget_default(key: str, value) -> None:
+    """A widget's first value, unless the session or the browser already holds one: after a server restart
+    the browser sends what the student had typed, and a default set here would replace it."""
+    if key not in st.session_state and key not in _browser_widget_keys():
+        st.session_state[key] = value
+    st.session_state[SESSION_MARK] = True
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    try:  # the widget values this run arrived with (Streamlit 1.67's session state holds them here)
+        return len(get_script_run_ctx().session_state._state._new_widget_state) > 0
+    except AttributeError:
+        return False
 
 
 def _device_select(lang: str) -> torch.device:

@@ -29,6 +29,7 @@ import numpy as np
 import PIL.Image
 import torch
 
+from .. import shared
 from ..device import serving_threads
 
 # Imported by the libraries inside a call (plotly, altair, Streamlit's chart and table elements, kaleido's
@@ -95,7 +96,7 @@ def warm_up() -> WarmUp:
 
 def _warm() -> WarmUp:
     start, before = time.perf_counter(), len(sys.modules)
-    torch.set_num_threads(serving_threads())  # sessions run side by side: see serving_threads
+    torch.set_num_threads(serving_threads(shared=shared.current().on))  # sessions run side by side
     # the page modules' @st.cache_data decorators look for a runtime when they are applied; before the
     # server has started there is none yet, and Streamlit warns so (each cache binds to the runtime's
     # storage at its first call, not here)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -13,10 +14,21 @@ from .parallel import log_ticks
 from .style import font_sizes, make_figure
 
 
+@dataclass(frozen=True)
+class LatencySeries:
+    """One configuration's levels: students at once and the latency per interaction there."""
+
+    name: str  # "one server", "two replicas behind nginx"
+    sessions: Sequence[int]
+    p50_ms: Sequence[float]
+    p95_ms: Sequence[float]
+
+
+SERIES_COLORS = (PLAIN_COLOR, HIGHLIGHT_COLOR, "#1b7f3b", "#7b3fa0")
+
+
 def latency_against_sessions(
-    sessions: Sequence[int],
-    p50_ms: Sequence[float],
-    p95_ms: Sequence[float],
+    series: Sequence[LatencySeries],
     title: str = "",
     *,
     goal_ms: float | None = None,
@@ -24,12 +36,23 @@ def latency_against_sessions(
     x_title: str = "students at once",
     y_title: str = "latency per interaction (ms, log scale)",
 ) -> go.Figure:
-    """p50 and p95 latency per level, on a log axis, with the goal as a dashed line when given."""
+    """p95 (solid) and p50 (dotted) latency per level of each configuration, on a log axis, with the goal
+    as a dashed line when given."""
     sizes = font_sizes(False)
-    traces = [
-        go.Scatter(x=list(sessions), y=list(p50_ms), mode="lines+markers", name="p50", line={"color": PLAIN_COLOR}),
-        go.Scatter(x=list(sessions), y=list(p95_ms), mode="lines+markers", name="p95", line={"color": HIGHLIGHT_COLOR}),
-    ]
+    traces = []
+    for one, color in zip(series, SERIES_COLORS, strict=False):
+        for share, dash in (("p95", "solid"), ("p50", "dot")):
+            traces.append(
+                go.Scatter(
+                    x=list(one.sessions),
+                    y=list(one.p95_ms if share == "p95" else one.p50_ms),
+                    mode="lines+markers",
+                    name=f"{one.name}: {share}",
+                    line={"color": color, "dash": dash},
+                )
+            )
+    everything = [v for one in series for v in (*one.p50_ms, *one.p95_ms)]
+    levels = sorted({n for one in series for n in one.sessions})
     shapes, annotations = [], []
     if goal_ms is not None:
         annotations.append(
@@ -63,11 +86,11 @@ def latency_against_sessions(
         height=440,
         shapes=shapes,
         annotations=annotations,
-        xaxis={"title": {"text": x_title}, "tickvals": list(sessions), "tickfont": {"size": sizes["tick"]}},
+        xaxis={"title": {"text": x_title}, "tickvals": levels, "tickfont": {"size": sizes["tick"]}},
         yaxis={
             "title": {"text": y_title},
             "type": "log",
-            "tickvals": log_ticks([*p50_ms, *p95_ms, *([goal_ms] if goal_ms else [])]),
+            "tickvals": log_ticks([*everything, *([goal_ms] if goal_ms else [])]),
             "tickfont": {"size": sizes["tick"]},
         },
     )

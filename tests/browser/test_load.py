@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from seqviz.load.classroom import NEXT_TOKENS, SO_FAR, sentence
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium
 from tests.browser.test_pages_in_browser import _IDLE
 
@@ -30,13 +32,6 @@ ROUTES = {
     "seq2seq": "Seq2Seq",
     "parallel": "Parallel",
 }  # what each session opens, in turn
-NOUNS = ("cat", "dog", "horse", "boy", "girl")
-ADJECTIVES = ("small", "big", "old", "black")
-
-
-def sentence(i: int) -> str:
-    """A different valid toy-language sentence for each session."""
-    return f"the {ADJECTIVES[i // len(NOUNS) % len(ADJECTIVES)]} {NOUNS[i % len(NOUNS)]} sleeps"
 
 
 async def settle(page, timeout_s: float = 240) -> None:
@@ -186,21 +181,60 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
 
 
 PROTOCOL_SESSIONS, PROTOCOL_THINK_S = 12, 1.0  # a short protocol-level class for CI (python -m seqviz.load: more)
+TWIN = 3  # the student whose lesson a real browser repeats beside the class
 
 
-def test_a_protocol_level_class_keeps_its_own_state_and_reports_the_servers_latency(server_process):
+def shown_words(markdown_text: str) -> str:
+    """ "Text so far: the old **:blue[cat]** ..." as a browser renders it: "Text so far: the old cat ..." """
+    return " ".join(re.sub(r"\*\*:blue\[(.*?)\]\*\*", r"\1", markdown_text).replace("\\", "").split())
+
+
+def browser_twin(browser, server: str, prompt: str) -> str:
+    """A real browser does what the protocol student does on the autoregressive page -> its text so far."""
+    from tests.browser.test_pages_in_browser import _wait_until_idle
+
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/Autoregressive", timeout=240_000)
+        _wait_until_idle(page, 240)
+        box = page.get_by_label("Prompt (empty = start of a sentence)", exact=True)
+        box.fill(prompt)
+        box.press("Enter")
+        page.wait_for_timeout(500)
+        _wait_until_idle(page, 240)
+        for _ in range(NEXT_TOKENS):
+            page.get_by_role("button", name="Next token").click()
+            page.wait_for_timeout(500)
+            _wait_until_idle(page, 240)
+        return " ".join(page.get_by_text(SO_FAR).first.inner_text().split())
+    finally:
+        context.close()
+
+
+def test_a_protocol_level_class_keeps_its_own_state_and_a_browser_beside_it_sees_the_same(server_process, browser):
     """Twelve sessions without browsers, released together, each a lesson's worth of interactions: none fails,
-    each sees its own input; the report (latency per interaction, the server's CPU and memory) is written."""
+    each sees its own input; the report (latency per interaction, the server's CPU and memory) is written.
+    Fidelity: a real browser repeats one student's prompt and five next tokens while the class runs, and its
+    page must show what that student's protocol session was sent."""
     from seqviz.load.__main__ import markdown
     from seqviz.load.classroom import classroom
-    from seqviz.load.protocol import run_sessions
 
-    level = run_sessions(classroom(server_process.url, PROTOCOL_SESSIONS, server_process.pid, PROTOCOL_THINK_S))
+    with ThreadPoolExecutor(1) as pool:  # the class in a thread of its own; the browser in this one
+        running = pool.submit(
+            asyncio.run, classroom(server_process.url, PROTOCOL_SESSIONS, server_process.pid, PROTOCOL_THINK_S)
+        )
+        in_browser = browser_twin(browser, server_process.url, " ".join(sentence(TWIN).split()[:3]))
+        level = running.result()
     report = {"cores": os.cpu_count(), "levels": [level]}
     (ARTIFACTS.parent / "load_protocol.json").write_text(json.dumps(report, indent=1))
-    print(f"\nprotocol load:\n{markdown(report)}")
+    print(f"\nprotocol load:\n{markdown(report)}\nbrowser twin: {in_browser}")
     assert level["failed_runs"] == 0 and not level["failed_sessions"], level
     assert not level["own_input_not_shown"], level
     interactions = level["by_interaction"]
     assert interactions["next token"]["n"] == PROTOCOL_SESSIONS * 5 and interactions["move a slider"]["n"] == 36
     assert level["server"]["rss_peak_mb"] > 0 and level["server"]["cpu_s"] > 0
+    assert level["trainers"] == 1 and level["trainers_refused"] == 0, level  # a laptop server: no limits
+    twin = shown_words(level["generated"][TWIN])
+    assert twin.startswith(SO_FAR) and len(twin.split()) > len(SO_FAR.split()) + 3, twin
+    assert in_browser == twin, f"the browser saw {in_browser!r}, its protocol twin {twin!r}"

@@ -11,8 +11,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from seqviz.deploy.servers import own_server
 from seqviz.load.protocol import Run, Session, note, rerun_message, run_sessions, stream_url, user_key
-from seqviz.load.server import own_server
 
 TINY_APP = Path(__file__).with_name("tiny_app.py")
 
@@ -134,7 +134,10 @@ def test_the_chart_draws_both_percentiles_against_students_and_the_goal():
         {"sessions": n, "interactions": {"p50_ms": p50, "p95_ms": p95}}
         for n, p50, p95 in ((10, 90, 600), (30, 500, 9900))
     ]
-    figure = chart({"cores": 2, "levels": levels})
-    assert [trace.name for trace in figure.data] == ["p50", "p95"]
-    assert list(figure.data[1].x) == [10, 30] and list(figure.data[1].y) == [600, 9900]
+    other = [{**level, "sessions": 2 * level["sessions"]} for level in levels]
+    figure = chart({"one server": {"levels": levels}, "two replicas": {"levels": other}}, cores=2)
+    names = ["one server: p95", "one server: p50", "two replicas: p95", "two replicas: p50"]
+    assert [trace.name for trace in figure.data] == names
+    assert list(figure.data[0].x) == [10, 30] and list(figure.data[0].y) == [600, 9900]
+    assert list(figure.data[2].x) == [20, 60] and list(figure.layout.xaxis.tickvals) == [10, 20, 30, 60]
     assert figure.layout.yaxis.type == "log" and figure.layout.shapes[0].y0 == GOAL_P95_MS

@@ -22,7 +22,7 @@ from ...decoding.seq2seq import translate_batch
 from ...models.checkpoint import Checkpoint
 from ..figures import attention_views
 from ..inputs import report_unknown, word_list
-from ..page import PageContext
+from ..page import PageContext, widget_default
 from ..text import md_token
 from .common import VERDICT_KEYS
 
@@ -44,7 +44,7 @@ def _use_example() -> None:
 
 def t5_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     model, vocab = ckpt.model, ckpt.vocab
-    st.session_state.setdefault("fu_t5_text", T5_EXAMPLES["translate"])
+    widget_default("fu_t5_text", T5_EXAMPLES["translate"])
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     text = left.text_input(ctx.t("fu_t5_input"), key="fu_t5_text", max_chars=2000, help=ctx.t("fu_t5_input_help"))
     right.selectbox(

@@ -1,0 +1,96 @@
+"""The deployment's pure parts: nginx's configuration (checked by nginx itself where it is installed), the
+threads each replica gets, and the load report's arithmetic (students at the goal, memory per session)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from seqviz.deploy import nginx
+from seqviz.deploy.servers import deployment, replica_threads
+from seqviz.load.__main__ import sessions_at
+from seqviz.load.soak import slope_kb
+
+
+def test_the_configuration_proxies_websockets_to_every_replica_with_cookie_affinity(tmp_path):
+    text = nginx.config([9001, 9002, 9003], 8501, tmp_path, "0.0.0.0")
+    assert "listen 0.0.0.0:8501;" in text
+    for port in (9001, 9002, 9003):
+        assert f"server 127.0.0.1:{port} " in text
+    assert "hash $affinity consistent;" in text  # a browser's cookie picks its replica, not its address
+    assert f"map $cookie_{nginx.COOKIE} $affinity" in text and "$request_id" in text
+    assert f'Set-Cookie "{nginx.COOKIE}=$affinity' in text
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "proxy_set_header Connection $connection_upgrade;" in text
+    assert "proxy_read_timeout 1d;" in text  # a lesson-long websocket is not cut after nginx's default 60 s
+    assert f"pid {tmp_path}/nginx.pid;" in text and "daemon off;" in text
+
+
+@pytest.mark.skipif(nginx.executable() is None, reason="nginx is not installed (apt-get install nginx)")
+def test_nginx_accepts_the_configuration(tmp_path):
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx.config([9001, 9002], 18501, tmp_path))
+    checked = subprocess.run([nginx.executable(), "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True)
+    assert checked.returncode == 0, checked.stderr.decode()
+
+
+def test_ci_has_nginx():
+    if os.environ.get("SEQVIZ_REQUIRE_BROWSER") == "1":  # CI installs nginx with Chromium (.ci/run)
+        assert nginx.executable() is not None
+
+
+def test_each_replica_gets_half_its_share_of_the_cores():
+    assert replica_threads(1, cores=2) == 1 and replica_threads(2, cores=2) == 1
+    assert replica_threads(2, cores=16) == 4 and replica_threads(4, cores=16) == 2 and replica_threads(8, 4) == 1
+
+
+def test_several_replicas_need_the_proxy():
+    for replicas, proxy in ((0, True), (2, False)):
+        with pytest.raises(ValueError), deployment(replicas, proxy=proxy):
+            pass
+
+
+def level(sessions: int, p95_ms: float) -> dict:
+    return {"sessions": sessions, "interactions": {"p95_ms": p95_ms}}
+
+
+def test_students_at_the_goal_are_interpolated_between_levels():
+    report = {"levels": [level(10, 600), level(20, 1400), level(40, 9000)]}
+    assert sessions_at(report, 1000) == 15.0  # halfway from 600 to 1400 ms
+    assert sessions_at({"levels": [level(10, 600), level(20, 900)]}, 1000) == 20.0  # never over: the largest
+    assert sessions_at({"levels": [level(10, 1200)]}, 1000) is None  # over at the first level: unknown
+
+
+def test_memory_growth_per_closed_session_is_a_least_squares_slope():
+    assert slope_kb([(8, 500.0), (16, 500.0), (24, 500.0)]) == 0.0
+    assert slope_kb([(8, 500.0), (16, 501.0), (24, 502.0)]) == pytest.approx(128.0)  # 1 MB per 8 sessions
+    assert slope_kb([(8, 500.0)]) == 0.0
+
+
+RUNNER = "_run_script (/s/streamlit/runtime/scriptrunner/script_runner.py:600)"
+RAW = [  # py-spy's raw lines: a stack, outermost first, and its samples
+    f"{RUNNER};<module> (/app/pages/5_Parallel.py:30);_decode_all (/app/seqviz/ui/parallel.py:68);"
+    "forward (/v/torch/nn/modules/linear.py:125) 30",
+    f"{RUNNER};<module> (/app/pages/5_Parallel.py:40);show_plotly (/app/seqviz/ui/figures.py:50);"
+    "to_json (/v/plotly/io/_json.py:170) 10",
+    f"{RUNNER};marshall (/s/streamlit/elements/lib/x.py:9) 5",
+    "run (/v/tornado/ioloop.py:10);select (/usr/lib/python3.11/selectors.py:400) 5",
+]
+
+
+def test_where_the_time_goes_puts_each_sample_in_its_library_and_its_page_section():
+    from seqviz.load.stacks import markdown, where
+
+    found = where(RAW)
+    assert found["samples"] == 50
+    libraries = dict(found["by_library"])
+    assert libraries["torch: the models' tensor work"] == 0.6
+    assert libraries["figures to JSON for the browser"] == 0.2
+    assert libraries["Streamlit: script runs, widgets, messages"] == 0.1
+    assert libraries["the server's network loop (websocket, asyncio)"] == 0.1  # its innermost known frame
+    sections = dict(found["by_section"])
+    assert sections["ui/parallel.py: _decode_all"] == 0.6 and sections["ui/figures.py: show_plotly"] == 0.2
+    assert sections["outside the pages (server, messages, start-up)"] == 0.2
+    assert "| torch: the models' tensor work | 60.0% |" in markdown(found)
