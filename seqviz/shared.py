@@ -7,7 +7,7 @@ which sets them). Off, the app behaves as on a laptop; on, it changes three thin
 
     SEQVIZ_SHARED=1                  shared mode on (1/true/yes/on; anything else: off)
     SEQVIZ_MODELS=DIR                the Explorer's model folder (default: `models` beside app.py)
-    SEQVIZ_TRAINING_SLOTS=N          live trainings at once on the server (default 2)
+    SEQVIZ_TRAINING_SLOTS=N          live trainings at once on the server (default: a quarter of the cores, 1 at least)
     SEQVIZ_TRAININGS_PER_SESSION=N   live trainings a session may start per 10 minutes (default 3)
 
 A value that cannot be used (not a positive whole number) takes the default. Pure: no streamlit here.
@@ -26,7 +26,9 @@ MODELS = "SEQVIZ_MODELS"
 TRAINING_SLOTS = "SEQVIZ_TRAINING_SLOTS"
 TRAININGS_PER_SESSION = "SEQVIZ_TRAININGS_PER_SESSION"
 
-DEFAULT_TRAINING_SLOTS = 2
+# a live training keeps a whole core busy for its 10 to 60 s: at most a quarter of the machine's cores
+# train at once (one on a laptop or a 2-core server), so the rest of the class keeps its replies
+DEFAULT_TRAINING_SLOTS = max(1, (os.cpu_count() or 1) // 4)
 DEFAULT_TRAININGS_PER_SESSION = 3
 TRAINING_WINDOW_S = 600.0  # the per-session limit counts the trainings started in the last 10 minutes
 _ON = {"1", "true", "yes", "on"}

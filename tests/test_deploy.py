@@ -69,14 +69,14 @@ def test_memory_growth_per_closed_session_is_a_least_squares_slope():
     assert slope_kb([(8, 500.0)]) == 0.0
 
 
-RUNNER = "_run_script (/s/streamlit/runtime/scriptrunner/script_runner.py:600)"
+RUNNER = "ScriptRunner._run_script (streamlit/runtime/scriptrunner/script_runner.py:961)"
 RAW = [  # py-spy's raw lines: a stack, outermost first, and its samples
-    f"{RUNNER};<module> (/app/pages/5_Parallel.py:30);_decode_all (/app/seqviz/ui/parallel.py:68);"
-    "forward (/v/torch/nn/modules/linear.py:125) 30",
-    f"{RUNNER};<module> (/app/pages/5_Parallel.py:40);show_plotly (/app/seqviz/ui/figures.py:50);"
-    "to_json (/v/plotly/io/_json.py:170) 10",
-    f"{RUNNER};marshall (/s/streamlit/elements/lib/x.py:9) 5",
-    "run (/v/tornado/ioloop.py:10);select (/usr/lib/python3.11/selectors.py:400) 5",
+    f"{RUNNER};<module> (5_Parallel.py:30);_decode_all (seqviz/ui/parallel.py:68);"
+    "Linear.forward (torch/nn/modules/linear.py:125) 30",
+    f"{RUNNER};<module> (5_Parallel.py:40);show_plotly (seqviz/ui/figures.py:50);"
+    "to_json_plotly (plotly/io/_json.py:170) 10",
+    f"{RUNNER};marshall (streamlit/elements/lib/x.py:9) 5",
+    "IOLoop.start (tornado/platform/asyncio.py:10);select (selectors.py:400) 5",
 ]
 
 
@@ -94,3 +94,35 @@ def test_where_the_time_goes_puts_each_sample_in_its_library_and_its_page_sectio
     assert sections["ui/parallel.py: _decode_all"] == 0.6 and sections["ui/figures.py: show_plotly"] == 0.2
     assert sections["outside the pages (server, messages, start-up)"] == 0.2
     assert "| torch: the models' tensor work | 60.0% |" in markdown(found)
+
+
+def test_the_capacity_page_compares_both_configurations_at_the_goal():
+    from seqviz.load.__main__ import capacity_page
+
+    def config(levels: list[tuple[int, float]], held: float) -> dict:
+        rows = [
+            {
+                "sessions": n,
+                "think_s": 3.0,
+                "interactions": {"p50_ms": 80.0, "p95_ms": p95, "max_ms": p95},
+                "by_interaction": {},
+                "failed_runs": 0,
+                "failed_sessions": [],
+            }
+            for n, p95 in levels
+        ]
+        return {"levels": rows, "sessions_at_goal": held}
+
+    report = {
+        "date": "2026-12-02",
+        "cores": 2,
+        "levels": [10, 20],
+        "think_s": 3.0,
+        "configurations": {
+            "one server": config([(10, 600.0), (20, 1400.0)], 15.0),
+            "two replicas behind nginx": config([(10, 500.0), (20, 700.0)], 30.0),
+        },
+    }
+    page = capacity_page(report)
+    assert "one server 15.0, two replicas behind nginx 30.0 (2.00×)" in page
+    assert page.count("| students | think (s)") == 2 and "load_latency.svg" in page

@@ -77,7 +77,7 @@ def test_on_reads_the_folder_and_the_limits(tmp_path):
 def test_on_with_nothing_else_takes_the_defaults():
     mode = SharedMode.from_environment({shared.SHARED: "1"})
     assert mode.models == shared.app_folder() / "models"  # beside app.py
-    assert (mode.training_slots, mode.trainings_per_session) == (2, 3)
+    assert (mode.training_slots, mode.trainings_per_session) == (shared.DEFAULT_TRAINING_SLOTS, 3)
 
 
 @pytest.mark.parametrize("bad", ["", "many", "-1", "0", "2.5", " ", "1e3"])
@@ -85,7 +85,7 @@ def test_a_limit_that_cannot_be_used_takes_the_default(bad):
     mode = SharedMode.from_environment(
         {shared.SHARED: "1", shared.TRAINING_SLOTS: bad, shared.TRAININGS_PER_SESSION: bad}
     )
-    assert (mode.training_slots, mode.trainings_per_session) == (2, 3)
+    assert (mode.training_slots, mode.trainings_per_session) == (shared.DEFAULT_TRAINING_SLOTS, 3)
 
 
 def test_current_reads_the_environment_once(environment):

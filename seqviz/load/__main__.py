@@ -130,6 +130,24 @@ def soak_report(url: str, pids: list[int] | None, seconds: float) -> dict:
     return report
 
 
+def profile_page(report: dict, levels: list[int], think: float) -> str:
+    level = report["levels"][-1]
+    return "\n".join(
+        [
+            "# Where a loaded server's time goes",
+            "",
+            f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores with `python -m seqviz.load --sessions "
+            f"{' '.join(map(str, levels))} --think {think:g} --shared --profile FILE`: py-spy (`record --gil`, "
+            "100 Hz) samples the one server's thread that holds Python's lock while the class works (the "
+            f"lesson of docs/load.md; at {level['sessions']} students p95 {level['interactions']['p95_ms']:.0f} "
+            f"ms, the server at {level['server']['cpu_share_of_one_core']} cores). seqviz/load/stacks.py sorts "
+            "each sample by the library of its innermost known frame, and by the page section that called it.",
+            "",
+            stacks_markdown(report["where"]),
+        ]
+    )
+
+
 def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Path) -> dict:
     """measure() with py-spy sampling the server's thread that holds the GIL; where() of it written to out."""
     import shutil
@@ -141,7 +159,7 @@ def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Pa
     run_sessions(classroom(url, 1, pids))  # warm-up outside the samples
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "stacks.txt"
-        command = [spy, "record", "--gil", "--nonblocking", "--format", "raw", "-r", "50", "-o", str(raw)]
+        command = [spy, "record", "--gil", "--format", "raw", "-r", "100", "-o", str(raw)]
         sampler = subprocess.Popen([*command, "-p", str(pids[0])], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             report = measure(url, pids, levels, think)
@@ -152,7 +170,7 @@ def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Pa
             raise SystemExit(f"seqviz.load: py-spy wrote no samples: {sampler.stderr.read().decode()[-500:]}")
         report["where"] = where(raw.read_text().splitlines())
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(stacks_markdown(report["where"]))
+    out.write_text(profile_page(report, levels, think))
     print(stacks_markdown(report["where"]))
     return report
 
@@ -175,6 +193,11 @@ def capacity_page(report: dict) -> str:
     for name in CONFIGURATIONS.values():
         lines += [f"## {name[0].upper()}{name[1:]}", "", markdown(report["configurations"][name])]
     lines += ["![latency against students](load_latency.svg)", ""]
+    lines += [
+        "Where a loaded server's time goes: [load_profile.md](load_profile.md) (`--profile FILE`, py-spy). Its "
+        "memory while students come and go for ten minutes: [load_soak.json](load_soak.json) (`--soak 600`).",
+        "",
+    ]
     return "\n".join(lines)
 
 

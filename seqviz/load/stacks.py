@@ -9,15 +9,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-# (what the time is, where its frames live), innermost frame first: the first that matches names the sample
+# (what the time is, where its frames live: py-spy names a file by its path below site-packages or the
+# standard library), innermost frame first: the first that matches names the sample
 LIBRARIES = (
-    ("torch: the models' tensor work", ("/torch/",)),
-    ("figures to JSON for the browser", ("/plotly/io/", "/_plotly_utils/", "/json/", "/orjson", "/narwhals/")),
-    ("building figures (plotly, altair, seqviz.viz)", ("/plotly/", "/altair/", "/seqviz/viz/", "/pandas/")),
-    ("seqviz's own Python (decoding, models, data)", ("/seqviz/",)),
-    ("Streamlit: script runs, widgets, messages", ("/streamlit/", "/google/protobuf/")),
-    ("the server's network loop (websocket, asyncio)", ("/tornado/", "/asyncio/", "/websockets/", "/starlette/")),
+    ("torch: the models' tensor work", ("torch/",)),
+    ("figures to JSON for the browser", ("plotly/io/_json", "_plotly_utils/utils.py", "json/", "orjson/")),
+    (
+        "building figures (plotly, altair, seqviz.viz)",
+        ("plotly/", "_plotly_utils/", "altair/", "seqviz/viz/", "pandas/", "narwhals/", "jsonschema/"),
+    ),
+    ("seqviz's own Python (decoding, models, data)", ("seqviz/",)),
+    ("Streamlit: script runs, widgets, messages", ("streamlit/", "google/protobuf/")),
+    ("the server's network loop (websocket, asyncio)", ("tornado/", "asyncio/", "websockets/", "starlette/")),
 )
+PAGE_SCRIPT = re.compile(r"(^|/)(\d+_\w+|app)\.py$")  # pages/3_Autoregressive.py, named by its file alone
 OTHER = "other"
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^:()]*)(?::\d+)?\)$")
 
@@ -38,20 +43,27 @@ def parse(lines: Iterable[str]) -> list[tuple[list[tuple[str, str]], int]]:
     return stacks
 
 
+def _in(file: str, part: str) -> bool:
+    return file.startswith(part) or f"/{part}" in file
+
+
 def library_of(frames: list[tuple[str, str]]) -> str:
     for _, file in reversed(frames):
         for name, parts in LIBRARIES:
-            if any(part in file for part in parts):
+            if any(_in(file, part) for part in parts):
                 return name
     return OTHER
 
 
 def section_of(frames: list[tuple[str, str]]) -> str:
-    """The innermost frame of the app's own pages: "ui/parallel.py: _decode_all", "pages/5_Parallel.py"."""
+    """The innermost frame of the app's own pages: "ui/parallel.py: _decode_all", "5_Parallel.py: <module>"."""
     for function, file in reversed(frames):
-        for home in ("/seqviz/ui/", "/pages/"):
-            if home in file:
-                return f"{home.strip('/').split('/')[-1]}/{file.split(home, 1)[1]}: {function}"
+        if _in(file, "seqviz/ui/serve.py") or _in(file, "seqviz/ui/startup.py"):
+            continue  # the server's own thread, started from serve.main
+        if _in(file, "seqviz/ui/"):
+            return f"ui/{file.split('seqviz/ui/', 1)[1]}: {function}"
+        if PAGE_SCRIPT.search(file):
+            return f"{file.rsplit('/', 1)[-1]}: {function}"
     return "outside the pages (server, messages, start-up)"
 
 
