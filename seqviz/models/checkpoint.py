@@ -26,7 +26,7 @@ from .diffusion import MaskedDiffusionLM
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
 from .pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
-from .recurrent import GRULM
+from .recurrent import GRULM, LSTMLM, TanhRNNLM
 from .retro import RetroLM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from .unilm import UniLM
@@ -38,6 +38,8 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         MaskedLM,
         CausalLM,
         GRULM,
+        LSTMLM,
+        TanhRNNLM,
         TransformerSeq2Seq,
         RNNSeq2Seq,
         BahdanauSeq2Seq,
