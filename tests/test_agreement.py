@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from seqviz.data.agreement import DISTANCE_BUCKETS, _flip_noun, agreement_cases, bucket_of, sentence_cases
-from seqviz.data.toy import make_pairs
+import torch
+
+from seqviz.data.agreement import (
+    DISTANCE_BUCKETS,
+    _flip_noun,
+    agreement_cases,
+    bucket_of,
+    distance_label,
+    sentence_cases,
+)
+from seqviz.data.toy import en_vocab, make_pairs
 from seqviz.data.toy_grammar import is_grammatical
+from seqviz.models.output import ModelOutput
+from seqviz.training.evaluation import agreement_by_distance
 
 
 def test_a_relative_clause_puts_the_main_verb_far_from_its_subject():
@@ -32,3 +43,30 @@ def test_every_case_of_generated_sentences_is_checked_by_the_grammar():
         assert is_grammatical(flipped[: case.verb] + [case.wrong] + flipped[case.verb + 1 :])
     by_bucket = Counter(bucket_of(c.distance) for c in cases)
     assert set(by_bucket) <= set(DISTANCE_BUCKETS) and by_bucket[(1, 1)] > 0 and by_bucket[(5, 7)] > 0, by_bucket
+
+
+class Oracle(torch.nn.Module):
+    """Scores, after each prefix it was given, one verb form 1 and every other token 0."""
+
+    def __init__(self, vocab, cases, pick):
+        super().__init__()
+        self.vocab, self.weight = vocab, torch.nn.Parameter(torch.zeros(1))
+        self.choice = {case.words[: case.verb]: pick(case) for case in cases}
+
+    def forward(self, ids):
+        logits = torch.zeros(*ids.shape, len(self.vocab))
+        for row, sequence in enumerate(ids.tolist()):
+            words = self.vocab.decode([i for i in sequence if i not in (self.vocab.pad_id, self.vocab.eos_id)][1:])
+            logits[row, len(words), self.vocab.encode([self.choice[tuple(words)]])[0]] = 1.0
+        return ModelOutput(logits, None, None)
+
+
+def test_agreement_is_measured_per_distance_from_the_words_before_the_verb():
+    vocab = en_vocab()
+    cases = agreement_cases(p.en for p in make_pairs(60, seed=3))
+    cases = list({case.words[: case.verb]: case for case in cases}.values())  # one case per prefix
+    right = agreement_by_distance(Oracle(vocab, cases, lambda c: c.right), vocab, cases)
+    wrong = agreement_by_distance(Oracle(vocab, cases, lambda c: c.wrong), vocab, cases)
+    assert sum(b["n"] for b in right.values()) == len(cases) and set(right) <= {"1", "2", "3–4", "5–7", "8+"}
+    assert all(b["accuracy"] == 1.0 for b in right.values()) and all(b["accuracy"] == 0.0 for b in wrong.values())
+    assert distance_label((8, 99)) == "8+" and distance_label((3, 4)) == "3–4" and distance_label((2, 2)) == "2"

@@ -75,5 +75,11 @@ def agreement_cases(sentences: Iterable[Sequence[str]]) -> list[AgreementCase]:
     return [case for en in sentences for case in sentence_cases(en)]
 
 
+def distance_label(bucket: tuple[int, int]) -> str:
+    """(1, 1) -> "1", (3, 4) -> "3–4", (8, 99) -> "8+"."""
+    low, high = bucket
+    return f"{low}+" if bucket == DISTANCE_BUCKETS[-1] else str(low) if low == high else f"{low}–{high}"
+
+
 def bucket_of(distance: int) -> tuple[int, int]:
     return next(b for b in DISTANCE_BUCKETS if b[0] <= distance <= b[1])

@@ -165,7 +165,8 @@ class GRULM(RecurrentLM):
 
 def gradient_norms(model: RecurrentLM, ids: torch.Tensor, t: int) -> list[float]:
     """‖∂ loss_t / ∂ h_{t-k}‖ for k = 0 .. t: how strongly the loss at step t (predicting ids[t + 1] from the
-    state after ids[t]) reaches back to the state k steps earlier (every layer's h together). ids (T,)."""
+    state after ids[t]) reaches back to the state k steps earlier (every layer's h together; the LSTM's
+    cell state c is not counted in: its gates decide how much of c reaches h). ids (T,)."""
     if not 0 <= t < ids.numel() - 1:
         raise ValueError(f"step {t} has no next token to predict in {ids.numel()} tokens")
     unrolled = model.unroll(ids[None])

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from ..data.agreement import DISTANCE_BUCKETS, AgreementCase, bucket_of, distance_label
 from ..data.toy import check_translation, is_grammatical, parse_english, right_context_sites
 from ..data.vocab import Vocab
 from ..decoding.autoregressive import generate, sampling_processors, strip_eos
@@ -88,6 +89,19 @@ def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: i
         rows = torch.arange(len(chunk))
         wins += int((logits[rows, good] > logits[rows, bad]).sum())
     return round(wins / len(items), 4)
+
+
+def agreement_by_distance(model, vocab: Vocab, cases: Sequence[AgreementCase]) -> dict[str, dict]:
+    """Long-range agreement (seqviz.data.agreement) per distance bucket: how often the model, reading only
+    the words before the verb, scores the verb's right form above its wrong one. -> {bucket label: {"n",
+    "accuracy"}}, for the buckets that have cases."""
+    measured = {}
+    for bucket in DISTANCE_BUCKETS:
+        items = [(c.words, c.verb, c.right, c.wrong) for c in cases if bucket_of(c.distance) == bucket]
+        if items:
+            accuracy = right_context_agreement(model, vocab, items, "clm")
+            measured[distance_label(bucket)] = {"n": len(items), "accuracy": accuracy}
+    return measured
 
 
 @torch.no_grad()
