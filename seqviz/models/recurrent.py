@@ -161,18 +161,3 @@ class GRULM(RecurrentLM):
     """Update and reset gates on one state: the LSTM's path with fewer parts."""
 
     CELL, LAYER = "gru", nn.GRU
-
-
-def gradient_norms(model: RecurrentLM, ids: torch.Tensor, t: int) -> list[float]:
-    """‖∂ loss_t / ∂ h_{t-k}‖ for k = 0 .. t: how strongly the loss at step t (predicting ids[t + 1] from the
-    state after ids[t]) reaches back to the state k steps earlier (every layer's h together; the LSTM's
-    cell state c is not counted in: its gates decide how much of c reaches h). ids (T,)."""
-    if not 0 <= t < ids.numel() - 1:
-        raise ValueError(f"step {t} has no next token to predict in {ids.numel()} tokens")
-    unrolled = model.unroll(ids[None])
-    loss = F.cross_entropy(unrolled.logits[0, t], ids[t + 1])
-    earlier = [state for step in unrolled.states[: t + 1] for state in step]
-    grads = torch.autograd.grad(loss, earlier)
-    layers = model.config.n_layers
-    per_step = [torch.cat([g.flatten() for g in grads[s * layers : (s + 1) * layers]]) for s in range(t + 1)]
-    return [float(per_step[t - k].norm()) for k in range(t + 1)]

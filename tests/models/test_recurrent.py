@@ -8,8 +8,10 @@ import pytest
 import torch
 from torch.nn import functional as F
 
+from seqviz.explain.reach import gradient_reach
+from seqviz.models.autoregressive import CausalLM
 from seqviz.models.layers import ModelConfig
-from seqviz.models.recurrent import GRULM, LSTMLM, TanhRNNLM, gradient_norms
+from seqviz.models.recurrent import GRULM, LSTMLM, TanhRNNLM
 
 MODELS = (TanhRNNLM, LSTMLM, GRULM)
 
@@ -44,7 +46,7 @@ def test_a_step_never_sees_a_later_token(cls):
 def test_the_gradient_norms_are_the_losses_derivatives_by_finite_differences(cls, k):
     model, t = tiny(cls), 6
     ids = torch.randint(1, 20, (9,))
-    norms = gradient_norms(model, ids, t)
+    norms = gradient_reach(model, ids, t)
     assert len(norms) == t + 1 and all(n >= 0 for n in norms)
 
     def loss(unrolled) -> torch.Tensor:
@@ -63,7 +65,7 @@ def test_the_gradient_norms_are_the_losses_derivatives_by_finite_differences(cls
 
 def test_a_step_without_a_next_token_is_refused():
     with pytest.raises(ValueError):
-        gradient_norms(tiny(GRULM), torch.randint(1, 20, (5,)), 4)
+        gradient_reach(tiny(GRULM), torch.randint(1, 20, (5,)), 4)
 
 
 def test_the_lstm_shows_its_gates_and_the_others_have_none():
@@ -74,3 +76,30 @@ def test_the_lstm_shows_its_gates_and_the_others_have_none():
         for values in layer.values():
             assert values.shape == (2, 7, 16) and bool(((values > 0) & (values < 1)).all())
     assert tiny(GRULM).unroll(ids).gates == [] and tiny(TanhRNNLM).unroll(ids).cells == []
+
+
+@pytest.mark.parametrize("k", [0, 3, 6])
+def test_the_transformers_reach_is_its_losss_derivative_at_the_first_blocks_input(k):
+    torch.manual_seed(0)
+    model = CausalLM(ModelConfig(vocab_size=20, d_model=16, n_heads=2, n_layers=2, max_len=16)).double().eval()
+    ids, t = torch.randint(1, 20, (9,)), 6
+    norms = gradient_reach(model, ids, t)
+    assert len(norms) == t + 1 and all(n > 0 for n in norms)  # one attention step reaches every earlier word
+
+    def loss(shift: torch.Tensor | None) -> torch.Tensor:
+        def nudge(_, args):
+            x = args[0].clone()
+            x[0, t - k] += shift
+            return (x, *args[1:])
+
+        hook = model.decoder.blocks[0].register_forward_pre_hook(nudge) if shift is not None else None
+        try:
+            return F.cross_entropy(model(ids[None]).logits[0, t], ids[t + 1])
+        finally:
+            if hook is not None:
+                hook.remove()
+
+    eps, basis = 1e-6, torch.eye(16, dtype=torch.float64)
+    with torch.no_grad():  # the whole gradient, one coordinate at a time, by central differences
+        partials = torch.stack([(loss(eps * e) - loss(-eps * e)) / (2 * eps) for e in basis])
+    assert float(partials.norm()) == pytest.approx(norms[k], rel=1e-5)
