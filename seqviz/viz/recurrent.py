@@ -12,6 +12,12 @@ from .parallel import log_ticks
 from .style import font_sizes, make_figure
 
 
+def _model_line(name: str, x: list, y: list, color: str, presentation: bool) -> go.Scatter:
+    return go.Scatter(
+        x=x, y=y, mode="lines+markers", name=name, line={"color": color, "width": 3 if presentation else 2}
+    )
+
+
 def gradient_reach_figure(
     norms: Mapping[str, Sequence[float]],
     title: str = "",
@@ -27,15 +33,7 @@ def gradient_reach_figure(
     for (name, values), color in zip(norms.items(), SERIES_COLORS, strict=False):
         points = [(k, v) for k, v in enumerate(values) if v > 0]
         shown += [v for _, v in points]
-        traces.append(
-            go.Scatter(
-                x=[k for k, _ in points],
-                y=[v for _, v in points],
-                mode="lines+markers",
-                name=name,
-                line={"color": color, "width": 3 if presentation else 2},
-            )
-        )
+        traces.append(_model_line(name, [k for k, _ in points], [v for _, v in points], color, presentation))
     return make_figure(
         traces,
         title,
@@ -66,15 +64,7 @@ def agreement_distance_figure(
     (0.5: two forms) dashed."""
     traces = []
     for (name, by_bucket), color in zip(accuracy.items(), SERIES_COLORS, strict=False):
-        traces.append(
-            go.Scatter(
-                x=list(by_bucket),
-                y=list(by_bucket.values()),
-                mode="lines+markers",
-                name=name,
-                line={"color": color, "width": 3 if presentation else 2},
-            )
-        )
+        traces.append(_model_line(name, list(by_bucket), list(by_bucket.values()), color, presentation))
     chance = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5}
     chance["line"] = {"dash": "dash", "color": "#888", "width": 1.5}
     note = {"xref": "paper", "x": 0.99, "y": 0.5, "text": chance_label, "showarrow": False}
