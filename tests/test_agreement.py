@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 import torch
 
 from seqviz.data.agreement import (
@@ -69,4 +70,7 @@ def test_agreement_is_measured_per_distance_from_the_words_before_the_verb():
     wrong = agreement_by_distance(Oracle(vocab, cases, lambda c: c.wrong), vocab, cases)
     assert sum(b["n"] for b in right.values()) == len(cases) and set(right) <= {"1", "2", "3–4", "5–7", "8+"}
     assert all(b["accuracy"] == 1.0 for b in right.values()) and all(b["accuracy"] == 0.0 for b in wrong.values())
+    # the oracle's logits differ by 1 between the forms: p(right) / (p(right) + p(wrong)) = sigmoid(±1)
+    assert all(b["right_share"] == pytest.approx(0.7311, abs=1e-4) for b in right.values())
+    assert all(b["right_share"] == pytest.approx(0.2689, abs=1e-4) for b in wrong.values())
     assert distance_label((8, 99)) == "8+" and distance_label((3, 4)) == "3–4" and distance_label((2, 2)) == "2"

@@ -299,3 +299,64 @@ def test_the_translators_best_cross_attention_head_finds_the_true_alignment():
     reading = head_alignment(ckpt.model, ckpt.vocab, pairs, row="reading")  # the row that reads the word
     assert reading["accuracy"].max() < 0.5  # is not where the alignment is
     assert "cross_attention_alignment" not in load_builtin("toy_gru_mt").metrics  # no attention to score
+
+
+# ---- the recurrent LMs (issue 24): four causal LMs of one size on the same sentences -----------------------
+
+CAUSAL_LMS = ("toy_rnn_lm", "toy_lstm_lm", "toy_gru_lm", "toy_clm")
+
+
+def test_the_recurrent_lms_meet_their_bars_at_the_transformers_size(test_sentences):
+    """Perplexity re-measured on the 1,000 test sentences equals the recorded one, samples pass the checker,
+    and every model has toy_clm's parameter count within 5%."""
+    from seqviz.training.evaluation import evaluate_next_token
+
+    size = load_builtin("toy_clm").metrics["parameters"]
+    for name in CAUSAL_LMS:
+        ckpt = load_builtin(name)
+        again = evaluate_next_token(ckpt.model, ckpt.vocab, test_sentences)
+        assert again["perplexity"] == pytest.approx(ckpt.metrics["perplexity"], abs=2e-3), name
+        assert ckpt.metrics["perplexity"] <= 9.0 and ckpt.metrics["samples_grammatical_t1"] >= 0.9, name
+        assert abs(ckpt.metrics["parameters"] / size - 1) <= 0.05, name
+
+
+def test_long_range_agreement_is_recorded_per_distance_and_measured_again():
+    """>= 100 held-out cases in every distance bucket; near subjects are almost never missed; the farthest
+    bucket, measured again, gives the recorded accuracy and probability share."""
+    from seqviz.data.agreement import DISTANCE_BUCKETS, bucket_of
+    from seqviz.training.evaluation import agreement_by_distance
+    from seqviz.training.splits import agreement_test_cases
+
+    farthest = [case for case in agreement_test_cases() if bucket_of(case.distance) == DISTANCE_BUCKETS[-1]]
+    for name in CAUSAL_LMS:
+        ckpt = load_builtin(name)
+        recorded = ckpt.metrics["agreement_by_distance"]
+        assert list(recorded) == ["1", "2", "3–4", "5–7", "8+"] and min(b["n"] for b in recorded.values()) >= 100
+        assert recorded["1"]["accuracy"] >= 0.99, name
+        again = agreement_by_distance(ckpt.model, ckpt.vocab, farthest)["8+"]
+        assert again == pytest.approx(recorded["8+"], abs=1e-4), name
+
+
+def test_the_plain_rnns_gradient_fades_fastest_and_the_transformers_not_at_all():
+    """The recorded reach per step (10^slope of log ‖∂loss_t/∂state_(t−k)‖ against k): at initialisation
+    every recurrent model's gradient falls geometrically while the Transformer's stays level; trained, the
+    plain RNN's still falls fastest."""
+    reach = {name: load_builtin(name).metrics["gradient_reach_per_step"] for name in CAUSAL_LMS}
+    for name in CAUSAL_LMS[:3]:
+        assert reach[name]["initial"] < 0.7 and reach[name]["trained"] > reach["toy_rnn_lm"]["trained"] - 1e-9
+    assert 0.9 < reach["toy_clm"]["initial"] < 1.1
+    assert reach["toy_rnn_lm"]["trained"] < min(reach[name]["trained"] for name in CAUSAL_LMS[1:])
+
+
+def test_no_shipped_causal_lm_reads_a_later_word():
+    """Changing the words after step t leaves every shipped causal LM's logits up to step t as they were."""
+    a = ["the", "girl", "that", "the", "dogs", "see", "does", "not", "swim"]
+    b = ["the", "girl", "that", "the", "dogs", "chase", "is", "on", "the", "bike"]
+    for name in CAUSAL_LMS:
+        ckpt = load_builtin(name)
+        v = ckpt.vocab
+        with torch.no_grad():
+            la = ckpt.model(torch.tensor([[v.bos_id, *v.encode(a)]])).logits[0]  # (10, V)
+            lb = ckpt.model(torch.tensor([[v.bos_id, *v.encode(b)]])).logits[0]  # (11, V)
+        assert torch.allclose(la[:6], lb[:6], atol=1e-5), name  # <bos> .. "dogs": the same words so far
+        assert not torch.allclose(la[6], lb[6], atol=1e-3), name  # after "see" / "chase": they differ

@@ -37,6 +37,8 @@ BARS: dict[str, tuple[str, float, int]] = {
     "toy_clm": ("samples_grammatical_t1", 0.95, MODEL_TARGET_S),
     # the speculative-decoding draft: a good-enough LM (shipped 0.865); its real test is how often toy_clm agrees
     "toy_clm_draft": ("samples_grammatical_t1", 0.85, MODEL_TARGET_S),
+    # the recurrent LMs (issue 24) are held to the samples bar their tests hold them to
+    **{name: ("samples_grammatical_t1", 0.90, MODEL_TARGET_S) for name in ("toy_rnn_lm", "toy_lstm_lm", "toy_gru_lm")},
     "toy_transformer_mt": ("exact_match", 0.95, TRANSLATION_TARGET_S),
     "toy_bahdanau_mt": ("exact_match", 0.90, TRANSLATION_TARGET_S),
     "digits_reverse": ("exact_match", 0.95, MODEL_TARGET_S),

@@ -294,6 +294,28 @@ def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs
     return splits
 
 
+def sentences_of_split(
+    split: str, n: int, seed: int, n_train: int, n_valid: int, n_test: int, **len_kwargs
+) -> list[tuple[str, ...]]:
+    """n English sentences that make_splits(n_train, n_valid, n_test, ·) would put in ``split``, drawn with
+    their own seed: more held-out sentences than the split itself holds, none of which the other splits can
+    ever contain (a sentence's split is its hash's)."""
+    if split not in SPLIT_NAMES:
+        raise ValueError(f"split must be one of {SPLIT_NAMES}, got {split!r}")
+    lo, hi = len_kwargs.pop("min_tgt_len", 3), len_kwargs.pop("max_tgt_len", 35)
+    if len_kwargs:
+        raise TypeError(f"unexpected arguments: {', '.join(len_kwargs)}")
+    fractions = (n_train, n_valid, n_test)
+    if fractions[SPLIT_NAMES.index(split)] <= 0:
+        raise ValueError(f"the {split} split is empty in these proportions")
+    rng, sentences = random.Random(seed), []
+    while len(sentences) < n:
+        en = generate_pair(rng, rng.randint(lo, hi)).en
+        if _split_of(en, fractions) == split:
+            sentences.append(tuple(en))
+    return sentences
+
+
 # ---------------------------------------------------------------------------------------------
 # User input.
 

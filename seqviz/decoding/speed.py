@@ -213,3 +213,23 @@ def diffusion_timing(
     runs["ar"] = lambda: generate(clm, prompt, length, processors=[suppress], greedy=True)
     with torch.no_grad():
         return measure_together(runs, device, warmup, repeats)
+
+
+# ---- recurrent against attention, one generated word at a time ----------------------------------------------
+
+
+RECURRENT_TIMED_WORDS = 30  # the page's and the benchmark's: words written after <bos>, at batch 1
+
+
+def per_token_timing(models: dict, vocab, length: int, device, warmup: int = 2, repeats: int = 7) -> dict[str, Timing]:
+    """Each causal LM writes `length` words after <bos> at batch 1, greedy, no <eos>, with its per-call state
+    (a recurrent model carries one hidden state; a Transformer its KV cache, which grows with every word);
+    interleaved rounds, medians of the whole sentence: divide by `length` for a word's time. {name: model}."""
+    prompt = torch.tensor([vocab.bos_id], device=device)
+    suppress = word_suppressor(vocab)
+
+    def writer(model):
+        return lambda: generate(model, prompt, length, processors=[suppress], greedy=True)
+
+    with torch.no_grad():
+        return measure_together({name: writer(model) for name, model in models.items()}, device, warmup, repeats)

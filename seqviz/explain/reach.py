@@ -10,7 +10,6 @@ import torch
 from torch.nn import functional as F
 
 from ..models.autoregressive import CausalLM
-from ..models.layers import recorded_states
 from ..models.recurrent import RecurrentLM
 
 
@@ -19,15 +18,34 @@ def gradient_reach(model: RecurrentLM | CausalLM, ids: torch.Tensor, t: int) -> 
     reaches the state k steps earlier. ids (T,); call with the model in eval mode."""
     if not 0 <= t < ids.numel() - 1:
         raise ValueError(f"step {t} has no next token to predict in {ids.numel()} tokens")
-    if isinstance(model, RecurrentLM):
-        unrolled = model.unroll(ids[None])
-        loss = F.cross_entropy(unrolled.logits[0, t], ids[t + 1])
-        layers = model.config.n_layers
-        grads = torch.autograd.grad(loss, [state for step in unrolled.states[: t + 1] for state in step])
-        per_step = [torch.cat([g.flatten() for g in grads[s * layers : (s + 1) * layers]]) for s in range(t + 1)]
-        return [float(per_step[t - k].norm()) for k in range(t + 1)]
-    with recorded_states() as recorded:
-        logits = model(ids[None]).logits  # (1, T, V)
-    first = recorded[model.decoder][0]  # (1, T, D): what enters the first block
-    (grad,) = torch.autograd.grad(F.cross_entropy(logits[0, t], ids[t + 1]), first)
+    with torch.enable_grad():  # the weights may be frozen (shared): the graph starts at the embedded input
+        if isinstance(model, RecurrentLM):
+            unrolled = model.unroll(ids[None], embedded=model.embed(ids[None]).detach().requires_grad_())
+            loss = F.cross_entropy(unrolled.logits[0, t], ids[t + 1])
+            layers = model.config.n_layers
+            grads = torch.autograd.grad(loss, [state for step in unrolled.states[: t + 1] for state in step])
+            per_step = [torch.cat([g.flatten() for g in grads[s * layers : (s + 1) * layers]]) for s in range(t + 1)]
+            return [float(per_step[t - k].norm()) for k in range(t + 1)]
+        first = model.decoder.embed_tokens(ids[None]).detach().requires_grad_()  # (1, T, D): enters block 1
+        x, mask = first, model.mask(ids[None])
+        for block in model.decoder.blocks:
+            x = block(x, mask).hidden
+        logits = model.head(model.decoder.norm(x))  # (1, T, V)
+        (grad,) = torch.autograd.grad(F.cross_entropy(logits[0, t], ids[t + 1]), first)
     return [float(grad[0, t - k].norm()) for k in range(t + 1)]
+
+
+def reach_per_step(model: RecurrentLM | CausalLM, sequences: list[torch.Tensor]) -> float:
+    """How much of the gradient survives each step back, as one number: the median over the sequences of
+    10^slope, the slope of log10 ‖∂ loss_t / ∂ state_(t−k)‖ fitted against k = 1 .. t by least squares, t the
+    step predicting each sequence's last token. 1.0 is no decay (the Transformer's path), 0.5 halves per step.
+    sequences: token ids (T,), each with at least 3 steps to fit."""
+    slopes = []
+    for ids in sequences:
+        norms = gradient_reach(model, ids, ids.numel() - 2)[1:]  # k = 1 .. t: k = 0 is the direct path
+        if len(norms) < 3:
+            raise ValueError(f"{ids.numel()} tokens leave too few steps to fit a slope")
+        k = torch.arange(1, len(norms) + 1, dtype=torch.float64)
+        logs = torch.tensor(norms, dtype=torch.float64).clamp_min(1e-30).log10()
+        slopes.append(float(((k - k.mean()) * (logs - logs.mean())).sum() / ((k - k.mean()) ** 2).sum()))
+    return round(10 ** float(torch.tensor(slopes).median()), 4)

@@ -98,11 +98,17 @@ class RecurrentLM(nn.Module):
         loss = next_token_loss(logits, labels, self.config.pad_id) if labels is not None else None
         return ModelOutput(logits, loss, None)
 
-    def unroll(self, ids: torch.Tensor, nudge: dict[int, list[torch.Tensor]] | None = None) -> Unrolled:
+    def unroll(
+        self,
+        ids: torch.Tensor,
+        nudge: dict[int, list[torch.Tensor]] | None = None,
+        embedded: torch.Tensor | None = None,
+    ) -> Unrolled:
         """The same computation as forward (without dropout: call in eval mode), one step at a time.
         nudge {t: one (B, D) tensor per layer} is added to the state after step t (a finite-difference
-        check of the gradient moves it)."""
-        x = self.embed(ids)  # (B, T, D)
+        check of the gradient moves it). embedded (B, T, D) replaces embed(ids): a leaf that requires grad
+        makes every state a graph node even when the weights are frozen."""
+        x = self.embed(ids) if embedded is None else embedded  # (B, T, D)
         batch, length, width = x.shape
         layers = self.config.n_layers
         h = [x.new_zeros(batch, width) for _ in range(layers)]

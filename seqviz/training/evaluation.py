@@ -66,14 +66,14 @@ def right_context_items(sentences) -> list[tuple[tuple[str, ...], int, str, str]
 
 
 @torch.no_grad()
-def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: int = 256) -> float:
-    """How often the model prefers the agreeing noun form over the other one, at positions where only the
-    right context decides (e.g. "the [cat|cats] sleep"). kind="mlm": the noun is masked and the model
-    sees both sides; kind="clm": the model predicts the noun from the words before it only."""
+def preference_log_odds(model, vocab: Vocab, items, kind: str, batch_size: int = 256) -> torch.Tensor:
+    """log p(agreeing form) − log p(other form) per item (N,), at positions where a form is decided by
+    context, e.g. "the [cat|cats] sleep". kind="mlm": the word is masked and the model sees both sides;
+    kind="clm": the model predicts the word from the words before it only."""
     if kind not in ("mlm", "clm"):
         raise ValueError(f"kind must be 'mlm' or 'clm', got {kind!r}")
     model.eval()
-    wins = 0
+    odds = []
     for start in range(0, len(items), batch_size):
         chunk = items[start : start + batch_size]
         if kind == "mlm":
@@ -87,20 +87,30 @@ def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: i
         good = torch.tensor(vocab.encode([g for *_, g, _ in chunk]))
         bad = torch.tensor(vocab.encode([b for *_, b in chunk]))
         rows = torch.arange(len(chunk))
-        wins += int((logits[rows, good] > logits[rows, bad]).sum())
-    return round(wins / len(items), 4)
+        odds.append(logits[rows, good].float() - logits[rows, bad].float())  # the softmax's norm cancels
+    return torch.cat(odds) if odds else torch.zeros(0)
+
+
+def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: int = 256) -> float:
+    """How often the model prefers the agreeing form over the other one (see preference_log_odds)."""
+    return round(float((preference_log_odds(model, vocab, items, kind, batch_size) > 0).float().mean()), 4)
 
 
 def agreement_by_distance(model, vocab: Vocab, cases: Sequence[AgreementCase]) -> dict[str, dict]:
-    """Long-range agreement (seqviz.data.agreement) per distance bucket: how often the model, reading only
-    the words before the verb, scores the verb's right form above its wrong one. -> {bucket label: {"n",
-    "accuracy"}}, for the buckets that have cases."""
+    """Long-range agreement (seqviz.data.agreement) per distance bucket, the model reading only the words
+    before the verb. -> {bucket label: {"n", "accuracy", "right_share"}} for the buckets that have cases:
+    accuracy, how often it scores the verb's right form above its wrong one; right_share, the mean of
+    p(right) / (p(right) + p(wrong)), which shows a model growing unsure before it starts to err."""
     measured = {}
     for bucket in DISTANCE_BUCKETS:
         items = [(c.words, c.verb, c.right, c.wrong) for c in cases if bucket_of(c.distance) == bucket]
         if items:
-            accuracy = right_context_agreement(model, vocab, items, "clm")
-            measured[distance_label(bucket)] = {"n": len(items), "accuracy": accuracy}
+            odds = preference_log_odds(model, vocab, items, "clm")  # (N,)
+            measured[distance_label(bucket)] = {
+                "n": len(items),
+                "accuracy": round(float((odds > 0).float().mean()), 4),
+                "right_share": round(float(torch.sigmoid(odds).mean()), 4),
+            }
     return measured
 
 

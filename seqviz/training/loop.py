@@ -18,6 +18,10 @@ class Progress:
     loss: float
     learning_rate: float
     elapsed_s: float
+    grad_norm: float = float("nan")  # the gradient's norm before clipping: above CLIP_NORM it was cut
+
+
+CLIP_NORM = 1.0  # every step's gradient is scaled down to this norm when above it (exploding gradients)
 
 
 def learning_rate_at(step: int, steps: int, peak: float, warmup: int) -> float:
@@ -53,12 +57,12 @@ def train_loop(
         loss = model(**batch).loss
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        grad_norm = float(nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM))
         optimizer.step()
         losses.append(loss.item())
         if callback is not None:
             progress = Progress(
-                step + 1, steps, losses[-1], optimizer.param_groups[0]["lr"], time.perf_counter() - start
+                step + 1, steps, losses[-1], optimizer.param_groups[0]["lr"], time.perf_counter() - start, grad_norm
             )
             if callback(progress) is False:
                 break

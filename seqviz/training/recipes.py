@@ -23,6 +23,7 @@ from ..data.toy import check_translation, en_vocab, joint_vocab
 from ..data.vocab import Vocab
 from ..decoding.parallel import ctc_decode, mask_predict, nat_decode
 from ..explain.alignment import ALIGNMENT_PAIRS, alignment_summary
+from ..explain.reach import reach_per_step
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builtin
@@ -30,6 +31,7 @@ from ..models.diffusion import MaskedDiffusionLM
 from ..models.layers import ModelConfig
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
+from ..models.recurrent import GRULM, LSTMLM, TanhRNNLM
 from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from ..models.unilm import N_SEGMENTS, UniLM
@@ -48,7 +50,13 @@ from .batches import (
     text_to_text_batches,
     unilm_batches,
 )
-from .evaluation import evaluate, evaluate_diffusion, evaluate_translation, reverse_alignment
+from .evaluation import (
+    agreement_by_distance,
+    evaluate,
+    evaluate_diffusion,
+    evaluate_translation,
+    reverse_alignment,
+)
 from .fusion_evaluation import (
     evaluate_permutation_lm,
     evaluate_retro,
@@ -56,10 +64,11 @@ from .fusion_evaluation import (
     evaluate_unilm,
 )
 from .image_evaluation import evaluate_classifier, evaluate_generator
-from .loop import Progress, train_loop
+from .loop import CLIP_NORM, Progress, train_loop
 from .splits import (
     GLYPH_DATA,
     TOY_DATA,
+    agreement_test_cases,
     digit_splits,
     distilled_splits,
     english_splits,
@@ -174,9 +183,26 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
             metrics["anti_diagonal_share"] = reverse_alignment(model, vocab, splits["test"][:200])
         return metrics
     metrics = evaluate(model, vocab, splits)
+    if recipe.task == "language" and recipe.architecture is not MaskedLM:  # the causal LMs, side by side
+        metrics["agreement_by_distance"] = agreement_by_distance(model, vocab, agreement_test_cases())
+        sequences = reach_sequences(vocab, splits["test"])
+        metrics["gradient_reach_per_step"] = {
+            "initial": reach_per_step(build_model(recipe, vocab).eval(), sequences),
+            "trained": reach_per_step(model.eval(), sequences),
+            "sentences": len(sequences),
+        }
     if type(model) is MaskedLM:  # the masked LM (not its diffusion subclass)
         metrics["head_ablation"] = head_ablation_maps(model, masked_lm_measures(model, vocab, splits["test"]))
     return metrics
+
+
+REACH_SENTENCES, REACH_MIN_WORDS = 40, 12  # the gradient's reach: the first 40 test sentences of 12+ words
+
+
+def reach_sequences(vocab: Vocab, sentences) -> list[torch.Tensor]:
+    """<bos> w1 .. wn of the first long test sentences: the loss predicting wn reaches back n - 1 steps."""
+    long = [s for s in sentences if len(s) >= REACH_MIN_WORDS][:REACH_SENTENCES]
+    return [torch.tensor([vocab.bos_id, *vocab.encode(list(s))]) for s in long]
 
 
 def reevaluate(name: str) -> dict:
@@ -202,6 +228,17 @@ def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
     )
 
 
+def gradient_norm_summary(norms: list[float]) -> dict:
+    """The training gradients' norms before clipping: their median and largest, and the share of steps the
+    clipping cut (an exploding gradient shows here as a large max)."""
+    ordered = sorted(norms)
+    return {
+        "median": round(ordered[len(ordered) // 2], 4),
+        "max": round(ordered[-1], 4),
+        "clipped_share": round(sum(n > CLIP_NORM for n in norms) / len(norms), 4),
+    }
+
+
 def train_recipe(
     name: str,
     steps: int | None = None,
@@ -211,14 +248,21 @@ def train_recipe(
     recipe = RECIPES[name]
     vocab, splits, batches = prepare(recipe)
     model = build_model(recipe, vocab)
+    grad_norms = []
+
+    def record(progress: Progress):
+        grad_norms.append(progress.grad_norm)
+        return callback(progress) if callback is not None else None
+
     start = time.perf_counter()
-    losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, callback)
+    losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, record)
     train_seconds = time.perf_counter() - start
     metrics = {
         "split": "test",
         **evaluate_recipe(recipe, model, vocab, splits),
         "steps": len(losses),
         "final_train_loss": round(sum(losses[-50:]) / len(losses[-50:]), 4),
+        "gradient_norm": gradient_norm_summary(grad_norms),
         "train_seconds": round(train_seconds, 1),
         "device": str(device),
         "torch_threads": torch.get_num_threads(),
@@ -230,6 +274,9 @@ def train_recipe(
 TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
 # the draft of speculative decoding: ~1/4 of toy_clm's depth and half its width, same vocabulary and data
 TOY_DRAFT_SIZE = dict(d_model=64, n_heads=2, n_layers=1, d_ff=256, max_len=48, dropout=0.1, positions="learned")
+# the recurrent LMs: two layers each, as wide as gives toy_clm's ~0.82 M parameters (a tanh RNN layer has
+# 2·D² recurrent weights, a GRU 6·D², an LSTM 8·D²)
+RECURRENT_WIDTHS = {"toy_rnn_lm": 432, "toy_gru_lm": 256, "toy_lstm_lm": 224}
 TOY_MT_TRANSFORMER = dict(d_model=128, n_heads=4, n_layers=3, d_ff=512, max_len=40, dropout=0.1, positions="learned")
 TOY_MT_GRU = dict(d_model=192, n_layers=1, max_len=40, dropout=0.1)
 DIGITS_SIZE = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=16, dropout=0.0, positions="learned")
@@ -286,6 +333,25 @@ RECIPES: dict[str, Recipe] = {
         data=TOY_DATA,
         teacher="toy_clm",
     ),
+    **{
+        name: Recipe(
+            name=name,
+            description=f"{kind} causal LM on toy_clm's sentences, of about its parameter count: two layers, "
+            "one state per layer carried from word to word instead of attention",
+            architecture=architecture,
+            model=dict(d_model=RECURRENT_WIDTHS[name], n_layers=2, dropout=0.1, max_len=48),
+            steps=8000,
+            batch_size=64,
+            lr=2e-3,
+            seed=0,
+            data=TOY_DATA,
+        )
+        for name, kind, architecture in (
+            ("toy_rnn_lm", "Plain (tanh) RNN", TanhRNNLM),
+            ("toy_lstm_lm", "LSTM", LSTMLM),
+            ("toy_gru_lm", "GRU", GRULM),
+        )
+    },
     "toy_transformer_mt": Recipe(
         name="toy_transformer_mt",
         description="Transformer encoder-decoder, toy English→French (bidirectional encoder, causal decoder, "

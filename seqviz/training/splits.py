@@ -8,10 +8,11 @@ from functools import lru_cache
 
 import torch
 
+from ..data.agreement import AgreementCase, agreement_cases
 from ..data.digits import digit_pairs
 from ..data.facts import held_out_combinations
 from ..data.glyphs import glyph_dataset
-from ..data.toy import make_splits
+from ..data.toy import make_splits, sentences_of_split
 from ..decoding.retrieval import CHUNK_TOKENS, FactKeys, fact_keys
 from ..decoding.seq2seq import translate_all
 from ..models.checkpoint import load_builtin
@@ -19,6 +20,8 @@ from .fusion_evaluation import retro_test_cases
 
 TOY_DATA = dict(n_train=30_000, n_valid=500, n_test=1_000, seed=7)
 GLYPH_DATA = dict(n_train=20_000, n_test=2_000, seed=21)
+# long-range agreement: 4,000 more test-split sentences (≥ 100 cases in every distance bucket, 8+ the rarest)
+AGREEMENT_SENTENCES = dict(n=4_000, seed=31)
 
 
 @lru_cache(maxsize=2)
@@ -34,6 +37,14 @@ def glyph_splits(n_train: int, n_test: int, seed: int) -> dict[str, tuple[torch.
 def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple[str, ...]]]:
     splits = make_splits(n_train, n_valid, n_test, seed)
     return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
+
+
+@lru_cache(maxsize=1)
+def agreement_test_cases() -> tuple[AgreementCase, ...]:
+    """The held-out agreement cases every causal LM is measured on: from sentences of the toy data's test
+    split (by hash), so that no built-in model was trained on one."""
+    sentences = sentences_of_split("test", **AGREEMENT_SENTENCES, **{k: v for k, v in TOY_DATA.items() if k != "seed"})
+    return tuple(agreement_cases(sentences))
 
 
 @lru_cache(maxsize=4)

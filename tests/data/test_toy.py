@@ -15,6 +15,7 @@ from seqviz.data.toy import (
     is_grammatical,
     make_pairs,
     make_splits,
+    sentences_of_split,
     split_pairs,
     translations,
     unknown_words,
@@ -264,6 +265,19 @@ def test_make_splits_exact_sizes_and_no_shared_english():
     assert splits == make_splits(600, 100, 100, seed=3)
     lengths = {len(p.fr) for p in make_splits(50, 10, 10, seed=3, min_tgt_len=5, max_tgt_len=6)["test"]}
     assert lengths <= {5, 6}
+
+
+def test_more_sentences_of_one_split_never_meet_the_others():
+    """sentences_of_split draws as many held-out sentences as asked, each one that make_splits would put in
+    that split, so none of them can be in the training split of the same proportions."""
+    held_out = sentences_of_split("test", 300, seed=5, n_train=600, n_valid=100, n_test=100)
+    assert len(held_out) == 300 and all(is_grammatical(list(s)) for s in held_out)
+    train = {p.en for p in make_splits(600, 100, 100, seed=3)["train"]}
+    assert not train & set(held_out)
+    with pytest.raises(ValueError, match="split must be one of"):
+        sentences_of_split("dev", 3, seed=5, n_train=6, n_valid=1, n_test=1)
+    with pytest.raises(ValueError, match="empty"):
+        sentences_of_split("valid", 3, seed=5, n_train=6, n_valid=0, n_test=1)
 
 
 def test_split_pairs_is_disjoint_and_complete(pairs):

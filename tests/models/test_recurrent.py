@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from seqviz.explain.reach import gradient_reach
+from seqviz.explain.reach import gradient_reach, reach_per_step
 from seqviz.models.autoregressive import CausalLM
 from seqviz.models.layers import ModelConfig
 from seqviz.models.recurrent import GRULM, LSTMLM, TanhRNNLM
@@ -103,3 +103,29 @@ def test_the_transformers_reach_is_its_losss_derivative_at_the_first_blocks_inpu
     with torch.no_grad():  # the whole gradient, one coordinate at a time, by central differences
         partials = torch.stack([(loss(eps * e) - loss(-eps * e)) / (2 * eps) for e in basis])
     assert float(partials.norm()) == pytest.approx(norms[k], rel=1e-5)
+
+
+@pytest.mark.parametrize("cls", (*MODELS, CausalLM))
+def test_frozen_shared_weights_give_the_same_reach_and_stay_untouched(cls):
+    model = tiny(cls) if cls is not CausalLM else CausalLM(ModelConfig(vocab_size=20, d_model=16, n_heads=2)).eval()
+    ids = torch.randint(1, 20, (8,))
+    trainable = gradient_reach(model, ids, 6)
+    for parameter in model.parameters():  # as the pages' shared models are
+        parameter.requires_grad_(False)
+    with torch.no_grad():  # even inside a caller's no_grad
+        frozen = gradient_reach(model, ids, 6)
+    assert frozen == pytest.approx(trainable, rel=1e-6)
+    assert all(p.grad is None and not p.requires_grad for p in model.parameters())
+
+
+@pytest.mark.parametrize("a", [0.5, 0.9])
+def test_the_reach_per_step_of_a_linear_recurrence_is_its_factor(a):
+    """h_t = tanh(a·h_(t−1)) around h = 0 (zero inputs, zero biases) has ∂h_t/∂h_(t−1) = a·I exactly: the
+    gradient shrinks by a per step back, and reach_per_step says a."""
+    model = tiny(TanhRNNLM, layers=1)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.zero_()
+        model.rnn.weight_hh_l0.copy_(a * torch.eye(16))
+        model.head.weight.normal_()
+    assert reach_per_step(model, [torch.arange(1, 13), torch.arange(3, 10)]) == pytest.approx(a, abs=1e-4)
