@@ -10,10 +10,10 @@ import torch
 
 from seqviz.data.agreement import (
     DISTANCE_BUCKETS,
-    _flip_noun,
     agreement_cases,
     bucket_of,
     distance_label,
+    flip_noun,
     sentence_cases,
 )
 from seqviz.data.toy import en_vocab, make_pairs
@@ -40,7 +40,7 @@ def test_every_case_of_generated_sentences_is_checked_by_the_grammar():
         words = list(case.words)
         assert is_grammatical(words) and words[case.verb] == case.right
         assert not is_grammatical(words[: case.verb] + [case.wrong] + words[case.verb + 1 :])
-        flipped = _flip_noun(words, case.subject)
+        flipped = flip_noun(words, case.subject)
         assert is_grammatical(flipped[: case.verb] + [case.wrong] + flipped[case.verb + 1 :])
     by_bucket = Counter(bucket_of(c.distance) for c in cases)
     assert set(by_bucket) <= set(DISTANCE_BUCKETS) and by_bucket[(1, 1)] > 0 and by_bucket[(5, 7)] > 0, by_bucket

@@ -7,6 +7,7 @@ import pytest
 
 from seqviz.bench import main
 from seqviz.bench.report import markdown, targets
+from seqviz.decoding.speed import RECURRENT_TIMED_WORDS
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,25 @@ def test_markdown_and_targets_name_every_measured_target(quick_report):
     assert "NAT vs AR, batch 1, 32 tokens" in checked and "512-token attention figure build" in checked
     assert all(row[3] == "met" or row[3].startswith("MISSED") for row in checked.values())
     assert "Speculative decoding: toy_clm_draft" in text
+
+
+def test_recurrent_section_times_the_four_causal_lms_per_word(quick_report):
+    rec = quick_report["recurrent_vs_attention"]
+    assert set(rec) == {"words", "repeats", "by_model", "attention_over_recurrent", "method"}
+    assert rec["words"] == RECURRENT_TIMED_WORDS and rec["repeats"] == 5  # quick mode
+    models = rec["by_model"]
+    assert list(models) == ["toy_rnn_lm", "toy_lstm_lm", "toy_gru_lm", "toy_clm"]
+    assert [m["state"] for m in models.values()] == ["hidden state"] * 3 + ["KV cache"]
+    for m in models.values():
+        assert m["ms_per_token"] > 0 and m["parameters"] > 0
+        assert m["ms_per_token"] * rec["words"] == pytest.approx(m["sentence_ms"], rel=0.01, abs=0.01)
+    ratios = rec["attention_over_recurrent"]
+    assert set(ratios) == {"toy_rnn_lm", "toy_lstm_lm", "toy_gru_lm"}  # toy_clm over each recurrent model
+    for name, ratio in ratios.items():
+        expected = models["toy_clm"]["ms_per_token"] / models[name]["ms_per_token"]
+        assert ratio == pytest.approx(expected, rel=0.02, abs=0.006)
+    text = markdown(quick_report)
+    assert "## Recurrent vs attention: time per generated word" in text and "Why: a recurrent step costs" in text
 
 
 def test_targets_say_missed_when_a_number_falls_short():

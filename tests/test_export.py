@@ -36,7 +36,7 @@ def _svg_size(path) -> tuple[float, float]:
 def test_pack_renders_every_slide_as_png_and_svg_of_the_stated_size(renderer, tmp_path, capsys):
     assert export.main(["--out", str(tmp_path), *FAST]) == 0
     names = [name for name, _, _ in SLIDES]
-    assert len(names) == 16
+    assert len(names) == 17
     for name in names:
         png, svg = tmp_path / f"{name}.png", tmp_path / f"{name}.svg"
         with Image.open(png) as image:
@@ -50,7 +50,7 @@ def test_pack_renders_every_slide_as_png_and_svg_of_the_stated_size(renderer, tm
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     assert all(f"({name}.png)" in index for name in names)
     assert "the black cat sees the small dogs" in index
-    assert "16 slides (32 files)" in capsys.readouterr().out
+    assert "17 slides (34 files)" in capsys.readouterr().out
 
 
 def test_chinese_pack_draws_chinese_titles_and_the_given_sentence(renderer, tmp_path):

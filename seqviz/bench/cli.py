@@ -12,7 +12,15 @@ from pathlib import Path
 import torch
 
 from ..device import describe, pick_device
-from .decoding import diffusion_vs_ar, fast_path, kv_cache, nar_vs_ar, pixels_vs_one_shot, teacher_forcing
+from .decoding import (
+    diffusion_vs_ar,
+    fast_path,
+    kv_cache,
+    nar_vs_ar,
+    pixels_vs_one_shot,
+    recurrent_vs_attention,
+    teacher_forcing,
+)
 from .report import markdown, print_table
 
 SECTIONS = (
@@ -21,6 +29,7 @@ SECTIONS = (
     "nar",
     "diffusion",
     "pixels",
+    "recurrent",
     "quality",
     "fast_path",
     "interaction",
@@ -71,6 +80,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
         "diffusion": ("diffusion_vs_ar", lambda: diffusion_vs_ar(device, repeats)),
         "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, 1 if quick else repeats)),
+        "recurrent": ("recurrent_vs_attention", lambda: recurrent_vs_attention(device, repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
         "interaction": ("interaction_ms", lambda: interaction(3 if quick else 15)),

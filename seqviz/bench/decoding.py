@@ -8,13 +8,16 @@ from ..data.text import tokenize
 from ..data.toy import example_sentences
 from ..decoding.pixels import pixel_timing
 from ..decoding.speed import (
+    CAUSAL_LM_NAME_KEYS,
     DIFFUSION_TIMED,
     HEADLINE_KV,
     KV_MODELS,
+    RECURRENT_TIMED_WORDS,
     TEACHER_FORCED_EXAMPLE,
     decoding_speeds,
     diffusion_timing,
     kv_cache_latency,
+    per_token_timing,
     random_lm,
     speedups,
     teacher_forcing_timing,
@@ -107,6 +110,43 @@ def pixels_vs_one_shot(device, repeats: int) -> dict:
         "passes": {"pixelcnn": 256, "one_shot": 1},
         "by_batch": by_batch,
         "method": f"1 warm-up, median of {repeats} interleaved rounds, sampling at T = 1, the shipped checkpoints",
+    }
+
+
+ATTENTION_LM = "toy_clm"  # the one of CAUSAL_LM_NAME_KEYS's four that carries a KV cache, not a hidden state
+
+
+def recurrent_vs_attention(device, repeats: int) -> dict:
+    """The time per generated word at batch 1, by decoding.speed.per_token_timing (the page's and the
+    benchmark's function): the tanh RNN, the LSTM and the GRU (one fixed-size hidden state) against toy_clm
+    (its KV cache, one position longer after every word), all writing the same number of words in the
+    same interleaved rounds; and toy_clm's time per word over each recurrent model's."""
+    ckpts = {name: load_builtin(name, str(device)) for name in CAUSAL_LM_NAME_KEYS}
+    words = RECURRENT_TIMED_WORDS
+    timed = per_token_timing(
+        {name: ckpt.model for name, ckpt in ckpts.items()}, ckpts[ATTENTION_LM].vocab, words, device, 2, repeats
+    )
+    per_token = {name: t.median_ms / words for name, t in timed.items()}
+    return {
+        "words": words,
+        "repeats": repeats,
+        "by_model": {
+            name: {
+                "ms_per_token": round(per_token[name], 4),
+                "sentence_ms": round(timed[name].median_ms, 2),
+                "parameters": ckpt.metrics["parameters"],
+                "layers": ckpt.model.config.n_layers,
+                "d_model": ckpt.model.config.d_model,
+                "state": "KV cache" if name == ATTENTION_LM else "hidden state",
+            }
+            for name, ckpt in ckpts.items()
+        },
+        "attention_over_recurrent": {
+            name: round(per_token[ATTENTION_LM] / ms, 2) for name, ms in per_token.items() if name != ATTENTION_LM
+        },
+        "method": f"greedy, batch 1, {words} words after the start token, the end token suppressed, per-call "
+        f"state: the hidden state or {ATTENTION_LM}'s KV cache; 2 warm-ups, median of {repeats} interleaved rounds "
+        f"of the whole sentence, divided by {words}; the shipped checkpoints",
     }
 
 

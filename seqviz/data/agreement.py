@@ -25,6 +25,9 @@ NOUN_OTHER = {**{n.sg: n.pl for n in lex.NOUNS if n.sg != n.pl}, **{n.pl: n.sg f
 # a determiner that fits the flipped noun ("a cat" -> "the cats"), to find a subject, never shown
 DET_FOR_FLIP = {"a": "the", "an": "the", "this": "these", "these": "this"}
 DISTANCE_BUCKETS = ((1, 1), (2, 2), (3, 4), (5, 7), (8, 99))  # words from the subject to its verb
+# a sentence with two long-range cases, "see" <- "dogs" (6 back, past the singular "bike") and "does" <- "girl"
+# (10 back): the recurrent page's default and the slide's sentence when the deck's is too short
+LONG_RANGE_EXAMPLE = "the girl that the dogs on the big red bike see does not swim"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class AgreementCase:
         return self.verb - self.subject
 
 
-def _flip_noun(words: list[str], j: int) -> list[str]:
+def flip_noun(words: list[str], j: int) -> list[str]:
+    """The words with noun j in its other number, its determiner made to fit ("a cat" -> "the cats");
+    nothing else changes, so the sentence keeps its length."""
     flipped = list(words)
     flipped[j] = NOUN_OTHER[words[j]]
     d = j - 1
@@ -64,7 +69,7 @@ def sentence_cases(en: Sequence[str]) -> list[AgreementCase]:
         for j in range(i - 1, -1, -1):  # the nearest noun whose number decides this verb
             if words[j] not in NOUN_OTHER:
                 continue
-            flipped = _flip_noun(words, j)
+            flipped = flip_noun(words, j)
             if not is_grammatical(flipped) and is_grammatical(flipped[:i] + [other] + flipped[i + 1 :]):
                 cases.append(AgreementCase(tuple(words), i, word, other, j))
                 break

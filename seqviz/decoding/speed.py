@@ -219,6 +219,13 @@ def diffusion_timing(
 
 
 RECURRENT_TIMED_WORDS = 30  # the page's and the benchmark's: words written after <bos>, at batch 1
+# the four causal LMs of one size compared (page, slide, benchmark), with the catalogue entry naming each
+CAUSAL_LM_NAME_KEYS = {
+    "toy_rnn_lm": "rnn_model_rnn",
+    "toy_lstm_lm": "rnn_model_lstm",
+    "toy_gru_lm": "rnn_model_gru",
+    "toy_clm": "rnn_model_transformer",
+}
 
 
 def per_token_timing(models: dict, vocab, length: int, device, warmup: int = 2, repeats: int = 7) -> dict[str, Timing]:

@@ -35,17 +35,20 @@ def gradient_reach(model: RecurrentLM | CausalLM, ids: torch.Tensor, t: int) -> 
     return [float(grad[0, t - k].norm()) for k in range(t + 1)]
 
 
+def per_step_factor(norms: list[float]) -> float:
+    """10^slope of log10 norm against k = 1 .. t (norms for k = 0 .. t, as gradient_reach gives them), fitted
+    by least squares: the share of the gradient that survives each step back. k = 0 (the direct path) is left
+    out. 1.0 is no decay (the Transformer's path); 0.5 halves per step."""
+    if len(norms) < 4:
+        raise ValueError(f"{len(norms)} norms leave too few steps back (at least 3) to fit a slope")
+    k = torch.arange(1, len(norms), dtype=torch.float64)
+    logs = torch.tensor(norms[1:], dtype=torch.float64).clamp_min(1e-30).log10()
+    return 10 ** float(((k - k.mean()) * (logs - logs.mean())).sum() / ((k - k.mean()) ** 2).sum())
+
+
 def reach_per_step(model: RecurrentLM | CausalLM, sequences: list[torch.Tensor]) -> float:
     """How much of the gradient survives each step back, as one number: the median over the sequences of
-    10^slope, the slope of log10 ‖∂ loss_t / ∂ state_(t−k)‖ fitted against k = 1 .. t by least squares, t the
-    step predicting each sequence's last token. 1.0 is no decay (the Transformer's path), 0.5 halves per step.
-    sequences: token ids (T,), each with at least 3 steps to fit."""
-    slopes = []
-    for ids in sequences:
-        norms = gradient_reach(model, ids, ids.numel() - 2)[1:]  # k = 1 .. t: k = 0 is the direct path
-        if len(norms) < 3:
-            raise ValueError(f"{ids.numel()} tokens leave too few steps to fit a slope")
-        k = torch.arange(1, len(norms) + 1, dtype=torch.float64)
-        logs = torch.tensor(norms, dtype=torch.float64).clamp_min(1e-30).log10()
-        slopes.append(float(((k - k.mean()) * (logs - logs.mean())).sum() / ((k - k.mean()) ** 2).sum()))
-    return round(10 ** float(torch.tensor(slopes).median()), 4)
+    per_step_factor, the loss taken at the step predicting each sequence's last token. sequences: token ids
+    (T,), each with at least 3 steps back to fit."""
+    factors = [per_step_factor(gradient_reach(model, ids, ids.numel() - 2)) for ids in sequences]
+    return round(float(torch.tensor(factors).median()), 4)

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from ..data.agreement import LONG_RANGE_EXAMPLE
 from ..decoding.autoregressive import (
     StepRecord,
     beam_labels,
@@ -23,17 +24,19 @@ from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.pixels import sample_images
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import word_attention_maps
-from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
+from ..decoding.speed import CAUSAL_LM_NAME_KEYS, METHOD_NAME_KEYS, decoding_speeds
 from ..device import describe
 from ..explain.alignment import example_maps
+from ..explain.reach import gradient_reach
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
-from ..training.recipes import RECIPES
+from ..training.recipes import RECIPES, build_model
 from ..viz.attention import attention_heatmap, head_score_heatmap
 from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
+from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
@@ -305,6 +308,43 @@ def speed(deck: Deck) -> go.Figure:
     return fitted(grid, deck.t("slide_speed_title"), f"{deck.t('slide_speed_axes')} · {measured}")
 
 
+REACH_MIN_WORDS = 8  # a shorter sentence shows too few steps of the fall
+
+
+def vanishing_gradient(deck: Deck) -> go.Figure:
+    """Left: the loss at the sentence's last word reaching back through the four causal LMs at initialisation
+    (the deck's sentence, or the page's long example when it has under REACH_MIN_WORDS words). Right: the
+    recorded probability of the right verb form against the distance to its subject."""
+    words = deck.words if len(deck.words) >= REACH_MIN_WORDS else LONG_RANGE_EXAMPLE.split()
+    norms, shares = {}, {}
+    for name, key in CAUSAL_LM_NAME_KEYS.items():
+        ckpt = deck.model(name)
+        untrained = build_model(RECIPES[name], ckpt.vocab).to(deck.device).eval()
+        ids = torch.tensor([ckpt.vocab.bos_id, *ckpt.vocab.encode(words)], device=deck.device)
+        norms[deck.t(key)] = gradient_reach(untrained, ids, len(words) - 1)
+        shares[deck.t(key)] = {b: v["right_share"] for b, v in ckpt.metrics["agreement_by_distance"].items()}
+    figures = [
+        gradient_reach_figure(
+            norms,
+            deck.t("slide_rnn_reach", word=words[-1]),
+            presentation=True,
+            x_title=deck.t("rnn_reach_x"),
+            y_title="",
+        ),
+        agreement_distance_figure(
+            shares,
+            deck.t("slide_rnn_agreement"),
+            presentation=True,
+            x_title=deck.t("rnn_distance_axis"),
+            y_title="",
+            zoom=True,
+        ),
+    ]
+    grid = panels(figures, 2, legend=FOOT_LEGEND, h_gap=0.1)
+    grid.update_layout(margin={"b": 110})
+    return fitted(grid, deck.t("slide_rnn_title"), deck.t("slide_rnn_axes"))
+
+
 # (file stem, builder, "what to look at" key): the order of a lesson
 SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("01_masks_self_attention", masks_self, "slide_masks_self_look"),
@@ -323,6 +363,7 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("14_masked_diffusion_steps", diffusion_steps, "slide_diffusion_look"),
     ("15_pixelcnn_vs_one_shot", pixels_vs_one_shot, "slide_pixels_look"),
     ("16_which_heads_align", heads_against_truth, "slide_heads_look"),
+    ("17_recurrent_vanishing_gradient", vanishing_gradient, "slide_rnn_look"),
 )
 
 

@@ -22,6 +22,7 @@ PAGES = (
     ("pages/1_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
     ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
     ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
+    ("pages/13_Recurrent.py", "page_recurrent", "home_page_recurrent", ":material/replay:"),
     ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
     ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
     ("pages/6_Fusions.py", "page_fusions", "home_page_fusions", ":material/join:"),

@@ -1,15 +1,28 @@
-"""Recurrent models' figures: how far back a loss's gradient reaches (the vanishing gradient), and
-long-range agreement against the distance from subject to verb, one line per model."""
+"""Recurrent models' figures: how far back a loss's gradient reaches (the vanishing gradient), long-range
+agreement against the distance from subject to verb, one line per model, and a recurrent layer's units over
+a sentence (hidden state; the LSTM's cell state and gates)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from .load import SERIES_COLORS
 from .parallel import log_ticks
-from .style import font_sizes, make_figure
+from .style import (
+    SCORE_COLORSCALE,
+    WEIGHT_COLORSCALE,
+    as_array,
+    axis_suffix,
+    check_labels,
+    display_label,
+    font_sizes,
+    make_figure,
+    plain_text,
+    subplot_layout,
+)
 
 
 def _model_line(name: str, x: list, y: list, color: str, presentation: bool) -> go.Scatter:
@@ -25,21 +38,32 @@ def gradient_reach_figure(
     presentation: bool = False,
     x_title: str = "k: steps back from the loss",
     y_title: str = "‖∂ loss_t / ∂ h_(t−k)‖ (log scale)",
+    marker: tuple[int, str] | None = None,
 ) -> go.Figure:
     """{model: [norm at k = 0, 1, ...]} on a log axis: a straight fall is a gradient that vanishes
-    geometrically; a flat line, one that reaches back. Zero norms (nothing reached) are left out."""
+    geometrically; a flat line, one that reaches back. Zero norms (nothing reached) are left out. marker
+    (k, label) draws a dotted line at k (where the word that matters lies)."""
     sizes = font_sizes(presentation)
     traces, shown = [], []
     for (name, values), color in zip(norms.items(), SERIES_COLORS, strict=False):
         points = [(k, v) for k, v in enumerate(values) if v > 0]
         shown += [v for _, v in points]
         traces.append(_model_line(name, [k for k, _ in points], [v for _, v in points], color, presentation))
+    shapes, annotations = [], []
+    if marker is not None:
+        k, label = marker
+        shapes.append({"type": "line", "x0": k, "x1": k, "yref": "paper", "y0": 0, "y1": 1})
+        shapes[-1]["line"] = {"dash": "dot", "color": "#555", "width": 2}
+        annotations.append({"x": k, "yref": "paper", "y": 1, "text": plain_text(label), "showarrow": False})
+        annotations[-1].update({"yanchor": "bottom", "font": {"size": sizes["tick"], "color": "#333"}})
     return make_figure(
         traces,
         title,
         presentation,
         width=760,
         height=440,
+        shapes=shapes,
+        annotations=annotations,
         xaxis={"title": {"text": x_title}, "dtick": 1 if max(map(len, norms.values()), default=0) <= 16 else 2},
         yaxis={
             "title": {"text": y_title},
@@ -59,24 +83,88 @@ def agreement_distance_figure(
     chance_label: str = "chance",
     x_title: str = "words from the subject to its verb",
     y_title: str = "right verb form preferred",
+    zoom: bool = False,
 ) -> go.Figure:
     """{model: {distance bucket label: accuracy}}, one line per model over the same buckets, with chance
-    (0.5: two forms) dashed."""
-    traces = []
+    (0.5: two forms) dashed. zoom: the axis starts just below the lowest point instead of at 40% (lines
+    close to 100% part), and chance, then off the axis, is not drawn."""
+    traces, values = [], []
     for (name, by_bucket), color in zip(accuracy.items(), SERIES_COLORS, strict=False):
         traces.append(_model_line(name, list(by_bucket), list(by_bucket.values()), color, presentation))
-    chance = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5}
-    chance["line"] = {"dash": "dash", "color": "#888", "width": 1.5}
-    note = {"xref": "paper", "x": 0.99, "y": 0.5, "text": chance_label, "showarrow": False}
-    note.update({"yanchor": "bottom", "xanchor": "right", "font": {"color": "#666"}})
+        values += list(by_bucket.values())
+    low = min(0.4, *values) if not zoom else max(0.0, np.floor((min(values, default=1) - 0.01) * 50) / 50)
+    shapes, annotations = [], []
+    if low < 0.5:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5})
+        shapes[-1]["line"] = {"dash": "dash", "color": "#888", "width": 1.5}
+        annotations.append({"xref": "paper", "x": 0.99, "y": 0.5, "text": chance_label, "showarrow": False})
+        annotations[-1].update({"yanchor": "bottom", "xanchor": "right", "font": {"color": "#666"}})
+    top = 1 + (1 - low) * 0.03
     return make_figure(
         traces,
         title,
         presentation,
         width=760,
         height=440,
-        shapes=[chance],
-        annotations=[note],
+        shapes=shapes,
+        annotations=annotations,
         xaxis={"title": {"text": x_title}, "type": "category"},
-        yaxis={"title": {"text": y_title}, "range": [0.4, 1.02], "tickformat": ".0%"},
+        yaxis={"title": {"text": y_title}, "range": [low, top], "tickformat": ".0%" if not zoom else ".1%"},
     )
+
+
+def units_over_sentence(
+    panels: Sequence[tuple[str, np.ndarray, bool]],
+    words: Sequence[str],
+    unit_labels: Sequence[str],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    x_title: str = "after reading",
+    y_title: str = "unit",
+    marked: Sequence[int] = (),
+) -> go.Figure:
+    """One heatmap per panel (name, values (units, T), is_gate), stacked on the same words: a state in −1..1
+    on the diverging scale, a gate in 0..1 on the weight scale. Columns `marked` (the subject, its verb) are
+    framed in every panel."""
+    sizes = font_sizes(presentation)
+    n = len(panels)
+    arrays = [as_array(values, 2, name) for name, values, _ in panels]
+    n_units, n_steps = arrays[0].shape
+    x_labels = [display_label(w, 12) for w in check_labels(words, n_steps, "words")]
+    y_labels = check_labels(unit_labels, n_units, "unit_labels")
+    cell = float(np.clip((1100 if presentation else 820) / n_steps, 26, 70))
+    row_px = (26 if presentation else 18) * n_units
+    height = n * (row_px + sizes["base"] * 2.6) + 150
+    layout = subplot_layout(
+        n, 1, subplot_titles=[plain_text(name) for name, *_ in panels], vertical_spacing=min(0.12, 70 / height)
+    )
+    traces = []
+    for i, ((name, _, gate), values) in enumerate(zip(panels, arrays, strict=True), start=1):
+        domain = layout[f"yaxis{axis_suffix(i)}"]["domain"]
+        traces.append(
+            go.Heatmap(
+                z=values,
+                zmin=0 if gate else -1,
+                zmax=1,
+                colorscale=WEIGHT_COLORSCALE if gate else SCORE_COLORSCALE,
+                xaxis=f"x{axis_suffix(i)}",
+                yaxis=f"y{axis_suffix(i)}",
+                hovertemplate=f"{plain_text(name)}: %{{z:.2f}}<extra></extra>",
+                colorbar={"y": sum(domain) / 2, "len": domain[1] - domain[0], "tickfont": {"size": sizes["tick"]}},
+            )
+        )
+        layout[f"xaxis{axis_suffix(i)}"].update(
+            tickvals=list(range(n_steps)),
+            ticktext=x_labels if i == n else [""] * n_steps,
+            tickangle=-45,
+            title={"text": plain_text(x_title) if i == n else ""},
+        )
+        layout[f"yaxis{axis_suffix(i)}"].update(
+            tickvals=list(range(n_units)), ticktext=y_labels, autorange="reversed", title={"text": plain_text(y_title)}
+        )
+        for column in marked:
+            frame = {"type": "rect", "x0": column - 0.5, "x1": column + 0.5, "y0": -0.5, "y1": n_units - 0.5}
+            frame.update(xref=f"x{axis_suffix(i)}", yref=f"y{axis_suffix(i)}", line={"color": "#111", "width": 3})
+            layout.setdefault("shapes", []).append(frame)
+    return make_figure(traces, title, presentation, width=max(620, cell * n_steps + 220), height=height, **layout)

@@ -52,6 +52,8 @@ TECHNICAL = {
     "pe",
     "sin",
     "cos",
+    "tanh",
+    "python",
     "qk",
     "bos",
     "eos",

@@ -136,6 +136,13 @@ KNOWN_VALUES = (
     "sample",
     "toy_transformer_mt",
     "toy_mlm",
+    "accuracy",
+    "right_share",
+    "trained",
+    "initial",
+    "toy_rnn_lm",
+    "toy_lstm_lm",
+    "toy_gru_lm",
 )  # shown translated
 
 

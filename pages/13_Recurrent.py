@@ -1,0 +1,27 @@
+"""Recurrent networks and the vanishing gradient, measured: a plain RNN, an LSTM, a GRU and the Transformer
+on long-range agreement, the gradient's reach, the units inside the recurrence, the time per word."""
+
+import streamlit as st
+
+from seqviz.ui import recurrent as sections
+from seqviz.ui.page import device_fallback, page_intro, setup_page
+
+ctx = setup_page("page_recurrent")
+page_intro(ctx, "rnn_title", "rnn_intro", "rnn_look")
+
+with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
+    models = sections.models(ctx)
+    words = sections.sentence(ctx)
+    sections.models_section(ctx, models)
+
+    st.header(ctx.t("rnn_agreement_header"))
+    sections.agreement_section(ctx, models, words)
+
+    st.header(ctx.t("rnn_reach_header"))
+    sections.gradient_section(ctx, models, words)
+
+    st.header(ctx.t("rnn_inside_header"))
+    sections.inside_section(ctx, models, words)
+
+    st.header(ctx.t("rnn_timing_header"))
+    sections.timing_section(ctx, models)
