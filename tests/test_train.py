@@ -44,3 +44,20 @@ def test_learning_rate_schedule():
     assert learning_rate_at(0, 100, 1.0, 10) == 0.1
     assert learning_rate_at(10, 100, 1.0, 10) == 1.0
     assert abs(learning_rate_at(100, 100, 1.0, 10) - 0.1) < 1e-9
+
+
+def test_an_untrained_model_is_the_recipes_start_and_leaves_the_callers_generator_alone():
+    from seqviz.data.toy import en_vocab
+    from seqviz.training.recipes import RECIPES, build_model, untrained_model
+
+    vocab = en_vocab()
+    torch.manual_seed(123)
+    before = torch.rand(3)
+    torch.manual_seed(123)
+    model = untrained_model("toy_rnn_lm", vocab)
+    assert torch.equal(torch.rand(3), before)  # as if no model had been built
+    assert not model.training
+    reference = build_model(RECIPES["toy_rnn_lm"], vocab)
+    weights, reference_weights = model.state_dict(), reference.state_dict()
+    assert weights.keys() == reference_weights.keys()
+    assert all(torch.equal(weights[name], reference_weights[name]) for name in weights)

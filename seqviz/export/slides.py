@@ -30,7 +30,7 @@ from ..explain.alignment import example_maps
 from ..explain.reach import gradient_reach
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
-from ..training.recipes import RECIPES, build_model
+from ..training.recipes import RECIPES, untrained_model
 from ..viz.attention import attention_heatmap, head_score_heatmap
 from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
@@ -319,7 +319,7 @@ def vanishing_gradient(deck: Deck) -> go.Figure:
     norms, shares = {}, {}
     for name, key in CAUSAL_LM_NAME_KEYS.items():
         ckpt = deck.model(name)
-        untrained = build_model(RECIPES[name], ckpt.vocab).to(deck.device).eval()
+        untrained = untrained_model(name, ckpt.vocab).to(deck.device)
         ids = torch.tensor([ckpt.vocab.bos_id, *ckpt.vocab.encode(words)], device=deck.device)
         norms[deck.t(key)] = gradient_reach(untrained, ids, len(words) - 1)
         shares[deck.t(key)] = {b: v["right_share"] for b, v in ckpt.metrics["agreement_by_distance"].items()}

@@ -187,7 +187,7 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         metrics["agreement_by_distance"] = agreement_by_distance(model, vocab, agreement_test_cases())
         sequences = reach_sequences(vocab, splits["test"])
         metrics["gradient_reach_per_step"] = {
-            "initial": reach_per_step(build_model(recipe, vocab).eval(), sequences),
+            "initial": reach_per_step(untrained_model(recipe.name, vocab), sequences),
             "trained": reach_per_step(model.eval(), sequences),
             "sentences": len(sequences),
         }
@@ -226,6 +226,13 @@ def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
     return recipe.architecture(
         ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)
     )
+
+
+def untrained_model(name: str, vocab: Vocab) -> nn.Module:
+    """A built-in model as its recipe starts it (its seed, before any step), in eval mode, without reseeding
+    the caller's generator: a server's other sessions keep their random state."""
+    with torch.random.fork_rng(devices=[]):
+        return build_model(RECIPES[name], vocab).eval()
 
 
 def gradient_norm_summary(norms: list[float]) -> dict:

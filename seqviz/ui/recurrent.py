@@ -18,7 +18,7 @@ from ..explain.recurrence import number_units, trace
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
 from ..training.evaluation import preference_log_odds
-from ..training.recipes import RECIPES, build_model
+from ..training.recipes import untrained_model
 from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
 from .figures import show_plotly
 from .inputs import toy_words
@@ -51,7 +51,7 @@ def _initial_models(device: str) -> dict:
     built = {}
     for name in MODEL_NAME_KEYS:
         vocab = builtin_model(name, device).vocab
-        model = build_model(RECIPES[name], vocab).to(device).eval()
+        model = untrained_model(name, vocab).to(device)
         for parameter in model.parameters():
             parameter.requires_grad_(False)
         built[name] = model
