@@ -10,6 +10,7 @@ import torch
 
 from seqviz.data.agreement import (
     DISTANCE_BUCKETS,
+    LONG_RANGE_EXAMPLE,
     agreement_cases,
     bucket_of,
     distance_label,
@@ -19,7 +20,7 @@ from seqviz.data.agreement import (
 from seqviz.data.toy import en_vocab, make_pairs
 from seqviz.data.toy_grammar import is_grammatical
 from seqviz.models.output import ModelOutput
-from seqviz.training.evaluation import agreement_by_distance
+from seqviz.training.evaluation import agreement_by_attractors, agreement_by_distance
 
 
 def test_a_relative_clause_puts_the_main_verb_far_from_its_subject():
@@ -74,3 +75,15 @@ def test_agreement_is_measured_per_distance_from_the_words_before_the_verb():
     assert all(b["right_share"] == pytest.approx(0.7311, abs=1e-4) for b in right.values())
     assert all(b["right_share"] == pytest.approx(0.2689, abs=1e-4) for b in wrong.values())
     assert distance_label((8, 99)) == "8+" and distance_label((3, 4)) == "3–4" and distance_label((2, 2)) == "2"
+    by_attractors = agreement_by_attractors(Oracle(vocab, cases, lambda c: c.right), vocab, cases)
+    far = [c for c in cases if c.distance >= 3]
+    assert sum(b["n"] for b in by_attractors.values()) == len(far) and set(by_attractors) <= {"0", "1+"}
+    assert by_attractors.get("1+", {"n": 0})["n"] == sum(1 for c in far if c.attractors)
+
+
+def test_attractors_are_the_nouns_of_the_other_number_between_subject_and_verb():
+    words = LONG_RANGE_EXAMPLE.split()  # the girl that the dogs on the big red bike see does not swim
+    found = {(case.words[case.subject], case.right): case.attractors for case in sentence_cases(words)}
+    assert found == {("dogs", "see"): 1, ("girl", "does"): 1}  # "bike" pulls "see"; "dogs" pulls "does"
+    two = "the boys that the black cat under the big table chases are on the red bike".split()
+    assert {case.right: case.attractors for case in sentence_cases(two)} == {"chases": 0, "are": 2}

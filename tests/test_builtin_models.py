@@ -335,6 +335,9 @@ def test_long_range_agreement_is_recorded_per_distance_and_measured_again():
         assert recorded["1"]["accuracy"] >= 0.99, name
         again = agreement_by_distance(ckpt.model, ckpt.vocab, farthest)["8+"]
         assert again == pytest.approx(recorded["8+"], abs=1e-4), name
+        attraction = ckpt.metrics["agreement_by_attractors"]  # 3+ words apart, without and with an attractor
+        assert min(group["n"] for group in attraction.values()) >= 100
+        assert attraction["1+"]["right_share"] < attraction["0"]["right_share"], name  # a pull to the wrong form
 
 
 def test_the_plain_rnns_gradient_fades_fastest_and_the_transformers_not_at_all():

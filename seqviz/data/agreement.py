@@ -22,6 +22,7 @@ VERB_OTHER = {
     lex.DO[lex.PL]: lex.DO[lex.SG],
 }
 NOUN_OTHER = {**{n.sg: n.pl for n in lex.NOUNS if n.sg != n.pl}, **{n.pl: n.sg for n in lex.NOUNS if n.sg != n.pl}}
+PLURAL_NOUNS = frozenset(n.pl for n in lex.NOUNS if n.sg != n.pl)
 # a determiner that fits the flipped noun ("a cat" -> "the cats"), to find a subject, never shown
 DET_FOR_FLIP = {"a": "the", "an": "the", "this": "these", "these": "this"}
 DISTANCE_BUCKETS = ((1, 1), (2, 2), (3, 4), (5, 7), (8, 99))  # words from the subject to its verb
@@ -41,6 +42,14 @@ class AgreementCase:
     @property
     def distance(self) -> int:
         return self.verb - self.subject
+
+    @property
+    def attractors(self) -> int:
+        """Nouns between the subject and its verb in the other number ("bike" between "dogs" and "see"):
+        the words that pull a model towards the wrong form."""
+        plural = self.words[self.subject] in PLURAL_NOUNS
+        between = self.words[self.subject + 1 : self.verb]
+        return sum(1 for w in between if w in NOUN_OTHER and (w in PLURAL_NOUNS) != plural)
 
 
 def flip_noun(words: list[str], j: int) -> list[str]:

@@ -96,22 +96,38 @@ def right_context_agreement(model, vocab: Vocab, items, kind: str, batch_size: i
     return round(float((preference_log_odds(model, vocab, items, kind, batch_size) > 0).float().mean()), 4)
 
 
-def agreement_by_distance(model, vocab: Vocab, cases: Sequence[AgreementCase]) -> dict[str, dict]:
-    """Long-range agreement (seqviz.data.agreement) per distance bucket, the model reading only the words
-    before the verb. -> {bucket label: {"n", "accuracy", "right_share"}} for the buckets that have cases:
-    accuracy, how often it scores the verb's right form above its wrong one; right_share, the mean of
-    p(right) / (p(right) + p(wrong)), which shows a model growing unsure before it starts to err."""
+def agreement_scores(model, vocab: Vocab, groups: dict[str, Sequence[AgreementCase]]) -> dict[str, dict]:
+    """Long-range agreement (seqviz.data.agreement) per group of cases, the model reading only the words
+    before the verb. -> {group: {"n", "accuracy", "right_share"}} for the groups that have cases: accuracy,
+    how often it scores the verb's right form above its wrong one; right_share, the mean of p(right) /
+    (p(right) + p(wrong)), which shows a model growing unsure before it starts to err."""
     measured = {}
-    for bucket in DISTANCE_BUCKETS:
-        items = [(c.words, c.verb, c.right, c.wrong) for c in cases if bucket_of(c.distance) == bucket]
-        if items:
-            odds = preference_log_odds(model, vocab, items, "clm")  # (N,)
-            measured[distance_label(bucket)] = {
-                "n": len(items),
+    for label, cases in groups.items():
+        if cases:
+            odds = preference_log_odds(model, vocab, [(c.words, c.verb, c.right, c.wrong) for c in cases], "clm")
+            measured[label] = {
+                "n": len(cases),
                 "accuracy": round(float((odds > 0).float().mean()), 4),
                 "right_share": round(float(torch.sigmoid(odds).mean()), 4),
             }
     return measured
+
+
+def agreement_by_distance(model, vocab: Vocab, cases: Sequence[AgreementCase]) -> dict[str, dict]:
+    """agreement_scores per distance bucket ("1", "2", "3–4", "5–7", "8+")."""
+    groups = {distance_label(b): [c for c in cases if bucket_of(c.distance) == b] for b in DISTANCE_BUCKETS}
+    return agreement_scores(model, vocab, groups)
+
+
+ATTRACTION_MIN_DISTANCE = 3  # the cases with room for a noun between subject and verb
+
+
+def agreement_by_attractors(model, vocab: Vocab, cases: Sequence[AgreementCase]) -> dict[str, dict]:
+    """agreement_scores of the cases ATTRACTION_MIN_DISTANCE or more words apart, without ("0") and with
+    ("1+") an attractor: a noun of the other number between subject and verb ("the dogs on the bike see")."""
+    far = [c for c in cases if c.distance >= ATTRACTION_MIN_DISTANCE]
+    groups = {"0": [c for c in far if not c.attractors], "1+": [c for c in far if c.attractors]}
+    return agreement_scores(model, vocab, groups)
 
 
 @torch.no_grad()

@@ -51,6 +51,7 @@ from .batches import (
     unilm_batches,
 )
 from .evaluation import (
+    agreement_by_attractors,
     agreement_by_distance,
     evaluate,
     evaluate_diffusion,
@@ -185,6 +186,7 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
     metrics = evaluate(model, vocab, splits)
     if recipe.task == "language" and recipe.architecture is not MaskedLM:  # the causal LMs, side by side
         metrics["agreement_by_distance"] = agreement_by_distance(model, vocab, agreement_test_cases())
+        metrics["agreement_by_attractors"] = agreement_by_attractors(model, vocab, agreement_test_cases())
         sequences = reach_sequences(vocab, splits["test"])
         metrics["gradient_reach_per_step"] = {
             "initial": reach_per_step(untrained_model(recipe.name, vocab), sequences),

@@ -17,7 +17,7 @@ from ..explain.reach import gradient_reach, per_step_factor
 from ..explain.recurrence import number_units, trace
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
-from ..training.evaluation import preference_log_odds
+from ..training.evaluation import ATTRACTION_MIN_DISTANCE, preference_log_odds
 from ..training.recipes import untrained_model
 from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
 from .figures import show_plotly
@@ -134,6 +134,20 @@ def agreement_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: lis
             near=recorded["toy_rnn_lm"]["1"]["right_share"],
         )
     )
+    attraction = {name: ckpt.metrics["agreement_by_attractors"] for name, ckpt in ckpts.items()}
+    counts = attraction["toy_clm"]
+    rows = [
+        {
+            ctx.t("rnn_col_model"): model_name(ctx, name),
+            ctx.t("rnn_col_no_attractor", n=counts["0"]["n"]): f"{by['0'][measure]:.1%}",
+            ctx.t("rnn_col_attractor", n=counts["1+"]["n"]): f"{by['1+'][measure]:.1%}",
+        }
+        for name, by in attraction.items()
+    ]
+    st.table(pd.DataFrame(rows), hide_index=True)
+    lower = sum(by["1+"]["right_share"] < by["0"]["right_share"] for by in attraction.values())
+    measure_name = ctx.t(MEASURE_KEYS[measure])
+    st.caption(ctx.t("rnn_attractors_caption", measure=measure_name, k=ATTRACTION_MIN_DISTANCE, lower=lower))
     st.subheader(ctx.t("rnn_yours_header"))
     cases = sentence_cases(words)
     if not cases:
