@@ -223,7 +223,7 @@ def gradient_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: list
                 ctx.t("rnn_col_factor_trained"): f"{recorded['trained']:.2f}",
                 ctx.t("rnn_col_clipped"): ctx.t("rnn_clipped", share=clip["clipped_share"], max=clip["max"])
                 if clip
-                else "—",
+                else ctx.t("rnn_not_recorded"),
             }
         )
     st.table(pd.DataFrame(rows), hide_index=True)
