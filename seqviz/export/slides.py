@@ -28,6 +28,7 @@ from ..decoding.speed import CAUSAL_LM_NAME_KEYS, METHOD_NAME_KEYS, decoding_spe
 from ..device import describe
 from ..explain.alignment import example_maps
 from ..explain.reach import gradient_reach
+from ..explain.recurrence import UnitsView
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
 from ..training.recipes import RECIPES, untrained_model
@@ -36,7 +37,7 @@ from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
-from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure
+from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
@@ -306,6 +307,27 @@ def speed(deck: Deck) -> go.Figure:
     grid.update_layout(margin={"b": 110})
     measured = deck.t("slide_speed_measured", device=describe(deck.device), repeats=deck.speed_repeats)
     return fitted(grid, deck.t("slide_speed_title"), f"{deck.t('slide_speed_axes')} · {measured}")
+
+
+GATE_KEYS = {"forget": "rnn_panel_forget", "input": "rnn_panel_input"}  # the LSTM's gates drawn
+
+
+def units_figure(
+    t: Callable[[str], str], view: UnitsView, words: list[str], model: str, layer: int, presentation: bool
+) -> go.Figure:
+    """A recurrent layer's units over a sentence (explain.recurrence.units_view), titled in the language of t
+    (a page's or a deck's); layer counted from 0."""
+    gates = {gate: t(key) for gate, key in GATE_KEYS.items()}
+    return units_over_sentence(
+        view.panels(t("rnn_panel_state"), t("rnn_panel_cell_scaled"), gates),
+        ["<bos>", *words],
+        [f"#{u}" for u in view.units],
+        t("rnn_inside_title", model=model, layer=layer + 1),
+        presentation=presentation,
+        x_title=t("rnn_after_reading"),
+        y_title=t("rnn_unit"),
+        marked=view.marked(),
+    )
 
 
 REACH_MIN_WORDS = 8  # a shorter sentence shows too few steps of the fall

@@ -9,17 +9,18 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from ..data.agreement import LONG_RANGE_EXAMPLE, AgreementCase, flip_noun, sentence_cases
+from ..data.agreement import LONG_RANGE_EXAMPLE, AgreementCase, sentence_cases
 from ..data.toy import is_grammatical
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS, RECURRENT_TIMED_WORDS, per_token_timing
 from ..device import describe
 from ..explain.reach import gradient_reach, per_step_factor
-from ..explain.recurrence import number_units, trace
+from ..explain.recurrence import units_view
+from ..export.slides import units_figure
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
 from ..training.evaluation import ATTRACTION_MIN_DISTANCE, preference_log_odds
 from ..training.recipes import untrained_model
-from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
+from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure
 from .figures import show_plotly
 from .inputs import toy_words
 from .models import builtin_model
@@ -33,7 +34,6 @@ MAX_WORDS = 30
 UNITS_SHOWN = 12  # the number units drawn: readable rows on a projector
 MEASURE_KEYS = {"accuracy": "rnn_measure_accuracy", "right_share": "rnn_measure_share"}
 WHEN_KEYS = {"trained": "rnn_when_trained", "initial": "rnn_when_initial"}
-GATE_KEYS = {"forget": "rnn_panel_forget", "input": "rnn_panel_input"}  # the LSTM's gates shown
 
 
 def model_name(ctx: PageContext, name: str) -> str:
@@ -271,41 +271,14 @@ def inside_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: list[s
         )
         - 1
     )
-    seen = trace(ckpt.model, _ids(ckpt, words), layer)
-    memory = seen.states if seen.cells is None else seen.cells  # the LSTM keeps the long-term part in c
-    case = _farthest(sentence_cases(words))
-    if case is not None:  # the units that change most when the subject's number flips, subject to verb
-        flipped = trace(ckpt.model, _ids(ckpt, flip_noun(words, case.subject)), layer)
-        flipped_memory = flipped.states if flipped.cells is None else flipped.cells
-        units = number_units(memory, flipped_memory, case.subject + 1, case.verb + 1, UNITS_SHOWN)
-        st.markdown(
-            ctx.t(
-                "rnn_units_found",
-                subject=words[case.subject],
-                verb=case.right,
-                n=len(units),
-                state=ctx.t("rnn_panel_state" if seen.cells is None else "rnn_panel_cell"),
-            )
-        )
-    else:  # no agreement to follow: the units that move most over the sentence
-        units = memory.std(0).argsort()[::-1][:UNITS_SHOWN]
+    view = units_view(ckpt.model, ckpt.vocab, words, layer, UNITS_SHOWN)
+    seen, units, case = view.trace, view.units, view.case
+    if case is not None:
+        memory = ctx.t("rnn_panel_state" if seen.cells is None else "rnn_panel_cell")
+        st.markdown(ctx.t("rnn_units_found", subject=words[case.subject], verb=case.right, n=len(units), state=memory))
+    else:
         st.markdown(ctx.t("rnn_units_busiest", n=len(units)))
-    panels = [(ctx.t("rnn_panel_state"), seen.states[:, units].T, False)]
-    if seen.cells is not None:
-        cells = seen.cells[:, units].T
-        panels.append((ctx.t("rnn_panel_cell_scaled"), cells / max(1.0, float(abs(cells).max())), False))
-        panels += [(ctx.t(key), seen.gates[gate][:, units].T, True) for gate, key in GATE_KEYS.items()]
-    marked = [case.subject + 1, case.verb + 1] if case else []  # <bos> is column 0: word j is column j + 1
-    figure = units_over_sentence(
-        panels,
-        ["<bos>", *words],
-        [f"#{u}" for u in units],
-        ctx.t("rnn_inside_title", model=model_name(ctx, name), layer=layer + 1),
-        presentation=ctx.presentation,
-        x_title=ctx.t("rnn_after_reading"),
-        y_title=ctx.t("rnn_unit"),
-        marked=marked,
-    )
+    figure = units_figure(ctx.t, view, words, model_name(ctx, name), layer, ctx.presentation)
     show_plotly(figure, "recurrent", "inside", name, str(layer + 1), key="rnn_inside")
     if seen.cells is not None and case is not None and case.distance > 1:
         forget = seen.gates["forget"][:, units].mean(1)  # (T,): per step, over the number units
