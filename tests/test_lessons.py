@@ -12,7 +12,7 @@ from seqviz.decoding.parallel import ctc_decode
 from seqviz.decoding.seq2seq import translate_batch
 from seqviz.explain.logit_lens import language_model_lens
 from seqviz.export.deck import ITERATIONS, Deck
-from seqviz.lessons import LESSONS, fusions, inside, masks, parallel
+from seqviz.lessons import LESSONS, fusions, inside, masks, parallel, recurrent
 from seqviz.lessons import autoencoding as bert
 from seqviz.lessons import autoregressive as ar
 from seqviz.lessons import seq2seq as s2s
@@ -203,3 +203,25 @@ def test_the_inside_answers_are_the_recorded_scores_and_the_live_lens(models):
 
 def _answer(question) -> str:
     return question.choices[question.answer]
+
+
+def test_the_recurrent_answers_are_the_recorded_measurements_and_the_timing_now(models):
+    deck = _deck(models, SENTENCES[2])
+    far = deck.model("toy_rnn_lm").metrics["agreement_by_distance"]["8+"]["accuracy"]
+    low, high = (float(x.strip("%")) / 100 for x in _answer(recurrent.far_agreement(deck)).split(" to "))
+    assert low <= far < high + 1e-9  # the band holding the recorded 8+ accuracy
+    kept = deck.model("toy_rnn_lm").metrics["gradient_reach_per_step"]["initial"]
+    expected = "less than a hundredth" if kept**10 < 0.01 else None
+    assert expected is None or _answer(recurrent.gradient_ten_back(deck)) == expected
+    assert _answer(recurrent.level_gradient(deck)) == "Transformer"  # the recorded reach nearest 1 per step
+    timed = recurrent.time_per_word(deck)
+    ratio = float(timed.explanation.split("costs ")[1].split("×")[0])  # the Transformer's time ÷ the RNN's
+    right = "faster" if ratio >= 1.25 else "about the same" if ratio >= 0.8 else "slower"
+    assert right in _answer(timed)
+
+
+def test_the_recurrent_lesson_draws_the_lstm_units_of_its_sentence_or_the_long_example(models):
+    with_case = recurrent._inside(_deck(models, SENTENCES[2]))  # "cats ... do": 5 words apart
+    assert list(with_case.layout.xaxis2.ticktext)[:3] == ["&lt;bos&gt;", "the", "cats"]
+    without = recurrent._inside(_deck(models, "a dog runs"))  # nothing across words: the page's example
+    assert "bike" in list(without.layout.xaxis2.ticktext)

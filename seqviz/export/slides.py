@@ -313,13 +313,21 @@ GATE_KEYS = {"forget": "rnn_panel_forget", "input": "rnn_panel_input"}  # the LS
 
 
 def units_figure(
-    t: Callable[[str], str], view: UnitsView, words: list[str], model: str, layer: int, presentation: bool
+    t: Callable[[str], str],
+    view: UnitsView,
+    words: list[str],
+    model: str,
+    layer: int,
+    presentation: bool,
+    gates: tuple[str, ...] = tuple(GATE_KEYS),
+    with_state: bool = True,
 ) -> go.Figure:
     """A recurrent layer's units over a sentence (explain.recurrence.units_view), titled in the language of t
-    (a page's or a deck's); layer counted from 0."""
-    gates = {gate: t(key) for gate, key in GATE_KEYS.items()}
+    (a page's or a deck's); layer counted from 0. A slide keeps fewer panels: the LSTM's c and its forget gate
+    (with_state False, gates ("forget",))."""
+    drawn = view.panels(t("rnn_panel_state"), t("rnn_panel_cell_scaled"), {g: t(GATE_KEYS[g]) for g in gates})
     return units_over_sentence(
-        view.panels(t("rnn_panel_state"), t("rnn_panel_cell_scaled"), gates),
+        drawn[0 if with_state else 1 :],
         ["<bos>", *words],
         [f"#{u}" for u in view.units],
         t("rnn_inside_title", model=model, layer=layer + 1),

@@ -1,4 +1,4 @@
-"""Lesson 6: the fusions — UniLM (one network, several masks), XLNet (autoregressive in a shuffled order),
+"""Lesson 7: the fusions — UniLM (one network, several masks), XLNet (autoregressive in a shuffled order),
 T5 (every task as text to text) and RETRO (facts read from a datastore, not from the weights)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lesson 7: inside the models — attention scored against the toy language's known alignment, which heads
+"""Lesson 8: inside the models — attention scored against the toy language's known alignment, which heads
 the translator needs, what saliency says, and the logit lens."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lesson 5: parallel decoding and its price — every word in one pass (NAT), what distillation buys, CTC's
+"""Lesson 6: parallel decoding and its price — every word in one pass (NAT), what distillation buys, CTC's
 blanks, mask-predict's refinement, masked diffusion, and the time each takes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lesson 4: sequence to sequence — an encoder reads the English, a decoder writes the French; a GRU that
+"""Lesson 5: sequence to sequence — an encoder reads the English, a decoder writes the French; a GRU that
 must squeeze the sentence into one vector, Bahdanau's attention that reads it again at every step, and the
 Transformer's cross-attention."""
 
