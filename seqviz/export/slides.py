@@ -9,7 +9,6 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from ..data.agreement import LONG_RANGE_EXAMPLE
 from ..decoding.autoregressive import (
     StepRecord,
     beam_labels,
@@ -24,20 +23,17 @@ from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.pixels import sample_images
 from ..decoding.processors import text_suppressor
 from ..decoding.seq2seq import word_attention_maps
-from ..decoding.speed import CAUSAL_LM_NAME_KEYS, METHOD_NAME_KEYS, decoding_speeds
+from ..decoding.speed import METHOD_NAME_KEYS, decoding_speeds
 from ..device import describe
 from ..explain.alignment import example_maps
-from ..explain.reach import gradient_reach
-from ..explain.recurrence import UnitsView
 from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
-from ..training.recipes import RECIPES, untrained_model
+from ..training.recipes import RECIPES
 from ..viz.attention import attention_heatmap, head_score_heatmap
 from ..viz.generation import beam_tree, distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
-from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
@@ -53,6 +49,7 @@ from .deck import (
     panels,
 )
 from .fusion_slides import retro_neighbours, t5_prefixes, unilm_masks, xlnet_streams
+from .recurrent_slides import vanishing_gradient
 
 
 def mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, axes: str) -> go.Figure:
@@ -307,72 +304,6 @@ def speed(deck: Deck) -> go.Figure:
     grid.update_layout(margin={"b": 110})
     measured = deck.t("slide_speed_measured", device=describe(deck.device), repeats=deck.speed_repeats)
     return fitted(grid, deck.t("slide_speed_title"), f"{deck.t('slide_speed_axes')} · {measured}")
-
-
-GATE_KEYS = {"forget": "rnn_panel_forget", "input": "rnn_panel_input"}  # the LSTM's gates drawn
-
-
-def units_figure(
-    t: Callable[[str], str],
-    view: UnitsView,
-    words: list[str],
-    model: str,
-    layer: int,
-    presentation: bool,
-    gates: tuple[str, ...] = tuple(GATE_KEYS),
-    with_state: bool = True,
-) -> go.Figure:
-    """A recurrent layer's units over a sentence (explain.recurrence.units_view), titled in the language of t
-    (a page's or a deck's); layer counted from 0. A slide keeps fewer panels: the LSTM's c and its forget gate
-    (with_state False, gates ("forget",))."""
-    drawn = view.panels(t("rnn_panel_state"), t("rnn_panel_cell_scaled"), {g: t(GATE_KEYS[g]) for g in gates})
-    return units_over_sentence(
-        drawn[0 if with_state else 1 :],
-        ["<bos>", *words],
-        [f"#{u}" for u in view.units],
-        t("rnn_inside_title", model=model, layer=layer + 1),
-        presentation=presentation,
-        x_title=t("rnn_after_reading"),
-        y_title=t("rnn_unit"),
-        marked=view.marked(),
-    )
-
-
-REACH_MIN_WORDS = 8  # a shorter sentence shows too few steps of the fall
-
-
-def vanishing_gradient(deck: Deck) -> go.Figure:
-    """Left: the loss at the sentence's last word reaching back through the four causal LMs at initialisation
-    (the deck's sentence, or the page's long example when it has under REACH_MIN_WORDS words). Right: the
-    recorded probability of the right verb form against the distance to its subject."""
-    words = deck.words if len(deck.words) >= REACH_MIN_WORDS else LONG_RANGE_EXAMPLE.split()
-    norms, shares = {}, {}
-    for name, key in CAUSAL_LM_NAME_KEYS.items():
-        ckpt = deck.model(name)
-        untrained = untrained_model(name, ckpt.vocab).to(deck.device)
-        ids = torch.tensor([ckpt.vocab.bos_id, *ckpt.vocab.encode(words)], device=deck.device)
-        norms[deck.t(key)] = gradient_reach(untrained, ids, len(words) - 1)
-        shares[deck.t(key)] = {b: v["right_share"] for b, v in ckpt.metrics["agreement_by_distance"].items()}
-    figures = [
-        gradient_reach_figure(
-            norms,
-            deck.t("slide_rnn_reach", word=words[-1]),
-            presentation=True,
-            x_title=deck.t("rnn_reach_x"),
-            y_title="",
-        ),
-        agreement_distance_figure(
-            shares,
-            deck.t("slide_rnn_agreement"),
-            presentation=True,
-            x_title=deck.t("rnn_distance_axis"),
-            y_title="",
-            zoom=True,
-        ),
-    ]
-    grid = panels(figures, 2, legend=FOOT_LEGEND, h_gap=0.1)
-    grid.update_layout(margin={"b": 110})
-    return fitted(grid, deck.t("slide_rnn_title"), deck.t("slide_rnn_axes"))
 
 
 # (file stem, builder, "what to look at" key): the order of a lesson

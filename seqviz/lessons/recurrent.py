@@ -10,7 +10,7 @@ from ..data.agreement import LONG_RANGE_EXAMPLE, sentence_cases
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS, RECURRENT_TIMED_WORDS, per_token_timing
 from ..explain.recurrence import units_view
 from ..export.deck import Deck, fitted
-from ..export.slides import units_figure, vanishing_gradient
+from ..export.recurrent_slides import units_figure, vanishing_gradient
 from ..viz.recurrent import agreement_distance_figure
 from .steps import Lesson, Question, Step, ask, band_of, share_labels
 

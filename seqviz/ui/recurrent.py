@@ -15,7 +15,7 @@ from ..decoding.speed import CAUSAL_LM_NAME_KEYS, RECURRENT_TIMED_WORDS, per_tok
 from ..device import describe
 from ..explain.reach import gradient_reach, per_step_factor
 from ..explain.recurrence import units_view
-from ..export.slides import units_figure
+from ..export.recurrent_slides import units_figure
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
 from ..training.evaluation import ATTRACTION_MIN_DISTANCE, preference_log_odds
