@@ -16,6 +16,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 SLIDES_LANG ?= en
 REPLICAS ?= 2
 SERVE_ARGS ?=
@@ -50,7 +51,7 @@ serve: $(VENV)/.runtime
 	$(PY) -m seqviz.deploy --replicas $(REPLICAS) --port $(PORT) $(SERVE_ARGS)
 
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -1,13 +1,44 @@
 """The whole suite runs offline: any connection from this process to a host other than this machine is
 refused and fails the test that made it (pages, interactions, training, benchmarks alike). The browser
-tests guard the browser's own requests as well."""
+tests guard the browser's own requests as well.
+
+`make test` runs the suite on two pytest-xdist workers (`-n 2`): each worker's torch gets its share of the
+cores, the browser tests go to one worker together (one server, one Chromium), and every other test stays
+with its module (its fixtures are made once), except in the SPREAD modules, whose tests each set up alone
+and so may go to either worker."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
+
+SPREAD = {"test_hostile_inputs.py", "test_pages_apptest.py", "test_chinese_edition.py", "test_lessons_page.py"}
+
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torch takes its share of the cores
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUp(LoadScopeScheduling):
+        """Tests that share a set-up go to one worker together; the SPREAD modules' tests go one by one."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path.startswith("tests/browser/"):
+                return "tests/browser"
+            return nodeid if path.rsplit("/", 1)[-1] in SPREAD else path
+
+    config.option.loadscopereorder = False  # collection order: the browser tests, the longest unit, go first
+    return SharedSetUp(config, log)
+
 
 ATTEMPTS: list[str] = []  # every refused connection, in order
 _connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex

@@ -17,7 +17,8 @@ from seqviz.data.agreement import (
     flip_noun,
     sentence_cases,
 )
-from seqviz.data.toy import en_vocab, make_pairs
+from seqviz.data.toy import en_vocab
+from seqviz.data.toy_generator import make_pairs
 from seqviz.data.toy_grammar import is_grammatical
 from seqviz.models.output import ModelOutput
 from seqviz.training.evaluation import agreement_by_attractors, agreement_by_distance

@@ -21,7 +21,7 @@ from seqviz.export.animation import (
     beam_animation,
 )
 from seqviz.export.deck import BEAM_STEPS, ITERATIONS, SLIDE_HEIGHT, SLIDE_WIDTH, Deck
-from seqviz.viz.style import static_export_available
+from seqviz.viz.static_export import static_export_available
 
 SENTENCE = "the black cat sees the small dogs"
 

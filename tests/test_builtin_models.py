@@ -127,8 +127,8 @@ def test_parallel_decoders_bars_and_the_multimodality_lesson(test_pairs):
     raw-trained NAT mixes pieces of different valid translations more often than the distilled one, and
     the AR model never does — recorded on 1,000 test pairs and re-measured here on 300."""
     from seqviz.data.toy import check_translation
+    from seqviz.training.builtin import PARALLEL_DECODERS
     from seqviz.training.evaluation import evaluate_translation
-    from seqviz.training.recipes import PARALLEL_DECODERS
 
     ar = load_builtin("toy_transformer_mt").metrics
     recorded = {
@@ -205,8 +205,8 @@ def test_xlnet_shipped_query_stream_never_sees_the_word_it_predicts():
 
 def test_t5_meets_the_bar_on_every_task():
     from seqviz.data.text_to_text import TASKS
+    from seqviz.training.builtin import prepare
     from seqviz.training.fusion_evaluation import evaluate_text_to_text
-    from seqviz.training.recipes import prepare
 
     ckpt = load_builtin("toy_t5")
     test = prepare(RECIPES["toy_t5"])[1]["test"]
@@ -220,8 +220,8 @@ T5_HELDOUT = 300  # held-out inputs per task re-measured here (the recorded metr
 
 
 def test_retro_answers_from_the_datastore_and_follows_an_edit():
+    from seqviz.training.builtin import prepare
     from seqviz.training.fusion_evaluation import edited_worlds, retro_accuracy
-    from seqviz.training.recipes import prepare
 
     ckpt = load_builtin("toy_retro")
     splits = prepare(RECIPES["toy_retro"])[1]

@@ -11,7 +11,7 @@ import pytest
 from seqviz.deploy import nginx
 from seqviz.deploy.servers import deployment, replica_threads
 from seqviz.load.__main__ import sessions_at
-from seqviz.load.soak import slope_kb
+from seqviz.load.soak import flat, growth_kb
 
 
 def test_the_configuration_proxies_websockets_to_every_replica_with_cookie_affinity(tmp_path):
@@ -63,17 +63,23 @@ def test_students_at_the_goal_are_interpolated_between_levels():
     assert sessions_at({"levels": [level(10, 1200)]}, 1000) is None  # over at the first level: unknown
 
 
-def test_memory_growth_per_closed_session_is_a_least_squares_slope():
-    assert slope_kb([(8, 500.0), (16, 500.0), (24, 500.0)]) == 0.0
-    assert slope_kb([(8, 500.0), (16, 501.0), (24, 502.0)]) == pytest.approx(128.0)  # 1 MB per 8 sessions
-    assert slope_kb([(8, 500.0)]) == 0.0
+def test_memory_growth_per_closed_session_is_the_median_slope_and_one_spike_cannot_move_it():
+    assert growth_kb([(8, 500.0), (16, 500.0), (24, 500.0)]) == 0.0
+    assert growth_kb([(8, 500.0), (16, 501.0), (24, 502.0)]) == pytest.approx(128.0)  # 1 MB per 8 sessions
+    assert growth_kb([(8, 500.0)]) == 0.0
+    steady = [(8 * i, 500.0) for i in range(1, 13)]
+    steady[5] = (48, 530.0)  # one reading caught in the middle of a collection
+    assert growth_kb(steady) == 0.0
+    leaking = [(x, 500.0 + x * 300 / 1024) for x, _ in steady]  # 300 KB kept by every closed session
+    assert growth_kb(leaking) == pytest.approx(300.0)
+    assert flat({"kb_per_closed_session": growth_kb(steady)}) and not flat({"kb_per_closed_session": 300.0})
 
 
 RUNNER = "ScriptRunner._run_script (streamlit/runtime/scriptrunner/script_runner.py:961)"
 RAW = [  # py-spy's raw lines: a stack, outermost first, and its samples
-    f"{RUNNER};<module> (5_Parallel.py:30);_decode_all (seqviz/ui/parallel.py:68);"
+    f"{RUNNER};<module> (7_Parallel.py:30);_decode_all (seqviz/ui/parallel.py:68);"
     "Linear.forward (torch/nn/modules/linear.py:125) 30",
-    f"{RUNNER};<module> (5_Parallel.py:40);show_plotly (seqviz/ui/figures.py:50);"
+    f"{RUNNER};<module> (7_Parallel.py:40);show_plotly (seqviz/ui/figures.py:50);"
     "to_json_plotly (plotly/io/_json.py:170) 10",
     f"{RUNNER};marshall (streamlit/elements/lib/x.py:9) 5",
     "IOLoop.start (tornado/platform/asyncio.py:10);select (selectors.py:400) 5",

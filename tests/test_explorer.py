@@ -8,15 +8,15 @@ import pytest
 
 pytest.importorskip("transformers", reason="the explorer's extra (requirements-hf.txt) is not installed")
 
-from seqviz import explorer  # noqa: E402
-from seqviz.explorer import (  # noqa: E402
+from seqviz.explorer import loading, tiny  # noqa: E402
+from seqviz.explorer.loading import (  # noqa: E402
     ExplorerError,
     attention_maps,
     load_model,
     next_token,
     prompt_ids,
-    save_tiny_model,  # noqa: E402
 )
+from seqviz.explorer.tiny import save_tiny_model  # noqa: E402
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page  # noqa: E402
 
 SENTENCE = "the black cat sees the small dogs"
@@ -75,7 +75,7 @@ def test_encoder_decoder_shows_encoder_decoder_and_cross_attention(folders):
     ],
 )
 def test_bad_sources_get_a_reason(monkeypatch, source, reason):
-    monkeypatch.setattr(explorer, "online", lambda *a, **k: False)
+    monkeypatch.setattr(loading, "online", lambda *a, **k: False)
     with pytest.raises(ExplorerError, match=reason):
         load_model(source)
 
@@ -89,7 +89,7 @@ def test_a_folder_without_a_model_or_a_file_is_refused(tmp_path):
 
 
 def test_the_command_saves_three_tiny_models_the_page_can_load(tmp_path, capsys):
-    assert explorer.main(["--tiny", str(tmp_path)]) == 0
+    assert tiny.main(["--tiny", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bert", "gpt2", "t5"]
     assert load_model(str(tmp_path / "gpt2")).kind == "decoder"
 
@@ -97,12 +97,12 @@ def test_the_command_saves_three_tiny_models_the_page_can_load(tmp_path, capsys)
 def test_long_input_is_cut_and_said(folders):
     model = load_model(str(folders["bert"]))
     maps = attention_maps(model, " ".join(["the cat"] * 60))
-    assert maps.truncated and len(maps.tokens) == explorer.MAX_TOKENS
+    assert maps.truncated and len(maps.tokens) == loading.MAX_TOKENS
 
 
 @pytest.mark.parametrize("kind, views", [("bert", 1), ("gpt2", 3), ("t5", 3)])
 def test_page_loads_each_kind_and_draws_its_attention(folders, kind, views):
-    at = open_page("pages/11_Explorer.py")
+    at = open_page("pages/13_Explorer.py")
     assert "Enter a model folder" in all_text(at)
     at.text_input(key="hf_source").set_value(str(folders[kind])).run()
     assert not at.exception, at.exception
@@ -117,7 +117,7 @@ def test_page_loads_each_kind_and_draws_its_attention(folders, kind, views):
 
 
 def test_page_says_why_a_model_cannot_be_loaded(tmp_path):
-    at = open_page("pages/11_Explorer.py", lang="zh")
+    at = open_page("pages/13_Explorer.py", lang="zh")
     at.text_input(key="hf_source").set_value(str(tmp_path)).run()
     assert not at.exception
     assert "无法加载模型" in all_text(at) + "".join(e.value for e in at.error)

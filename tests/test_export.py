@@ -14,7 +14,7 @@ from seqviz.export.deck import PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, sentence_wo
 from seqviz.export.slides import SLIDES
 from seqviz.viz.compose import figure_grid, wrapped
 from seqviz.viz.parallel import log_ticks
-from seqviz.viz.style import static_export_available
+from seqviz.viz.static_export import static_export_available
 
 FAST = ["--speed-lengths", "4", "8", "--speed-repeats", "1"]
 

@@ -48,7 +48,8 @@ def test_learning_rate_schedule():
 
 def test_an_untrained_model_is_the_recipes_start_and_leaves_the_callers_generator_alone():
     from seqviz.data.toy import en_vocab
-    from seqviz.training.recipes import RECIPES, build_model, untrained_model
+    from seqviz.training.builtin import build_model, untrained_model
+    from seqviz.training.recipes import RECIPES
 
     vocab = en_vocab()
     torch.manual_seed(123)

@@ -40,19 +40,19 @@ def rerun_ms(app: AppTest, interact: Callable[[AppTest, int], object], repeats: 
 
 def next_token_ms(repeats: int) -> float:
     """One "Next token" click on the autoregressive page."""
-    app = opened("pages/3_Autoregressive.py")
+    app = opened("pages/4_Autoregressive.py")
     return rerun_ms(app, lambda app, i: app.button(key="ar_next").click().run(), repeats)
 
 
 def mask_predict_iteration_ms(repeats: int) -> float:
     """Moving the mask-predict iteration slider on the parallel page (alternately 9 and 10 iterations)."""
-    app = opened("pages/5_Parallel.py")
+    app = opened("pages/7_Parallel.py")
     return rerun_ms(app, lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats)
 
 
 def masks_page_ms(repeats: int) -> float:
     """Choosing another mask in the masks page's scores-to-weights pipeline (alternately two masks)."""
-    app = opened("pages/1_Masks.py")
+    app = opened("pages/2_Masks.py")
     return rerun_ms(app, lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats)
 
 
@@ -64,7 +64,7 @@ def inside_ms(repeats: int) -> dict[str, float]:
     """Three interactions of the Inside page, one after another on one session: moving the held-out example
     slider (pairs 2 and 3 in turn), typing another logit-lens sentence (two in turn), and switching the
     ablation grid between the translator and the masked LM."""
-    app = opened("pages/10_Inside.py")
+    app = opened("pages/12_Inside.py")
     return {
         "example": rerun_ms(app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats),
         "lens_text": rerun_ms(

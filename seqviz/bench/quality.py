@@ -8,8 +8,9 @@ import time
 from ..data.toy import check_translation
 from ..decoding.seq2seq import greedy_decode
 from ..models.checkpoint import load_builtin
+from ..training.builtin import PARALLEL_DECODERS
 from ..training.evaluation import evaluate_translation
-from ..training.recipes import PARALLEL_DECODERS, RECIPES
+from ..training.recipes import RECIPES
 from ..training.splits import translation_splits
 
 NAR_QUALITY = {  # report key -> (checkpoint, decoder)

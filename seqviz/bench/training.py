@@ -21,10 +21,11 @@ import time
 
 import torch
 
+from ..training.builtin import build_model, evaluate_recipe, prepare
 from ..training.evaluation import diffusion_grammatical, evaluate_fill, sample_grammatical, sample_lengths
 from ..training.image_evaluation import SAMPLES_PER_DIGIT, evaluate_classifier, sampled_recognition
 from ..training.loop import Progress, train_loop
-from ..training.recipes import RECIPES, build_model, evaluate_recipe, prepare
+from ..training.recipes import RECIPES
 
 MODEL_TARGET_S, TRANSLATION_TARGET_S = 60, 180  # the targets, 2 CPU cores
 

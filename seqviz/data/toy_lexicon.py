@@ -1,4 +1,4 @@
-"""The word tables of the toy English→French language (grammar and checker live in toy.py).
+"""The word tables of the toy English→French language (grammar and checker live in toy_grammar.py).
 
 Every French noun variant carries its own gender, so a synonym with another gender ("bike" →
 "vélo" m / "bicyclette" f) changes the article and adjective forms around it.

@@ -18,7 +18,7 @@ import torch
 
 from ..device import describe, pick_device
 from ..i18n import LANGUAGES
-from ..viz.style import export_session, static_export_available, to_png_bytes, to_svg_bytes
+from ..viz.static_export import export_session, static_export_available, to_png_bytes, to_svg_bytes
 from .animation import ANIMATIONS, gif_bytes
 from .deck import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, sentence_words
 from .slides import SLIDES, build_slides

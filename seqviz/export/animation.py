@@ -28,9 +28,9 @@ from ..decoding.parallel import iteration_grid, mask_predict
 from ..decoding.processors import text_suppressor
 from ..viz.attention import attention_heatmap
 from ..viz.bars import topk_bars
-from ..viz.generation import beam_tree
+from ..viz.beam import beam_tree
 from ..viz.parallel import mask_predict_figure
-from ..viz.style import export_session, to_png_bytes
+from ..viz.static_export import export_session, to_png_bytes
 from .deck import BEAM_STEPS, BEAM_WIDTH, ITERATIONS, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, fitted, panels
 from .slides import prompt_of
 

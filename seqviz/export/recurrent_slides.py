@@ -12,7 +12,7 @@ from ..data.agreement import LONG_RANGE_EXAMPLE
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS
 from ..explain.reach import gradient_reach
 from ..explain.recurrence import UnitsView
-from ..training.recipes import untrained_model
+from ..training.builtin import untrained_model
 from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
 from .deck import FOOT_LEGEND, Deck, fitted, panels
 

@@ -30,7 +30,8 @@ from ..models.masks import MASK_TITLE_KEYS, example_order, mask_gallery
 from ..models.probe import self_attention
 from ..training.recipes import RECIPES
 from ..viz.attention import attention_heatmap, head_score_heatmap
-from ..viz.generation import beam_tree, distribution_before_after
+from ..viz.beam import beam_tree
+from ..viz.generation import distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import torch
 
 from ..data.text import MASK_TOKEN, tokenize
-from ..data.toy import RIGHT_CONTEXT_EXAMPLES, make_pairs, right_context_sites
+from ..data.toy import RIGHT_CONTEXT_EXAMPLES, right_context_sites
+from ..data.toy_generator import make_pairs
 from ..data.toy_grammar import is_grammatical, valid_fills
 from ..decoding.autoregressive import next_token_probs
 from ..decoding.masked import fill_masks

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..deploy.servers import deployment
 from ..viz.load import LatencySeries, latency_against_sessions
-from ..viz.style import to_svg_bytes
+from ..viz.static_export import to_svg_bytes
 from .classroom import TRAINERS_EVERY, classroom
 from .protocol import run_sessions
 from .soak import idle_cost, soak

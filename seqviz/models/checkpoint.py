@@ -102,7 +102,7 @@ def load_checkpoint(directory: str | Path, device: torch.device | str = "cpu") -
     return Checkpoint(model, VOCABULARIES[vocab_kind].from_dict(config["vocab"]), metrics, config.get("recipe", {}))
 
 
-# the shipped checkpoints: package data, one folder per built-in model (seqviz.training.recipes rebuilds them)
+# the shipped checkpoints: package data, one folder per built-in model (seqviz.training.builtin rebuilds them)
 CHECKPOINTS = Path(__file__).resolve().parents[1] / "checkpoints"
 
 

@@ -13,8 +13,9 @@ import torch
 
 from ..device import pick_device
 from ..models.checkpoint import checkpoint_dir, save_checkpoint
+from .builtin import reevaluate, train_recipe
 from .loop import Progress
-from .recipes import RECIPES, reevaluate, train_recipe
+from .recipes import RECIPES
 
 
 def _print_progress(progress: Progress) -> None:

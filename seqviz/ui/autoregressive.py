@@ -30,7 +30,8 @@ from ..export.animation import ar_generation_animation, beam_animation
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import sample_checked
 from ..viz.attention import attention_heatmap
-from ..viz.generation import beam_tree, cache_shapes_figure, distribution_before_after, latency_chart
+from ..viz.beam import beam_tree
+from ..viz.generation import cache_shapes_figure, distribution_before_after, latency_chart
 from .figures import gif_button, show_plotly
 from .inputs import report_unknown
 from .models import page_deck

@@ -6,7 +6,7 @@ import streamlit as st
 import torch
 
 from ..data.chars import clean_user_text, decode_user_bytes
-from ..data.toy import make_pairs
+from ..data.toy_generator import make_pairs
 from ..decoding.autoregressive import generate
 from ..decoding.timing import measure
 from ..device import describe

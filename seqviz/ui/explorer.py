@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from .. import shared
-from ..explorer import (
+from ..explorer.loading import (
     ExplorerError,
     NotOffered,
     allowed_models,

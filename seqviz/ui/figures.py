@@ -10,7 +10,8 @@ import torch
 from ..export.animation import FRAME_MS, Animation, gif_bytes
 from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
-from ..viz.style import altair_download_name, plotly_config, safe_filename, static_export_available, to_svg_bytes
+from ..viz.static_export import static_export_available, to_svg_bytes
+from ..viz.style import altair_download_name, plotly_config, safe_filename
 
 
 def show_plotly(fig, *parts: str, key: str) -> None:

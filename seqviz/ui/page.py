@@ -18,19 +18,19 @@ from .startup import warm_up
 # Later pages add themselves here.
 PAGES = (
     ("app.py", "page_home", "home_intro", ":material/home:"),
-    ("pages/12_Lessons.py", "page_lessons", "home_page_lessons", ":material/school:"),
-    ("pages/1_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
-    ("pages/2_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
-    ("pages/3_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
-    ("pages/13_Recurrent.py", "page_recurrent", "home_page_recurrent", ":material/replay:"),
-    ("pages/4_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
-    ("pages/5_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
-    ("pages/6_Fusions.py", "page_fusions", "home_page_fusions", ":material/join:"),
-    ("pages/7_Diffusion.py", "page_diffusion", "home_page_diffusion", ":material/blur_on:"),
-    ("pages/8_Pixels.py", "page_pixels", "home_page_pixels", ":material/grid_4x4:"),
-    ("pages/9_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
-    ("pages/10_Inside.py", "page_inside", "home_page_inside", ":material/biotech:"),
-    ("pages/11_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
+    ("pages/1_Lessons.py", "page_lessons", "home_page_lessons", ":material/school:"),
+    ("pages/2_Masks.py", "page_masks", "home_page_masks", ":material/grid_on:"),
+    ("pages/3_Autoencoding.py", "page_autoencoding", "home_page_autoencoding", ":material/edit_note:"),
+    ("pages/4_Autoregressive.py", "page_autoregressive", "home_page_autoregressive", ":material/arrow_forward:"),
+    ("pages/5_Recurrent.py", "page_recurrent", "home_page_recurrent", ":material/replay:"),
+    ("pages/6_Seq2Seq.py", "page_seq2seq", "home_page_seq2seq", ":material/translate:"),
+    ("pages/7_Parallel.py", "page_parallel", "home_page_parallel", ":material/view_column:"),
+    ("pages/8_Fusions.py", "page_fusions", "home_page_fusions", ":material/join:"),
+    ("pages/9_Diffusion.py", "page_diffusion", "home_page_diffusion", ":material/blur_on:"),
+    ("pages/10_Pixels.py", "page_pixels", "home_page_pixels", ":material/grid_4x4:"),
+    ("pages/11_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
+    ("pages/12_Inside.py", "page_inside", "home_page_inside", ":material/biotech:"),
+    ("pages/13_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
 )
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU

@@ -10,15 +10,17 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from ..data.toy import check_translation, is_grammatical, make_pairs
+from ..data.toy import check_translation, is_grammatical
+from ..data.toy_generator import make_pairs
 from ..decoding.parallel import iteration_grid
 from ..decoding.seq2seq import translate_all
 from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders, decoding_speeds, speedups
 from ..device import describe
 from ..export.animation import iterations_animation
 from ..models.checkpoint import Checkpoint
+from ..training.builtin import PARALLEL_DECODERS
 from ..training.evaluation import mixed_translations, repeated_token_rate
-from ..training.recipes import PARALLEL_DECODERS, RECIPES
+from ..training.recipes import RECIPES
 from ..training.splits import translation_splits
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart

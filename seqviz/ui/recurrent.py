@@ -18,8 +18,8 @@ from ..explain.recurrence import units_view
 from ..export.recurrent_slides import units_figure
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
+from ..training.builtin import untrained_model
 from ..training.evaluation import ATTRACTION_MIN_DISTANCE, preference_log_odds
-from ..training.recipes import untrained_model
 from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure
 from .figures import show_plotly
 from .inputs import toy_words

@@ -1,10 +1,9 @@
 """The sections of the sequence-to-sequence page: the source sentence, three translations side by side, the
 Transformer's decoding step by step (a fragment), cross-attention and self-attention maps, Bahdanau beside
-the Transformer, accuracy by length, teacher forcing vs free running, the time split, and digit tasks."""
+the Transformer, and digit tasks. The measured sections (accuracy by length, teacher forcing vs free
+running, the time split) are in seq2seq_measures.py."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import streamlit as st
@@ -15,21 +14,14 @@ from ..data.text import tokenize
 from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, unknown_words
 from ..decoding.seq2seq import (
     TRANSLATOR_NAME_KEYS,
-    teacher_forcing_vs_free_running,
-    time_encode_decode,
     translate_batch,
     translate_steps,
     word_attention_maps,
 )
-from ..device import describe
 from ..models.checkpoint import Checkpoint
-from ..training.evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
-from ..training.recipes import RECIPES
-from ..training.splits import translation_splits
 from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
-from ..viz.curves import accuracy_curves
-from .figures import show_altair, show_plotly
+from .figures import show_plotly
 from .inputs import report_unknown
 from .page import PageContext
 from .text import md_token
@@ -37,7 +29,6 @@ from .text import md_token
 MODELS = TRANSLATOR_NAME_KEYS
 MAX_SOURCE_WORDS = 35  # the longest English sentence in the training data
 TOP_K_SHOWN = 6
-RECOMPUTE_PAIRS = 300
 DIGIT_TASK_KEYS = {"reverse": "s2s_reverse", "sort": "s2s_sort"}
 
 
@@ -289,103 +280,6 @@ def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkp
             *words[:4],
             key="s2s_transformer_mean",
         )
-
-
-def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
-    recorded = {name: ckpt.metrics.get("exact_match_by_length", {}) for name, ckpt in models.items()}
-    n = next((ckpt.metrics.get("heldout_pairs") for ckpt in models.values()), 0)
-    st.markdown(ctx.t("s2s_length_intro", n=n))
-    if st.button(ctx.t("s2s_recompute", n=RECOMPUTE_PAIRS), icon=":material/replay:", key="s2s_recompute"):
-        pairs = translation_splits(**RECIPES["toy_transformer_mt"].data)["test"][:RECOMPUTE_PAIRS]
-        start = time.perf_counter()
-        st.session_state.s2s_measured = {
-            name: evaluate_translation(ckpt.model, ckpt.vocab, pairs, check_translation)["exact_match_by_length"]
-            for name, ckpt in models.items()
-        }
-        st.session_state.s2s_measured_seconds = time.perf_counter() - start
-    measured = st.session_state.get("s2s_measured")
-    if measured:
-        recorded = measured
-        st.caption(
-            ctx.t(
-                "s2s_recomputed",
-                device=describe(ctx.device),
-                n=RECOMPUTE_PAIRS,
-                seconds=st.session_state.s2s_measured_seconds,
-            )
-        )
-    rows = [
-        {
-            "step": bucket_label(*bucket),
-            "accuracy": by_length[bucket_label(*bucket)]["exact_match"],
-            "series": ctx.t(MODELS[name]),
-        }
-        for name, by_length in recorded.items()
-        for bucket in LENGTH_BUCKETS
-        if bucket_label(*bucket) in by_length
-    ]
-    show_altair(
-        accuracy_curves(
-            rows,
-            x_title=ctx.t("s2s_length_x"),
-            y_title=ctx.t("s2s_length_y"),
-            series_title=ctx.t("s2s_model"),
-            presentation=ctx.presentation,
-            categorical_steps=True,
-        ),
-        "seq2seq",
-        "accuracy_by_length",
-        key="s2s_length_chart",
-    )
-
-
-def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
-    reference = canonical_translation(words)
-    if not reference:
-        return
-    st.markdown(ctx.t("s2s_forcing_intro"))
-    vocab = ckpt.vocab
-    src = torch.tensor(vocab.encode(words), device=next(ckpt.model.parameters()).device)
-    result = teacher_forcing_vs_free_running(ckpt.model, src, vocab.encode(reference), vocab.bos_id, vocab.eos_id)
-    expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
-    marked = [
-        f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**"
-        for w, e in zip(vocab.decode(result.teacher_forced), expected, strict=False)
-    ]
-    st.markdown(ctx.t("s2s_reference_row", text=" ".join(reference)))
-    st.markdown(ctx.t("s2s_forced_row", passes=result.forward_passes[0], text=" ".join(marked)))
-    st.markdown(
-        ctx.t(
-            "s2s_free_row", passes=result.forward_passes[1], text=md_token(" ".join(vocab.decode(result.free_running)))
-        )
-    )
-    if result.first_divergence is None:
-        st.success(ctx.t("s2s_same"))
-    elif check_translation(words, vocab.decode(result.free_running)):
-        st.info(ctx.t("s2s_diverged_valid", k=result.first_divergence + 1))
-    else:
-        st.warning(ctx.t("s2s_diverged_wrong", k=result.first_divergence + 1))
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def _times(_model, model_key: str, words: tuple[str, ...], _vocab, device: str):
-    src = torch.tensor(_vocab.encode(words), device=device)
-    return time_encode_decode(_model, src, _vocab.bos_id, _vocab.eos_id)
-
-
-def timing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
-    t = _times(ckpt.model, f"toy_transformer_mt:{ctx.device}", tuple(words), ckpt.vocab, str(ctx.device))
-    st.markdown(
-        ctx.t(
-            "s2s_timing",
-            enc=t.encoder.median_ms,
-            dec=t.decoder.median_ms,
-            steps=t.steps,
-            per=t.decoder.median_ms / t.steps,
-            runs=t.encoder.repeats,
-            device=t.encoder.device,
-        )
-    )
 
 
 def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:

@@ -74,7 +74,7 @@ def shared_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
-    from ..explorer import allowed_models
+    from ..explorer.loading import allowed_models
     from .startup import warm_up
 
     rest = shared_options(sys.argv[1:] if argv is None else argv)

@@ -114,7 +114,7 @@ def _warm() -> WarmUp:
             importlib.import_module(module.name)
     finally:
         no_runtime.removeFilter(_not_about_the_runtime)
-    from ..explorer import prepare_transformers
+    from ..explorer.loading import prepare_transformers
 
     prepare_transformers()
     _first_figures()
@@ -153,7 +153,7 @@ def _first_figures() -> None:
     from ..viz.bars import topk_bars
     from ..viz.curves import accuracy_curves, loss_curves
     from ..viz.positions import line_figure
-    from ..viz.style import static_export_available
+    from ..viz.static_export import static_export_available
 
     labels = ["a", "b"]
     weights = np.full((1, 1, 2, 2), 0.5)  # (L, H, Tq, Tk)

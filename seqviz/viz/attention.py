@@ -11,22 +11,19 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from .heatmap_axes import category_axis, cell_px, max_label_px, x_labels_height
 from .style import (
     MASKED_COLOR,
     WEIGHT_COLORSCALE,
     as_array,
     axis_suffix,
-    category_axis,
-    cell_px,
     check_labels,
     display_label,
     font_sizes,
     make_figure,
-    max_label_px,
     plain_text,
     subplot_layout,
     top_margin,
-    x_labels_height,
 )
 
 AUTO_VALUES_MAX_CELLS = 144  # show numbers in cells up to 12 x 12

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .bars import PLAIN_COLOR
-from .generation import HIGHLIGHT_COLOR
 from .parallel import log_ticks
-from .style import font_sizes, make_figure
+from .style import HIGHLIGHT_COLOR, font_sizes, make_figure
 
 
 @dataclass(frozen=True)

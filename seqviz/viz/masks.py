@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .attention import AUTO_VALUES_MAX_CELLS, compact, hover_names, hover_template, masked_layer
+from .heatmap_axes import category_axis, cell_px, max_label_px, x_labels_height
 from .style import (
     MASK_ALLOWED_COLOR,
     MASK_BLOCKED_COLOR,
@@ -15,16 +16,12 @@ from .style import (
     WEIGHT_COLORSCALE,
     as_array,
     axis_suffix,
-    category_axis,
-    cell_px,
     check_labels,
     font_sizes,
     make_figure,
-    max_label_px,
     plain_text,
     subplot_layout,
     top_margin,
-    x_labels_height,
 )
 
 

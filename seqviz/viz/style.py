@@ -1,4 +1,5 @@
-"""Shared look of every seqviz figure: fonts, colours, sizes, export settings.
+"""Shared look of every seqviz figure: fonts, colours, sizes, export settings (the export itself is
+static_export.py's).
 
 Figures are projected on classroom walls and pasted into slides, so text is large, the background is
 white, and exports are 3x resolution. Labels may be Chinese, so the font list carries CJK fallbacks.
@@ -8,16 +9,9 @@ from __future__ import annotations
 
 import copy
 import html
-import importlib.util
 import json
-import math
-import os
 import re
-import shutil
 import unicodedata
-import warnings
-from collections.abc import Sequence
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -51,8 +45,9 @@ MASKED_COLOR = "#8c8c8c"
 # Mask figures: may attend = strong blue, blocked = light grey.
 MASK_ALLOWED_COLOR = "#1f5fa8"
 MASK_BLOCKED_COLOR = "#e3e3e3"
+# What a figure singles out: the best beam path, the highlighted series.
+HIGHLIGHT_COLOR = "#e6550d"
 
-MAX_TICK_LABEL_CHARS = 14
 _FALLBACK_FILENAME = "seqviz_figure"
 
 # Characters plotly would turn into line breaks, or that would be invisible as a tick label.
@@ -141,6 +136,15 @@ TEMPLATE = {
 }
 
 
+def legend_below(presentation: bool) -> tuple[dict, int]:
+    """A horizontal legend pinned to the figure's bottom edge, and the px it needs."""
+    size = font_sizes(presentation)["tick"]
+    return (
+        {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "font": {"size": size}},
+        int(size * 2.6),
+    )
+
+
 def merged(base: dict, extra: dict) -> dict:
     """`base` updated by `extra`, nested dicts merged key by key; neither input is modified."""
     out = dict(base)
@@ -212,91 +216,6 @@ def axis_suffix(index: int) -> str:
     return "" if index == 1 else str(index)
 
 
-_KALEIDO_HELP = (
-    "Exporting a figure to {fmt} needs the 'kaleido' package and a Chromium browser "
-    "(pip install kaleido; set BROWSER_PATH to the browser if it is not found). "
-    "The PNG camera button in the figure's toolbar works without them."
-)
-
-
-_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
-
-
-@lru_cache(maxsize=1)
-def _browser_path() -> str | None:
-    """A Chromium-family browser for kaleido: BROWSER_PATH, one on PATH, or one where installers put it
-    (choreographer's search: Chrome on macOS and Windows, Edge, a browser kaleido downloaded)."""
-    found = os.environ.get("BROWSER_PATH") or next((shutil.which(b) for b in _BROWSERS if shutil.which(b)), None)
-    if found or importlib.util.find_spec("choreographer") is None:
-        return found
-    try:
-        from choreographer.browsers.chromium import Chromium
-
-        return Chromium.find_browser(skip_local=False)
-    except Exception:  # a best-effort search; no browser means no static export, never an error
-        return None
-
-
-def static_export_available() -> bool:
-    """True when kaleido is installed and a Chromium-family browser can be found for it."""
-    return importlib.util.find_spec("kaleido") is not None and _browser_path() is not None
-
-
-def _find_browser() -> None:
-    if not os.environ.get("BROWSER_PATH") and _browser_path():  # kaleido looks for Chrome; Debian's Chromium too
-        os.environ["BROWSER_PATH"] = _browser_path()
-
-
-@contextmanager
-def export_session():
-    """One headless browser kept open for many exports (kaleido otherwise starts one per figure, ~3 s)."""
-    _find_browser()
-    try:
-        import kaleido
-
-        kaleido.start_sync_server(silence_warnings=True)
-    except Exception as exc:
-        raise RuntimeError(_KALEIDO_HELP.format(fmt="PNG/SVG") + f" Cause: {exc}") from exc
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            yield
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
-
-
-# kaleido 1.x can, on a loaded machine, run its script in the page it is leaving: the script is then
-# missing. The tab is reloaded after every figure, so a second try finds it there.
-_PAGE_RACE = "kaleido_scopes is not defined"
-
-
-def _to_image(fig, fmt: str, scale: float) -> bytes:
-    try:
-        return fig.to_image(format=fmt, scale=scale)
-    except Exception as exc:
-        if _PAGE_RACE not in str(exc):
-            raise
-        return fig.to_image(format=fmt, scale=scale)  # a reloaded tab: the second try
-
-
-def _export(fig, fmt: str, scale: float) -> bytes:
-    _find_browser()
-    try:
-        return _to_image(fig, fmt, scale)
-    except Exception as exc:  # ImportError, ValueError, browser start failures, ...
-        raise RuntimeError(_KALEIDO_HELP.format(fmt=fmt.upper()) + f" Cause: {exc}") from exc
-
-
-def to_svg_bytes(fig) -> bytes:
-    """The figure as SVG (vector, for slides)."""
-    return _export(fig, "svg", 1)
-
-
-def to_png_bytes(fig, scale: float = 3) -> bytes:
-    """The figure as PNG at `scale` x its layout size."""
-    return _export(fig, "png", scale)
-
-
 # Vega-embed (used by st.altair_chart) reads these: 3x PNG export, SVG export also offered.
 ALTAIR_USERMETA = {
     "embedOptions": {
@@ -337,7 +256,7 @@ def altair_chart_config(chart, presentation: bool = False):
     )
 
 
-# ---- heatmap geometry shared by attention.py and masks.py -------------------------------------------
+# ---- input checks and text measures shared by the builders ---------------------------------------
 
 
 def as_array(values, ndim: int | tuple[int, ...], name: str, dtype=float) -> np.ndarray:
@@ -361,82 +280,3 @@ def check_labels(labels, n: int, name: str) -> list[str]:
 def text_width_px(text: str, size: float) -> float:
     """Rough rendered width: CJK and other wide characters ~1 em, the rest ~0.6 em."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text) * size
-
-
-def cell_px(n_rows: int, n_cols: int, presentation: bool, target: float | None = None) -> float:
-    """Side of one square cell so the matrix is ~`target` px at its longest side."""
-    target = target or (720 if presentation else 560)
-    largest = 80 if presentation else 56
-    return float(min(largest, max(1.0, target / max(n_rows, n_cols, 1))))
-
-
-def tick_step(n: int, cell: float, presentation: bool, horizontal: bool = False) -> int:
-    """Label every `step`-th position so labels never overlap; a round number once thinned.
-
-    Thinned ticks show position numbers; on a horizontal axis they must fit side by side unrotated.
-    """
-    tick = font_sizes(presentation)["tick"]
-    needed = math.ceil(tick * 1.5 / max(cell, 1e-6))
-    if needed <= 2 or n <= 2:
-        return max(1, needed)
-    if horizontal:
-        needed = max(needed, math.ceil((text_width_px(str(n), tick) + tick) / max(cell, 1e-6)))
-    return next((s for s in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if s >= needed), needed)
-
-
-def category_axis(
-    labels: Sequence[str],
-    cell: float,
-    presentation: bool,
-    title: str = "",
-    show_labels: bool = True,
-    horizontal: bool = False,
-) -> dict[str, Any]:
-    """Axis over integer positions 0..n-1 with the labels as tick text.
-
-    Integer positions keep duplicate tokens ("the", "the") as separate rows/columns. When cells are
-    too small for every label, ticks are thinned to round positions and show the position number
-    (scattered tokens of a long text read as noise; hover still names each token).
-    """
-    sizes = font_sizes(presentation)
-    step = tick_step(len(labels), cell, presentation, horizontal)
-    positions = list(range(0, len(labels), step))
-    text = (
-        [display_label(labels[i], MAX_TICK_LABEL_CHARS) for i in positions]
-        if step <= 2
-        else [str(i) for i in positions]
-    )
-    return {
-        "tickmode": "array",
-        "tickvals": positions,
-        "ticktext": text,
-        "showticklabels": show_labels,
-        "tickfont": {"size": sizes["tick"], "family": FONT_FAMILY},
-        "title": {"text": plain_text(title) if (title and show_labels) else None, "font": {"size": sizes["base"]}},
-        "showgrid": False,
-        "zeroline": False,
-        "ticks": "",
-        "automargin": True,
-        "constrain": "domain",
-        # A thin frame, so that a matrix of near-zero (white) weights still shows its extent.
-        "showline": True,
-        "mirror": True,
-        "linecolor": FRAME_COLOR,
-        "linewidth": 1,
-    }
-
-
-def x_labels_height(labels: Sequence[str], cell: float, presentation: bool, with_title: bool = True) -> float:
-    """Rough height in px of an x axis' tick labels (rotated when they would overlap) and title."""
-    sizes = font_sizes(presentation)
-    step = tick_step(len(labels), cell, presentation, horizontal=True)
-    widest = max_label_px(labels if step <= 2 else [str(len(labels))], presentation)
-    ticks = sizes["tick"] * 1.6 if widest <= cell * step * 0.9 else widest * 0.55 + sizes["tick"]
-    return ticks + (sizes["base"] * 2.2 if with_title else 0)
-
-
-def max_label_px(labels: Sequence[str], presentation: bool) -> float:
-    """Rough width in px of the widest tick label."""
-    size = font_sizes(presentation)["tick"]
-    shown = [display_label(x, MAX_TICK_LABEL_CHARS) for x in labels] or [""]
-    return max(text_width_px(html.unescape(s), size) for s in shown)

@@ -57,7 +57,7 @@ class Server:
     """The app served as `make run` serves it (python -m seqviz.ui.serve) on a free loopback port; .url is its
     address, .pid its process, .log_path its output. Use as a context manager, or call stop()."""
 
-    def __init__(self, log_path: Path, timeout_s: float = 90):
+    def __init__(self, log_path: Path, timeout_s: float = 180):  # starts in 10-20 s here
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path, self.port = log_path, _free_port()
         self.url = f"http://127.0.0.1:{self.port}"

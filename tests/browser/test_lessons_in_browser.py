@@ -9,7 +9,7 @@ import torch
 from seqviz.export.deck import DEFAULT_SENTENCE, Deck
 from seqviz.lessons import LESSONS
 from seqviz.lessons.masks import causal_row
-from tests.browser.test_pages_in_browser import _full_page_screenshot, _wait_until_idle
+from tests.browser.test_pages_in_browser import _full_page_screenshot, _wait_for, _wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,18 @@ def _heading(page) -> str:
     return page.locator('[data-testid="stMain"] h2').first.inner_text()
 
 
-def _press(page, key: str) -> None:
+def _press(page, key: str, until) -> None:
     page.keyboard.press(key)
-    page.wait_for_timeout(300)
-    _wait_until_idle(page)
+    _wait_for(page, until)
+
+
+def _at_step(title: list[str], n: int):
+    return lambda page: f"step={n}" in page.url and title[n - 1] in _heading(page)
+
+
+def _showing(answer: str):
+    info = '[data-testid="stAlertContentInfo"]'
+    return lambda page: page.locator(info).count() > 0 and answer in page.locator(info).first.inner_text()
 
 
 @pytest.mark.parametrize("lang", ["zh"])  # English runs every step in AppTest; one walk keeps the suite short
@@ -34,21 +42,22 @@ def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, s
     _wait_until_idle(page)
     assert title[0] in _heading(page)
     page.locator('[data-testid="stMain"] h2').first.click()  # the page has the focus, as after any click
-    _press(page, "ArrowRight")
+    _press(page, "ArrowRight", _at_step(title, 2))
     assert title[1] in _heading(page) and "step=2" in page.url
     question = causal_row(deck)
     assert question.prompt in page.locator('[data-testid="stMain"]').inner_text()
-    _press(page, "Space")  # reveal
+    _press(page, "Space", _showing(question.choices[question.answer]))  # reveal
     answer = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
     assert question.choices[question.answer] in answer, answer
     page.screenshot(path=str(screenshot_dir / f"Lessons_wall_{lang}.png"))  # what the back of the room sees
     _full_page_screenshot(page, screenshot_dir / f"Lessons_revealed_{lang}_present.png")
-    _press(page, "Space")  # revealed: space moves on
+    _press(page, "Space", _at_step(title, 3))  # revealed: space moves on
     assert title[2] in _heading(page) and "step=3" in page.url
-    _press(page, "ArrowLeft")
+    _press(page, "ArrowLeft", _at_step(title, 2))
     assert title[1] in _heading(page) and "step=2" in page.url
-    for _ in range(len(steps)):  # to the end; the last step stays
-        _press(page, "ArrowRight")
+    for n in range(3, len(steps) + 1):  # to the end, then once more: the last step stays
+        _press(page, "ArrowRight", _at_step(title, n))
+    _press(page, "ArrowRight", _at_step(title, len(steps)))
     assert title[-1] in _heading(page) and f"step={len(steps)}" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -3,11 +3,13 @@ finishes, no exception box, no request leaves the machine, a full-page screensho
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
 
-from seqviz.explorer import save_tiny_model, transformers_available
+from seqviz.explorer.loading import transformers_available
+from seqviz.explorer.tiny import save_tiny_model
 from seqviz.ui.page import PAGES
 
 pytestmark = pytest.mark.browser
@@ -16,11 +18,47 @@ pytestmark = pytest.mark.browser
 ROUTES = {
     path: "" if path == "app.py" else path.split("/")[-1].split("_", 1)[1].removesuffix(".py") for path, *_ in PAGES
 }
+# The addresses teachers have bookmarked and put in slides, in the sidebar's order: never to change.
+ADDRESSES = (
+    "",
+    "Lessons",
+    "Masks",
+    "Autoencoding",
+    "Autoregressive",
+    "Recurrent",
+    "Seq2Seq",
+    "Parallel",
+    "Fusions",
+    "Diffusion",
+    "Pixels",
+    "Positions",
+    "Inside",
+    "Explorer",
+)
+
+
+def test_page_files_follow_the_sidebar_and_keep_every_address():
+    """Streamlit orders page files by their number and serves each at its name without the number: the
+    files' order is the sidebar's, and every address is one of ADDRESSES, each still there."""
+    from pathlib import Path
+
+    from streamlit.source_util import page_icon_and_name, page_sort_key
+
+    from tests.browser.conftest import ROOT
+
+    files = sorted((ROOT / "pages").glob("*.py"), key=page_sort_key)
+    assert [f"pages/{f.name}" for f in files] == [path for path, *_ in PAGES[1:]]
+    assert ["", *(page_icon_and_name(Path(f))[1] for f in files)] == list(ADDRESSES)
+    assert list(ROUTES.values()) == list(ADDRESSES)
+
+
 # Chinese and presentation mode share one load per page: the suite stays short as pages are added.
 VARIANTS = {"en": "", "zh_present": "lang=zh&present=1"}
 
 
 _IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     const busy = document.querySelector(
         '[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"], [data-testid="stSpinner"]');
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
@@ -34,7 +72,7 @@ _IDLE = """() => {
 STEADY_CHECKS, CHECK_MS = 3, 250  # idle at three checks in a row, a quarter second apart
 
 
-def _wait_until_idle(page, timeout_s=90):
+def _wait_until_idle(page, timeout_s=180):  # a backstop, not a speed bound
     """Wait until the script has finished and every figure is drawn, and that state holds for half a second."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_s * 1000)
     steady, waited = 0, 0.0
@@ -46,30 +84,32 @@ def _wait_until_idle(page, timeout_s=90):
         waited += CHECK_MS / 1000
 
 
-def _content_height(page) -> int:
-    return int(
-        page.evaluate(
-            """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, .main, body')]
-                       .map(e => e.scrollHeight))"""
-        )
-    )
+def _wait_for(page, condition, timeout_s: float = 120) -> None:
+    """Wait until condition(page) holds (a busy server starts a rerun late: an idle page before it says
+    nothing), then until the page is idle. The timeout is a backstop, not a speed bound."""
+    for _ in range(int(timeout_s * 4)):
+        if condition(page):
+            break
+        page.wait_for_timeout(250)
+    _wait_until_idle(page)
+
+
+# Streamlit scrolls inside its own container: let the container grow with its content instead, so that the
+# document is the whole page. The viewport keeps its size, so no figure is drawn again for the picture.
+_WHOLE_PAGE_CSS = """
+html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important;
+}"""
 
 
 def _full_page_screenshot(page, path):
-    """Grow the viewport to the content (Streamlit scrolls inside its own container) until the content fits:
-    a page still rendering its lower sections grows after the first measurement. The content is at least
-    the viewport's height, so it fits once it is no taller."""
-    for _ in range(6):
-        needed = _content_height(page)
-        if needed <= page.viewport_size["height"] or page.viewport_size["height"] >= MAX_SHOT_HEIGHT:
-            break
-        page.set_viewport_size({"width": 1400, "height": min(needed, MAX_SHOT_HEIGHT)})
-        _wait_until_idle(page)
+    """The whole page in one image (taller than the viewport, as the user scrolls through it)."""
+    style = page.add_style_tag(content=_WHOLE_PAGE_CSS)
     page.screenshot(path=str(path), full_page=True)
+    style.evaluate("element => element.remove()")
 
 
-MAX_SHOT_HEIGHT = 12000
-EXPLORER = "pages/11_Explorer.py"
+EXPLORER = "pages/13_Explorer.py"
 
 
 @pytest.fixture(scope="session")
@@ -78,32 +118,74 @@ def tiny_t5(tmp_path_factory):
     return save_tiny_model("t5", tmp_path_factory.mktemp("hf") / "t5") if transformers_available() else None
 
 
-@pytest.mark.parametrize("script", list(ROUTES))
-def test_page_opens_by_url_offline_without_errors(server, browser, screenshot_dir, tiny_t5, script):
-    """Both variants of the page load at once (the server runs one while the browser draws the other)."""
+@dataclass
+class Tab:
+    """One browser tab kept for every page of a variant (the app's scripts load once per tab, not per page),
+    with what it saw off the machine and its JavaScript errors."""
+
+    page: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def tabs(server, browser):
     host = urlparse(server).netloc
     opened = {}
-    for variant, query in VARIANTS.items():
+    for variant in VARIANTS:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
-        page = context.new_page()
-        outside: list[str] = []
-        errors: list[str] = []
+        tab = Tab(context.new_page())
 
-        def guard(route, outside=outside):
+        def guard(route, tab=tab):
             url = urlparse(route.request.url)
             if url.scheme in ("data", "blob") or url.netloc == host:
                 route.continue_()
             else:
-                outside.append(route.request.url)
+                tab.outside.append(route.request.url)
                 route.abort()
 
-        page.route("**/*", guard)
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        page.goto(f"{server}/{ROUTES[script]}?{query}")
-        opened[variant] = (context, page, outside, errors)
-    for variant, (context, page, outside, errors) in opened.items():
-        _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
-        context.close()
+        tab.page.route("**/*", guard)
+        tab.page.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
+        opened[variant] = tab
+    yield opened
+    for tab in opened.values():
+        tab.page.context.close()
+
+
+# The text box of each page where a user types a sentence: what they type is shown as text, never run.
+TYPED_BOXES = {
+    "pages/2_Masks.py": "Sentence",
+    "pages/3_Autoencoding.py": "Sentence",
+    "pages/4_Autoregressive.py": "Prompt (empty = start of a sentence)",
+    "pages/6_Seq2Seq.py": "English sentence",
+}
+PAYLOAD = '<b id=injected>bold</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+@pytest.mark.parametrize("script, address", list(zip(ROUTES, ADDRESSES, strict=True)), ids=list(ROUTES))
+def test_page_opens_by_url_offline_without_errors(server, tabs, screenshot_dir, tiny_t5, script, address):
+    """The page opens at its bookmarked address; both variants load at once (the server runs one while the
+    browser draws the other). Where a user types a sentence, HTML and script typed there stay text."""
+    for variant, query in VARIANTS.items():
+        tab = tabs[variant]
+        tab.outside.clear(), tab.errors.clear()
+        tab.page.set_viewport_size({"width": 1400, "height": 900})
+        tab.page.goto(f"{server}/{address}?{query}")
+    for variant, tab in tabs.items():
+        _check_page(tab.page, script, variant, tiny_t5, screenshot_dir, tab.outside, tab.errors)
+    if script in TYPED_BOXES:
+        _check_typed_html_stays_text(tabs["en"].page, TYPED_BOXES[script])
+
+
+def _check_typed_html_stays_text(page, label: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(PAYLOAD)
+    box.press("Enter")
+    page.wait_for_timeout(1000)  # the rerun starts (on a slower machine the checks below may come first)
+    _wait_until_idle(page)
+    assert page.locator("#injected").count() == 0, "user text was rendered as HTML"
+    assert page.evaluate("() => window.__pwned") is None, "user text ran as script"
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors) -> None:
@@ -112,8 +194,7 @@ def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
         folder = page.get_by_test_id("stTextInputField").first
         folder.fill(str(tiny_t5))
         folder.press("Enter")
-        page.wait_for_timeout(1000)
-        _wait_until_idle(page)
+        _wait_for(page, lambda p: p.locator(".js-plotly-plot").count() > 0)
     name = ROUTES[script] or "Home"
     _full_page_screenshot(page, screenshot_dir / f"{name}_{variant}.png")
     exceptions = page.locator('[data-testid="stException"]')
@@ -172,31 +253,4 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "held-out accuracy" in page.locator('[data-testid="stMain"]').inner_text()
     assert not outside, f"requests left the machine: {outside}"
-    page.close()
-
-
-PAYLOAD = '<b id=injected>bold</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
-
-
-@pytest.mark.parametrize(
-    "route, label",
-    [
-        ("Masks", "Sentence"),
-        ("Autoencoding", "Sentence"),
-        ("Seq2Seq", "English sentence"),
-        ("Autoregressive", "Prompt (empty = start of a sentence)"),
-    ],
-)
-def test_typed_html_is_shown_as_text_never_run_as_markup(server, browser, route, label):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{server}/{route}")
-    _wait_until_idle(page)
-    box = page.get_by_label(label, exact=True)
-    box.fill(PAYLOAD)
-    box.press("Enter")
-    page.wait_for_timeout(500)
-    _wait_until_idle(page)
-    assert page.locator("#injected").count() == 0, "user text was rendered as HTML"
-    assert page.evaluate("() => window.__pwned") is None, "user text ran as script"
-    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

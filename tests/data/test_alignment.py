@@ -4,7 +4,8 @@ frequency adverb behind its verb, relative pronouns, synonyms, repeated words), 
 import pytest
 
 from seqviz.data.alignment import align
-from seqviz.data.toy import check_translation, make_pairs
+from seqviz.data.toy import check_translation
+from seqviz.data.toy_generator import make_pairs
 
 # (English, French, for each French word the English word(s) it translates, sure links only)
 CASES = [

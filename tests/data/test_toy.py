@@ -1,11 +1,11 @@
 import json
 import random
-import time
+import sys
 from collections import Counter
 
 import pytest
 
-from seqviz.data import toy
+from seqviz.data import toy, toy_grammar
 from seqviz.data import toy_lexicon as lex
 from seqviz.data.text import tokenize
 from seqviz.data.toy import (
@@ -13,13 +13,13 @@ from seqviz.data.toy import (
     FR_WORDS,
     check_translation,
     is_grammatical,
-    make_pairs,
     make_splits,
     sentences_of_split,
     split_pairs,
     translations,
     unknown_words,
 )
+from seqviz.data.toy_generator import generate_pair, make_pairs
 
 
 def s(text):
@@ -65,7 +65,7 @@ def test_lengths_cover_3_to_35_evenly(pairs):
 def test_length_bounds_are_respected():
     lengths = {len(p.fr) for p in make_pairs(200, seed=1, min_tgt_len=10, max_tgt_len=12)}
     assert lengths == {10, 11, 12}
-    assert len(toy.generate_pair(random.Random(0), 60).fr) == 60
+    assert len(generate_pair(random.Random(0), 60).fr) == 60
     with pytest.raises(ValueError):
         make_pairs(5, seed=0, min_tgt_len=2)
     with pytest.raises(ValueError):
@@ -185,11 +185,29 @@ def test_translations_and_checker_agree_under_random_edits(pairs):
         assert check_translation(p.en, fr) == (tuple(fr) in valid)
 
 
-def test_checking_long_pairs_is_fast():
-    long_pairs = make_pairs(200, seed=5, min_tgt_len=30, max_tgt_len=35)
-    start = time.perf_counter()
-    assert all(check_translation(p.en, p.fr) for p in long_pairs)
-    assert time.perf_counter() - start < 2.0
+def _grammar_calls_per_word(pairs) -> float:
+    """Calls into the grammar's functions (the parser and the lattice) made checking the pairs, per French
+    word: work counted, not timed."""
+    calls = [0]
+
+    def count(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename == toy_grammar.__file__:
+            calls[0] += 1
+
+    sys.setprofile(count)
+    try:
+        assert all(check_translation(p.en, p.fr) for p in pairs)
+    finally:
+        sys.setprofile(None)
+    return calls[0] / sum(len(p.fr) for p in pairs)
+
+
+def test_checking_grows_linearly_with_the_sentence():
+    """The checker parses into a lattice and walks it with a set of positions: 30-35-word translations
+    cost no more per word than 3-8-word ones (an enumeration of every translation would explode)."""
+    short = make_pairs(200, seed=5, min_tgt_len=3, max_tgt_len=8)
+    long = make_pairs(200, seed=5, min_tgt_len=30, max_tgt_len=35)
+    assert _grammar_calls_per_word(long) < 1.5 * _grammar_calls_per_word(short)  # measured: 19 and 23
 
 
 # --- the English checker ----------------------------------------------------------------------

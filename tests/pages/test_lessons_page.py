@@ -9,7 +9,7 @@ import pytest
 from seqviz.lessons import LESSONS
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/12_Lessons.py"
+PAGE = "pages/1_Lessons.py"
 
 
 def _lesson_page(lang: str, lesson: str, step: int = 1):

@@ -4,19 +4,20 @@ clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from seqviz.ui.page import PAGES
-from seqviz.viz.style import static_export_available
+from seqviz.viz.static_export import static_export_available
 from tests.pages.apptest_helpers import all_text as _all_text
 from tests.pages.apptest_helpers import assert_figures_export
 from tests.pages.apptest_helpers import open_page as _open
 
 SCRIPTS = [path for path, *_ in PAGES]
-GIF_BUTTONS = {"pages/3_Autoregressive.py": 2, "pages/5_Parallel.py": 1, "pages/7_Diffusion.py": 1}  # decodings
+GIF_BUTTONS = {"pages/4_Autoregressive.py": 2, "pages/7_Parallel.py": 1, "pages/9_Diffusion.py": 1}  # decodings
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -29,7 +30,7 @@ def test_page_runs_without_exception(script, lang):
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    figures_after_a_click = ("pages/3_Autoregressive.py", "pages/11_Explorer.py")  # tested with their clicks
+    figures_after_a_click = ("pages/4_Autoregressive.py", "pages/13_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
     if static_export_available():  # the GIF buttons (rendered on click: tests/test_animation.py renders them)
         gifs = [button for button in at.get("download_button") if button.proto.label == "GIF"]
@@ -37,7 +38,7 @@ def test_page_runs_without_exception(script, lang):
 
 
 def _masks(sentence: str | None = None, **inputs) -> AppTest:
-    at = _open("pages/1_Masks.py")
+    at = _open("pages/2_Masks.py")
     if sentence is not None:
         at.text_input(key="sentence").set_value(sentence).run()
     for key, value in inputs.items():
@@ -114,7 +115,7 @@ def test_masks_every_pipeline_choice():
 
 
 def _autoencoding(sentence: str | None = None) -> AppTest:
-    at = _open("pages/2_Autoencoding.py")
+    at = _open("pages/3_Autoencoding.py")
     if sentence is not None:
         at.text_input(key="ae_sentence").set_value(sentence).run()
     assert not at.exception, at.exception
@@ -204,7 +205,7 @@ def _typed(script: str, key: str, text: str | None = None) -> AppTest:
 
 
 def _autoregressive(prompt: str | None = None) -> AppTest:
-    return _typed("pages/3_Autoregressive.py", "ar_prompt", prompt)
+    return _typed("pages/4_Autoregressive.py", "ar_prompt", prompt)
 
 
 def test_autoregressive_next_token_grows_the_text_and_attention():
@@ -283,14 +284,23 @@ def test_autoregressive_beam_width_beyond_vocabulary():
     assert "Best:" in _all_text(at)
 
 
-def test_autoregressive_trains_transformer_and_gru_on_pasted_text_live():
+def test_autoregressive_trains_transformer_and_gru_on_pasted_text_live(monkeypatch):
+    from seqviz.ui import charlm
+
+    asked, train = [], charlm.train_char_model
+
+    def counted(text, kind, seconds, callback):  # the chosen time reaches the trainer, which runs 40 steps here
+        asked.append(seconds)
+        return train(text, kind, seconds=math.inf, max_steps=40, callback=callback)
+
+    monkeypatch.setattr(charlm, "train_char_model", counted)
     at = _autoregressive()
     at.radio(key="char_source").set_value("paste").run()
     assert at.button(key="char_train").disabled  # nothing pasted yet
     at.text_area(key="char_text").set_value("小猫睡觉。the cat sleeps.\n" * 60).run()
     at.select_slider(key="char_seconds").set_value(10).run()
     at.button(key="char_train").click().run(timeout=180)
-    assert not at.exception
+    assert not at.exception and asked == [10, 10]
     assert "ms per character" in _all_text(at)
     assert len(at.get("download_button")) >= 2
     at.select_slider(key="char_length").set_value(512).run(timeout=120)  # long inputs: 512 characters each
@@ -378,7 +388,7 @@ def test_autoregressive_model_upload_loads_ours_and_refuses_others(tmp_path):
 
 
 def _seq2seq(sentence: str | None = None) -> AppTest:
-    return _typed("pages/4_Seq2Seq.py", "s2s_sentence", sentence)
+    return _typed("pages/6_Seq2Seq.py", "s2s_sentence", sentence)
 
 
 def test_seq2seq_translates_with_three_models_and_steps_the_decoder():
@@ -432,7 +442,7 @@ def test_seq2seq_heads_layers_recompute_and_digits():
 
 
 def test_parallel_four_decoders_side_by_side_with_passes_and_times():
-    at = _open("pages/5_Parallel.py")
+    at = _open("pages/7_Parallel.py")
     assert not at.exception, at.exception
     text = _all_text(at)
     assert len(re.findall(r"\d+ decoder pass(es)?\b", text)) == 4 and "ms**" in text
@@ -450,14 +460,14 @@ def test_parallel_four_decoders_side_by_side_with_passes_and_times():
 
 @pytest.mark.parametrize("length, expected", [(7, "Length forced to 7"), (100, "outside what the models can write")])
 def test_parallel_length_outside_the_trained_range_gets_a_clear_message(length, expected):
-    at = _open("pages/5_Parallel.py")
+    at = _open("pages/7_Parallel.py")
     at.number_input(key="par_length").set_value(length).run()
     assert not at.exception, at.exception
     assert expected in _all_text(at)
 
 
 def test_parallel_bad_sentence_gets_the_seq2seq_messages():
-    at = _typed("pages/5_Parallel.py", "s2s_sentence", "the zebra, sleeps")
+    at = _typed("pages/7_Parallel.py", "s2s_sentence", "the zebra, sleeps")
     assert "do not know “zebra”" in _all_text(at) and "Punctuation ignored" in _all_text(at)
     at.text_input(key="s2s_sentence").set_value("").run()
     assert not at.exception and "Type an English sentence" in _all_text(at)
@@ -469,7 +479,7 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
     monkeypatch.setattr(parallel, "SPEED_LENGTHS", (4, 8))  # the page measures 8–64 tokens; this only checks the path
     monkeypatch.setattr(parallel, "SPEED_BATCHES", (1, 2))
     monkeypatch.setattr(parallel, "RATIO_LENGTH", 8)
-    at = _open("pages/5_Parallel.py")
+    at = _open("pages/7_Parallel.py")
     at.button(key="par_measure").click().run(timeout=300)
     assert not at.exception, at.exception
     text = _all_text(at)
@@ -478,7 +488,7 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
 
 
 def test_positions_page_shuffles_a_sentence_and_shows_the_blind_model_does_not_notice():
-    at = _open("pages/9_Positions.py")
+    at = _open("pages/11_Positions.py")
     assert not at.exception
     assert "Press “Shuffle the words”" in "\n".join(c.value for c in at.caption)
     next(b for b in at.button if b.label == "Shuffle the words").click().run()

@@ -26,19 +26,19 @@ def test_a_session_that_trains_leaves_the_shared_models_untouched(monkeypatch):
     shared = {name: builtin_model(name, "cpu") for name in RECIPES}  # the objects every page gets
     before = {name: _fingerprint(ckpt) for name, ckpt in shared.items()}
 
-    autoencoding = open_page("pages/2_Autoencoding.py")
+    autoencoding = open_page("pages/3_Autoencoding.py")
     next(b for b in autoencoding.button if b.label == "Fine-tune both").click().run()
     assert not autoencoding.exception, autoencoding.exception
     assert "ae_finetune" in autoencoding.session_state  # the fine-tuning ran and its curves are kept
 
-    autoregressive = open_page("pages/3_Autoregressive.py")
+    autoregressive = open_page("pages/4_Autoregressive.py")
     for _ in range(3):
         autoregressive.button(key="ar_next").click().run()
     autoregressive.button(key="char_train").click().run()
     assert not autoregressive.exception, autoregressive.exception
     assert autoregressive.session_state["char_models"]  # the session's own trained models
 
-    for script in ("pages/4_Seq2Seq.py", "pages/5_Parallel.py", "pages/1_Masks.py"):
+    for script in ("pages/6_Seq2Seq.py", "pages/7_Parallel.py", "pages/2_Masks.py"):
         assert not open_page(script).exception
     for name, ckpt in shared.items():
         assert builtin_model(name, "cpu") is ckpt, f"{name} was loaded again: the check would prove nothing"

@@ -162,7 +162,7 @@ def test_a_cached_computation_asked_for_at_once_is_computed_once(monkeypatch):
 
 def test_explorer_models_load_one_at_a_time(monkeypatch):
     """transformers imports an architecture's modules on its first load; loads must not overlap."""
-    from seqviz import explorer
+    from seqviz.explorer import loading as explorer
 
     inside, overlaps = [0], []
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from seqviz.viz.masks import scores_pipeline_figure
-from seqviz.viz.style import static_export_available, to_svg_bytes
+from seqviz.viz.static_export import static_export_available, to_svg_bytes
 
 
 def test_pipeline_figure_exports_to_svg():
@@ -35,7 +35,7 @@ class _Figure:
 
 
 def test_kaleidos_page_race_is_tried_again_once_and_other_errors_are_not():
-    from seqviz.viz.style import _PAGE_RACE, _to_image
+    from seqviz.viz.static_export import _PAGE_RACE, _to_image
 
     race = RuntimeError(f"JavascriptError: ReferenceError: {_PAGE_RACE}")
     once = _Figure(race)

@@ -2,22 +2,14 @@
 
 import json
 import re
-import time
 
 import numpy as np
 import pytest
 
 from seqviz.viz.attention import attention_heatmap, head_grid, mean_over_heads
 from seqviz.viz.masks import mask_figure, scores_pipeline_figure, softmax_masked
-from seqviz.viz.style import (
-    altair_chart_config,
-    display_label,
-    font_sizes,
-    plotly_config,
-    safe_filename,
-    to_png_bytes,
-    to_svg_bytes,
-)
+from seqviz.viz.static_export import to_png_bytes, to_svg_bytes
+from seqviz.viz.style import altair_chart_config, display_label, font_sizes, plotly_config, safe_filename
 
 EN = ["the", "cat", "sees", "the", "dog"]
 
@@ -104,13 +96,12 @@ def test_values_in_cells_only_when_small():
     assert attention_heatmap(random_weights(3, 3), EN[:3], EN[:3], show_values=False).data[0].texttemplate is None
 
 
-def test_512_tokens_build_fast_without_per_cell_text():
+def test_512_tokens_carry_their_weights_and_nothing_per_cell():
     n = 512
     labels = list("the quick brown fox jumps over the lazy dog " * 12)[:n]
-    start = time.perf_counter()
     fig = attention_heatmap(random_weights(n, n, mask=causal(n)), labels, labels, masked=~causal(n))
     payload = fig.to_json()
-    assert time.perf_counter() - start < 5.0
+    assert len(payload) < 16 * n * n  # the weights as packed numbers (about 13 bytes a cell), nothing per cell
     for trace in json.loads(payload)["data"]:
         assert not trace.get("texttemplate") and not trace.get("text")
         assert "customdata" not in trace

@@ -3,17 +3,15 @@ import json
 import pytest
 
 from seqviz.decoding.autoregressive import BeamNode
+from seqviz.viz.beam import CROWDED_NODES, STATUS_COLORS, beam_tree
 from seqviz.viz.generation import (
     AFTER_COLOR,
     BEFORE_COLOR,
-    CROWDED_NODES,
-    HIGHLIGHT_COLOR,
-    STATUS_COLORS,
-    beam_tree,
     cache_shapes_figure,
     distribution_before_after,
     latency_chart,
 )
+from seqviz.viz.style import HIGHLIGHT_COLOR
 
 
 def _segments(trace) -> int:

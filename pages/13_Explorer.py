@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqviz.explorer import transformers_available
+from seqviz.explorer.loading import transformers_available
 from seqviz.ui import explorer as sections
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.data.toy import example_sentences
 from seqviz.ui import seq2seq as sections
+from seqviz.ui import seq2seq_measures as measures
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -28,13 +29,13 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
         sections.bahdanau_section(ctx, transformer, models["toy_bahdanau_mt"], words)
 
         st.header(ctx.t("s2s_forcing_header"))
-        sections.forcing_section(ctx, transformer, words)
+        measures.forcing_section(ctx, transformer, words)
 
         st.header(ctx.t("s2s_timing_header"))
-        sections.timing_section(ctx, transformer, words)
+        measures.timing_section(ctx, transformer, words)
 
     st.header(ctx.t("s2s_length_header"))
-    sections.length_section(ctx, models)
+    measures.length_section(ctx, models)
 
     st.header(ctx.t("s2s_digits_header"))
     sections.digits_section(
