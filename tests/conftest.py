@@ -40,6 +40,49 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedSetUp(config, log)
 
 
+def _scan_for_components_once() -> None:
+    """Every new AppTest scans all installed packages for Streamlit components (about 0.4 s; the suite makes
+    hundreds of AppTests). The installed packages do not change during a run: one scan per process."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+def _wait_for_scripts_without_polling() -> None:
+    """AppTest waits for a run by polling its event list every millisecond, and each poll scans the whole
+    list and takes the GIL from the script it waits for. Wait on the run's own SHUTDOWN event instead (the
+    same timeout and the same error)."""
+    import threading
+
+    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+    from streamlit.testing.v1 import local_script_runner
+
+    def require_widgets_deltas(runner, timeout: float = 3) -> None:
+        finished = threading.Event()
+
+        def on_event(sender, event, **kwargs) -> None:
+            if event == ScriptRunnerEvent.SHUTDOWN:
+                finished.set()
+
+        runner.on_event.connect(on_event, weak=False)
+        try:
+            if runner.script_stopped() or finished.wait(timeout):  # it may have ended before we listened
+                return
+        finally:
+            runner.on_event.disconnect(on_event)
+        runner.request_stop()
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    local_script_runner.require_widgets_deltas = require_widgets_deltas
+
+
+_scan_for_components_once()
+_wait_for_scripts_without_polling()
+
+
 ATTEMPTS: list[str] = []  # every refused connection, in order
 _connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
 

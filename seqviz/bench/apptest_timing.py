@@ -38,35 +38,37 @@ def rerun_ms(app: AppTest, interact: Callable[[AppTest, int], object], repeats: 
     return round(statistics.median(times), 1)
 
 
-def next_token_ms(repeats: int) -> float:
+def next_token_ms(repeats: int, warmup: int = 2) -> float:
     """One "Next token" click on the autoregressive page."""
     app = opened("pages/4_Autoregressive.py")
-    return rerun_ms(app, lambda app, i: app.button(key="ar_next").click().run(), repeats)
+    return rerun_ms(app, lambda app, i: app.button(key="ar_next").click().run(), repeats, warmup)
 
 
-def mask_predict_iteration_ms(repeats: int) -> float:
+def mask_predict_iteration_ms(repeats: int, warmup: int = 2) -> float:
     """Moving the mask-predict iteration slider on the parallel page (alternately 9 and 10 iterations)."""
     app = opened("pages/7_Parallel.py")
-    return rerun_ms(app, lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats)
+    return rerun_ms(app, lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats, warmup)
 
 
-def masks_page_ms(repeats: int) -> float:
+def masks_page_ms(repeats: int, warmup: int = 2) -> float:
     """Choosing another mask in the masks page's scores-to-weights pipeline (alternately two masks)."""
     app = opened("pages/2_Masks.py")
-    return rerun_ms(app, lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats)
+    return rerun_ms(app, lambda app, i: app.selectbox(key="pipeline_mask").select_index(i % 2).run(), repeats, warmup)
 
 
 LENS_SENTENCES = ("the small cat sees the dog", "the dogs that the cat sees run")
 ABLATED_MODELS = ("toy_mlm", "toy_transformer_mt")
 
 
-def inside_ms(repeats: int) -> dict[str, float]:
+def inside_ms(repeats: int, warmup: int = 2) -> dict[str, float]:
     """Three interactions of the Inside page, one after another on one session: moving the held-out example
     slider (pairs 2 and 3 in turn), typing another logit-lens sentence (two in turn), and switching the
     ablation grid between the translator and the masked LM."""
     app = opened("pages/12_Inside.py")
     return {
-        "example": rerun_ms(app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats),
+        "example": rerun_ms(
+            app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats, warmup
+        ),
         "lens_text": rerun_ms(
             app, lambda app, i: app.text_input(key="ins_lens_text").input(LENS_SENTENCES[i % 2]).run(), repeats
         ),
@@ -74,5 +76,6 @@ def inside_ms(repeats: int) -> dict[str, float]:
             app,
             lambda app, i: app.segmented_control(key="ins_ablate_model").set_value(ABLATED_MODELS[i % 2]).run(),
             repeats,
+            warmup,
         ),
     }

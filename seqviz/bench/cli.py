@@ -51,23 +51,24 @@ def machine(device: torch.device) -> dict:
     }
 
 
-def interaction(repeats: int) -> dict:
+def interaction(repeats: int, warmup: int) -> dict:
     """Page interactions through Streamlit's AppTest: widget change -> rerun done, median after warm-up."""
     from .apptest_timing import inside_ms, mask_predict_iteration_ms, masks_page_ms, next_token_ms
 
-    inside = inside_ms(repeats)
+    inside = inside_ms(repeats, warmup)
     return {
-        "ar_step_p50": next_token_ms(repeats),
-        "mask_predict_iter_p50": mask_predict_iteration_ms(repeats),
-        "masks_page_rerun_p50": masks_page_ms(repeats),
+        "ar_step_p50": next_token_ms(repeats, warmup),
+        "mask_predict_iter_p50": mask_predict_iteration_ms(repeats, warmup),
+        "masks_page_rerun_p50": masks_page_ms(repeats, warmup),
         **{f"inside_{name}_p50": ms for name, ms in inside.items()},
         "runs": repeats,
+        "warm_up_runs": warmup,
         "note": "AppTest: a widget change until its whole-page rerun is done (models loaded, caches warm)",
     }
 
 
 def run_sections(sections, device: torch.device, quick: bool) -> dict:
-    repeats = 5 if quick else 9
+    repeats = 5 if quick else 9  # quick: a smoke test of every section; its heavy ones repeat least of all
     report: dict = {
         "machine": machine(device),
         "mode": "quick" if quick else "full",
@@ -75,16 +76,16 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "seconds": {},
     }
     work = {
-        "kv": ("kv_cache", lambda: kv_cache(device, (64, 128) if quick else (512, 1024), 5, 1)),
+        "kv": ("kv_cache", lambda: kv_cache(device, (64, 128) if quick else (512, 1024), 2 if quick else 5, 1)),
         "teacher_forcing": ("teacher_forcing", lambda: teacher_forcing(device, repeats)),
         "nar": ("nar_vs_ar", lambda: nar_vs_ar(device, quick)),
         "diffusion": ("diffusion_vs_ar", lambda: diffusion_vs_ar(device, repeats)),
-        "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, 1 if quick else repeats)),
+        "pixels": ("pixels_vs_one_shot", lambda: pixels_vs_one_shot(device, *((1, 0) if quick else (repeats, 1)))),
         "recurrent": ("recurrent_vs_attention", lambda: recurrent_vs_attention(device, repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
-        "interaction": ("interaction_ms", lambda: interaction(3 if quick else 15)),
-        "attention": ("attention_512", lambda: _lazy("figures", "attention_512")(3 if quick else repeats)),
+        "interaction": ("interaction_ms", lambda: interaction(*((1, 1) if quick else (15, 2)))),
+        "attention": ("attention_512", lambda: _lazy("figures", "attention_512")(1 if quick else repeats)),
         "training": ("train_to_bar", lambda: None if quick else _lazy("training", "train_to_bar")(device)),
         "speculative": ("speculative", lambda: _lazy("speculative", "speculative")(device, quick)),
         "peer": ("hf_peer", lambda: _lazy("peer", "hf_peer")(device, quick)),

@@ -60,9 +60,9 @@ _IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     const busy = document.querySelector(
-        '[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"], [data-testid="stSpinner"]');
+        '[data-testid="stStatusWidget"], [data-testid="stAppSkeleton"], [data-testid="stSpinner"], '
+        + '[data-testid="stSkeleton"]');  // an element whose code (plotly's, say) is still loading
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-    const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg');
     const stale = document.querySelectorAll('[data-stale="true"]');
     return !busy && stale.length === 0 && document.querySelectorAll('h1').length > 0
         && [...charts].every(c => c.querySelector('.main-svg'));
