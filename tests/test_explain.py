@@ -53,6 +53,46 @@ def test_saliency_is_zero_on_padding_the_model_cannot_see(name):
     assert (maps[0, 4:] == 0).all()  # positions after <eos>: no word written, nothing attributed
 
 
+@pytest.mark.parametrize("name", ["toy_transformer_mt", "toy_bahdanau_mt"])
+def test_saliency_on_a_shared_model_while_another_session_runs_it(name):
+    """The pages share one frozen model between sessions. Another session's forward pass that comes while a
+    saliency map is being made (forced here at the worst moment: just before the map's own pass embeds
+    its source) neither breaks the map nor is changed by it."""
+    import threading
+
+    import torch
+
+    from seqviz.explain.attribution import _source_embedding, saliency
+    from seqviz.models.checkpoint import load_builtin
+    from seqviz.models.inputs import encode_pairs
+
+    ckpt = load_builtin(name)
+    for parameter in ckpt.model.parameters():  # as the pages share it (seqviz.ui.models.builtin_model)
+        parameter.requires_grad_(False)
+    expected = saliency(ckpt.model, ckpt.vocab, PAIRS)
+    other = encode_pairs(PAIRS[1:], ckpt.vocab)
+    with torch.no_grad():
+        alone = ckpt.model(other["src"], other["tgt"]).logits
+    seen, ours = [], threading.get_ident()
+
+    def another_session():
+        with torch.no_grad():
+            seen.append(ckpt.model(other["src"], other["tgt"]).logits)
+
+    def before_the_maps_own_pass(module, inputs):
+        if threading.get_ident() == ours and not seen:
+            session = threading.Thread(target=another_session)
+            session.start(), session.join()
+
+    hook = _source_embedding(ckpt.model).register_forward_pre_hook(before_the_maps_own_pass)
+    try:
+        maps = saliency(ckpt.model, ckpt.vocab, PAIRS)
+    finally:
+        hook.remove()
+    assert len(seen) == 1 and torch.equal(seen[0], alone)  # the other session's result is its own
+    assert torch.allclose(maps, expected)
+
+
 def test_rollout_rows_are_distributions_over_the_real_source_tokens(translator):
     import torch
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import torch
 
 from ..models.inputs import encode_pairs
@@ -30,12 +32,15 @@ def saliency(model, vocab, pairs) -> torch.Tensor:
     device = next(model.parameters()).device
     src, tgt = batch["src"].to(device), batch["tgt"].to(device)
     captured: list[torch.Tensor] = []
+    ours = threading.get_ident()
 
     def as_leaf(module, inputs, output):  # the first call embeds the source: make it the input we differentiate
-        if not captured:
-            captured.append(output.detach().requires_grad_(True))
-            return captured[0]
-        return None
+        # The model is shared by every session: another session's forward pass meets this hook too, and
+        # must neither be captured nor changed.
+        if captured or threading.get_ident() != ours:
+            return None
+        captured.append(output.detach().requires_grad_(True))
+        return captured[0]
 
     hook = _source_embedding(model).register_forward_hook(as_leaf)
     try:
