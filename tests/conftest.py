@@ -23,30 +23,6 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torc
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
 
 
-# The longest units first and the SPREAD tests last, so that both workers run out of work together.
-LONGEST_FIRST = (
-    "tests/browser/",
-    "tests/test_builtin_models.py",
-    "tests/test_bench.py",
-    "tests/test_export.py",
-    "tests/test_packaging.py",
-    "tests/pages/test_startup.py",
-    "tests/test_charlm.py",
-)
-
-
-def _work_order(item) -> tuple[int, int]:
-    path = item.nodeid.split("::", 1)[0]
-    if path.rsplit("/", 1)[-1] in SPREAD:
-        return 2, 0
-    return next(((0, i) for i, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), (1, 0))
-
-
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # every worker collects, and sorts, the same way
-        items.sort(key=_work_order)
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
@@ -60,7 +36,7 @@ def pytest_xdist_make_scheduler(config, log):
                 return "tests/browser"
             return nodeid if path.rsplit("/", 1)[-1] in SPREAD else path
 
-    config.option.loadscopereorder = False  # the order of _work_order
+    config.option.loadscopereorder = False  # collection order: the browser tests, the longest unit, go first
     return SharedSetUp(config, log)
 
 

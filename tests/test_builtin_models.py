@@ -254,11 +254,11 @@ def test_diffusion_writes_grammatical_sentences_one_word_per_step_and_worse_in_o
 def test_the_glyph_classifier_and_the_image_models_meet_their_bars():
     from seqviz.models.pixelcnn import receptive_field
     from seqviz.training.image_evaluation import bits_per_pixel, sampled_recognition
-    from seqviz.training.splits import GLYPH_DATA, glyph_splits
+    from seqviz.training.splits import GLYPH_DATA, glyph_split
 
     judge, pixelcnn, rival = (load_builtin(n) for n in ("glyph_classifier", "toy_pixelcnn", "pixels_one_shot"))
     assert judge.metrics["accuracy"] >= 0.98
-    images, labels = glyph_splits(**GLYPH_DATA)["test"]
+    images, labels = glyph_split("test", GLYPH_DATA["n_test"], GLYPH_DATA["seed"])
     with torch.no_grad():
         assert (judge.model(images[:500]).logits.argmax(-1) == labels[:500]).float().mean() >= 0.98
     pc, one = pixelcnn.metrics, rival.metrics

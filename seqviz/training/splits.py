@@ -24,13 +24,17 @@ GLYPH_DATA = dict(n_train=20_000, n_test=2_000, seed=21)
 AGREEMENT_SENTENCES = dict(n=4_000, seed=31)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
+def glyph_split(name: str, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """One split of the digit glyphs: (images (N, H, W) long, labels (N,)). Each split is drawn apart (a seed
+    of its own), so the test split is made without the ten times larger training split."""
+    offset = {"train": 0, "test": 1}[name]
+    return tuple(torch.from_numpy(array).long() for array in glyph_dataset(n, seed + offset))
+
+
 def glyph_splits(n_train: int, n_test: int, seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """Digit glyphs for the image models: {split: (images (N, H, W) long, labels (N,))}, test drawn apart."""
-    return {
-        name: tuple(torch.from_numpy(array).long() for array in glyph_dataset(n, seed + offset))
-        for name, n, offset in (("train", n_train, 0), ("test", n_test, 1))
-    }
+    """Digit glyphs for the image models: {split: (images (N, H, W) long, labels (N,))}."""
+    return {"train": glyph_split("train", n_train, seed), "test": glyph_split("test", n_test, seed)}
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -136,3 +137,15 @@ def browser():
 def screenshot_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def note_outside(page, host: str, outside: list[str]) -> None:
+    """Record every request of the page that leaves the machine. (A listener, not a route: routing would
+    turn off the browser's cache, and every student would compile the app's scripts again.)"""
+
+    def seen(request) -> None:
+        url = urlparse(request.url)
+        if url.netloc not in (host, "") and url.scheme not in ("data", "blob"):
+            outside.append(request.url)
+
+    page.on("request", seen)

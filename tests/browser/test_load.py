@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from seqviz.load.classroom import NEXT_TOKENS, SO_FAR, sentence
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium
+from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium, note_outside
 from tests.browser.test_pages_in_browser import _IDLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
@@ -77,22 +77,12 @@ async def type_into(page, label: str, text: str) -> None:
     await box.press("Enter")
 
 
-async def drive(browser, server: str, i: int, latencies: list[tuple[str, float]]) -> dict:
-    """One student: open a page, interact, then check the page shows this session's own input."""
-    host = urlparse(server).netloc
+async def drive(context, server: str, i: int, latencies: list[tuple[str, float]]) -> dict:
+    """One student, in a tab of their own (a session of their own on the server): open a page, interact,
+    then check the page shows this session's own input."""
     outside: list[str] = []
-    context = await browser.new_context(viewport={"width": 1300, "height": 900})
-    context.set_default_timeout(180_000)  # twenty sessions share 2 cores: everything waits its turn
     page = await context.new_page()
-    await page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if urlparse(route.request.url).netloc in (host, "")
-            or urlparse(route.request.url).scheme in ("data", "blob")
-            else (outside.append(route.request.url), route.abort())
-        ),
-    )
+    note_outside(page, urlparse(server).netloc, outside)
     own = sentence(i)
     kind = tuple(ROUTES)[i % len(ROUTES)]
     route = ROUTES[kind]
@@ -131,7 +121,7 @@ async def drive(browser, server: str, i: int, latencies: list[tuple[str, float]]
         label = "English sentence"
     shown = await page.get_by_label(label, exact=True).input_value()
     exceptions = await page.locator('[data-testid="stException"]').count()
-    await context.close()
+    await page.close()
     return {"session": i, "page": kind, "own": own, "shown": shown, "exceptions": exceptions, "outside": outside}
 
 
@@ -141,13 +131,17 @@ async def classroom(server: str) -> tuple[list[dict], list[tuple[str, float]]]:
     latencies: list[tuple[str, float]] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
-        warm = await browser.new_page()  # the teacher opens each page once before the class arrives: models load
+        # One browser profile, a tab per student: the server sees twenty sessions, and the browser compiles
+        # the app's scripts once instead of twenty times (the machine's two cores are the server's too).
+        context = await browser.new_context(viewport={"width": 1300, "height": 900})
+        context.set_default_timeout(180_000)  # twenty sessions share 2 cores: everything waits its turn
+        warm = await context.new_page()  # the teacher opens each page once before the class arrives: models load
         for route in ROUTES.values():
             await warm.goto(f"{server}/{route}", timeout=240_000)
             await settle(warm)
         await warm.close()
         results = await asyncio.wait_for(
-            asyncio.gather(*(drive(browser, server, i, latencies) for i in range(SESSIONS))), TIME_LIMIT_S
+            asyncio.gather(*(drive(context, server, i, latencies) for i in range(SESSIONS))), TIME_LIMIT_S
         )
         await browser.close()
     return results, latencies

@@ -11,6 +11,7 @@ import pytest
 from seqviz.explorer.loading import transformers_available
 from seqviz.explorer.tiny import save_tiny_model
 from seqviz.ui.page import PAGES
+from tests.browser.conftest import note_outside
 
 pytestmark = pytest.mark.browser
 
@@ -135,16 +136,7 @@ def tabs(server, browser):
     for variant in VARIANTS:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
         tab = Tab(context.new_page())
-
-        def guard(route, tab=tab):
-            url = urlparse(route.request.url)
-            if url.scheme in ("data", "blob") or url.netloc == host:
-                route.continue_()
-            else:
-                tab.outside.append(route.request.url)
-                route.abort()
-
-        tab.page.route("**/*", guard)
+        note_outside(tab.page, host, tab.outside)
         tab.page.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
         opened[variant] = tab
     yield opened
@@ -234,14 +226,7 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     host = urlparse(server).netloc
     outside: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if urlparse(route.request.url).netloc in (host, "")
-            else (outside.append(route.request.url), route.abort())
-        ),
-    )
+    note_outside(page, host, outside)
     page.goto(f"{server}/Autoencoding")
     _wait_until_idle(page)
     page.get_by_role("button", name="Fine-tune both").click()
