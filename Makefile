@@ -60,8 +60,9 @@ fmt: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# two workers (tests/conftest.py's LOAD_GROUPS): server start-ups and restarts leave the cores half idle
 load-test: $(VENV)/.dev
-	$(PY) -m pytest -m load $(PYTEST_ARGS)
+	$(PY) -m pytest -m load -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 capacity: $(VENV)/.dev
 	$(PY) -m seqviz.load --capacity docs

@@ -5,7 +5,7 @@ tests guard the browser's own requests as well.
 `make test` runs the suite on two pytest-xdist workers (`-n 2`): each worker's torch gets its share of the
 cores, the browser tests go to one worker together (one server, one Chromium), and every other test stays
 with its module (its fixtures are made once), except in the SPREAD modules, whose tests each set up alone
-and so may go to either worker."""
+and so may go to either worker. `make load-test` runs on two workers too (LOAD_GROUPS)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ import socket
 import pytest
 
 SPREAD = {"test_hostile_inputs.py", "test_pages_apptest.py", "test_chinese_edition.py", "test_lessons_page.py"}
+# `make load-test` on two workers, about half the work each: the cold starts and the classes on one, the
+# replicas, restarts and soak on the other (start-ups and restarts leave the cores half idle)
+LOAD_GROUPS = {"test_cold_start.py": "classes", "test_load.py": "classes", "test_serving.py": "serving"}
 
 if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torch takes its share of the cores
     import torch
@@ -32,12 +35,30 @@ def pytest_xdist_make_scheduler(config, log):
 
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
+            if config.option.markexpr == "load":
+                return LOAD_GROUPS.get(path.rsplit("/", 1)[-1], path)
             if path.startswith("tests/browser/"):
                 return "tests/browser"
             return nodeid if path.rsplit("/", 1)[-1] in SPREAD else path
 
     config.option.loadscopereorder = False  # collection order: the browser tests, the longest unit, go first
     return SharedSetUp(config, log)
+
+
+def pytest_sessionstart(session):
+    from tests.browser.conftest import SUMMARIES
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run itself, not one of its workers
+        SUMMARIES.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The load tests' reports (written by tests.browser.conftest.summarise on whichever worker ran them)."""
+    from tests.browser.conftest import SUMMARIES
+
+    if SUMMARIES.exists():
+        terminalreporter.section("load reports")
+        terminalreporter.write(SUMMARIES.read_text())
 
 
 def _scan_for_components_once() -> None:

@@ -11,7 +11,7 @@ from ..models.checkpoint import load_builtin
 from ..training.builtin import PARALLEL_DECODERS
 from ..training.evaluation import evaluate_translation
 from ..training.recipes import RECIPES
-from ..training.splits import translation_splits
+from ..training.splits import translation_split_head
 
 NAR_QUALITY = {  # report key -> (checkpoint, decoder)
     "ar": ("toy_transformer_mt", greedy_decode),
@@ -27,7 +27,7 @@ NAR_QUALITY = {  # report key -> (checkpoint, decoder)
 def nar_quality(device, quick: bool) -> dict:
     """Exact match and mixed-translation rate of AR greedy and every parallel decoder on the first n
     held-out pairs (predicted length, length beam 1)."""
-    pairs = translation_splits(**RECIPES["toy_transformer_mt"].data)["test"][: 100 if quick else 1000]
+    pairs = translation_split_head("test", 100 if quick else 1000, **RECIPES["toy_transformer_mt"].data)
     out, detail = {}, {}
     for key, (name, decode) in NAR_QUALITY.items():
         ckpt = load_builtin(name, str(device))

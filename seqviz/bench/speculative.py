@@ -9,7 +9,7 @@ from ..decoding.processors import text_suppressor
 from ..decoding.speculative import compare_with_plain
 from ..models.checkpoint import load_builtin
 from ..training.recipes import RECIPES
-from ..training.splits import english_splits
+from ..training.splits import english_split_head
 
 MODES = {"greedy": True, "sampling T=1": False}
 
@@ -19,7 +19,7 @@ def speculative(device, quick: bool) -> dict:
     vocab = target.vocab
     n_prompts, ks, repeats = (4, (4,), 1) if quick else (20, (2, 4, 6), 3)
     # prompts: the first 1-3 words of held-out sentences, so greedy continuations differ
-    sentences = english_splits(**RECIPES["toy_clm"].data)["test"][:n_prompts]
+    sentences = english_split_head("test", n_prompts, **RECIPES["toy_clm"].data)
     prompts = [
         torch.tensor([vocab.bos_id, *vocab.encode(list(s)[: 1 + i % 3])], device=device)
         for i, s in enumerate(sentences)

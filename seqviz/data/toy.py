@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from . import toy_lexicon as lex
 from .toy_generator import MIN_TGT_LEN, Pair, generate_pair
@@ -29,6 +29,7 @@ __all__ = [
     "Lattice",
     "split_pairs",
     "make_splits",
+    "iter_split",
     "parse_english",
     "is_grammatical",
     "translations",
@@ -86,6 +87,22 @@ def split_pairs(pairs: Iterable[Pair], fractions: Sequence[float] = (0.8, 0.1, 0
 def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> dict[str, list[Pair]]:
     """Exactly n_train/n_valid/n_test pairs, no English sentence shared between splits.
     ``len_kwargs`` are make_pairs' min_tgt_len / max_tgt_len."""
+    splits: dict[str, list[Pair]] = {name: [] for name in SPLIT_NAMES}
+    for name, pair in _drawn(n_train, n_valid, n_test, seed, **len_kwargs):
+        splits[name].append(pair)
+    return splits
+
+
+def iter_split(split: str, n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> Iterator[Pair]:
+    """The pairs of make_splits(n_train, n_valid, n_test, seed)[split], in its order, drawn one by one: its
+    first few cost a few draws instead of the whole data set (a page that shows ten test pairs)."""
+    if split not in SPLIT_NAMES:
+        raise ValueError(f"split must be one of {SPLIT_NAMES}, got {split!r}")
+    return (pair for name, pair in _drawn(n_train, n_valid, n_test, seed, **len_kwargs) if name == split)
+
+
+def _drawn(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> Iterator[tuple[str, Pair]]:
+    """(split, pair) for every pair make_splits keeps, in the order it draws them."""
     wanted = dict(zip(SPLIT_NAMES, (n_train, n_valid, n_test), strict=True))
     if min(wanted.values()) < 0:
         raise ValueError("split sizes must be >= 0")
@@ -94,17 +111,18 @@ def make_splits(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs
         raise TypeError(f"unexpected arguments: {', '.join(len_kwargs)}")
     if not MIN_TGT_LEN <= lo <= hi:
         raise ValueError(f"need {MIN_TGT_LEN} <= min_tgt_len <= max_tgt_len, got {lo}, {hi}")
-    splits: dict[str, list[Pair]] = {name: [] for name in SPLIT_NAMES}
-    if sum(wanted.values()) == 0:
-        return splits
-    fractions = [wanted[name] for name in SPLIT_NAMES]
+    return _draw(wanted, seed, lo, hi)
+
+
+def _draw(wanted: dict[str, int], seed: int, lo: int, hi: int) -> Iterator[tuple[str, Pair]]:
+    fractions, kept = [wanted[name] for name in SPLIT_NAMES], dict.fromkeys(SPLIT_NAMES, 0)
     rng = random.Random(seed)
-    while any(len(splits[s]) < wanted[s] for s in SPLIT_NAMES):
+    while any(kept[s] < wanted[s] for s in SPLIT_NAMES):
         pair = generate_pair(rng, rng.randint(lo, hi))
         name = _split_of(pair.en, fractions)
-        if len(splits[name]) < wanted[name]:
-            splits[name].append(pair)
-    return splits
+        if kept[name] < wanted[name]:
+            kept[name] += 1
+            yield name, pair
 
 
 def sentences_of_split(

@@ -5,6 +5,7 @@ datastore keys and test worlds, and the digit glyphs of the image models."""
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import islice
 
 import torch
 
@@ -12,7 +13,7 @@ from ..data.agreement import AgreementCase, agreement_cases
 from ..data.digits import digit_pairs
 from ..data.facts import held_out_combinations
 from ..data.glyphs import glyph_dataset
-from ..data.toy import make_splits, sentences_of_split
+from ..data.toy import iter_split, make_splits, sentences_of_split
 from ..decoding.retrieval import CHUNK_TOKENS, FactKeys, fact_keys
 from ..decoding.seq2seq import translate_all
 from ..models.checkpoint import load_builtin
@@ -41,6 +42,18 @@ def glyph_splits(n_train: int, n_test: int, seed: int) -> dict[str, tuple[torch.
 def english_splits(n_train: int, n_valid: int, n_test: int, seed: int) -> dict[str, list[tuple[str, ...]]]:
     splits = make_splits(n_train, n_valid, n_test, seed)
     return {name: [pair.en for pair in pairs] for name, pairs in splits.items()}
+
+
+@lru_cache(maxsize=8)
+def english_split_head(split: str, n: int, n_train: int, n_valid: int, n_test: int, seed: int) -> list[tuple[str, ...]]:
+    """english_splits(...)[split][:n]: the same sentences, drawn without the rest of the data set."""
+    return [pair.en for pair in islice(iter_split(split, n_train, n_valid, n_test, seed), n)]
+
+
+@lru_cache(maxsize=8)
+def translation_split_head(split: str, n: int, n_train: int, n_valid: int, n_test: int, seed: int) -> list[tuple]:
+    """translation_splits(...)[split][:n]: the same pairs, drawn without the rest of the data set."""
+    return [(pair.en, pair.fr) for pair in islice(iter_split(split, n_train, n_valid, n_test, seed), n)]
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +93,8 @@ def retro_keys(retriever: str, n_distractors: int, device: str = "cpu") -> FactK
     """The keys, by the frozen retriever, of every fact and question and of the n_distractors short training
     sentences that every datastore also holds."""
     encoder = load_builtin(retriever, device)
-    short = [s for s in english_splits(**TOY_DATA)["train"] if len(s) + 2 <= CHUNK_TOKENS][:n_distractors]
+    training = (pair.en for pair in iter_split("train", **TOY_DATA))  # drawn until enough are short
+    short = list(islice((s for s in training if len(s) + 2 <= CHUNK_TOKENS), n_distractors))
     return fact_keys(encoder.model, encoder.vocab, short)
 
 

@@ -20,7 +20,7 @@ from ..models.inputs import encode_mlm
 from ..models.layers import ablated_heads
 from ..training.ablation_evaluation import head_ablation_maps, masked_lm_measures, translator_measures
 from ..training.recipes import RECIPES
-from ..training.splits import english_splits, translation_splits
+from ..training.splits import english_splits, translation_split_head, translation_splits
 from ..viz.attention import attention_heatmap, head_drop_heatmap, head_score_heatmap
 from ..viz.parallel import logit_lens_figure
 from .figures import show_plotly
@@ -41,7 +41,7 @@ MAX_LENS_WORDS = 16
 
 
 def _test_pairs() -> list:
-    return translation_splits(**RECIPES[TRANSLATOR].data)["test"][:ALIGNMENT_PAIRS]
+    return translation_split_head("test", ALIGNMENT_PAIRS, **RECIPES[TRANSLATOR].data)
 
 
 # ---- which heads align -------------------------------------------------------------------------------------

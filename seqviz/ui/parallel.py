@@ -21,7 +21,7 @@ from ..models.checkpoint import Checkpoint
 from ..training.builtin import PARALLEL_DECODERS
 from ..training.evaluation import mixed_translations, repeated_token_rate
 from ..training.recipes import RECIPES
-from ..training.splits import translation_splits
+from ..training.splits import translation_split_head
 from ..viz.bars import topk_bars
 from ..viz.parallel import mask_predict_figure, speed_chart
 from .figures import gif_button, show_plotly
@@ -151,7 +151,7 @@ def length_section(ctx: PageContext, result, words: list[str]) -> None:
 def _mixed_examples(device: str, scanned: int = MIXED_SCANNED) -> tuple[list, dict[str, list], dict[str, list[int]]]:
     """The first `scanned` held-out sources, both NATs' outputs for them, and which outputs are mixed
     translations (deterministic, so computed once per device)."""
-    sources = [source for source, _ in translation_splits(**RECIPES["nat_raw"].data)["test"][:scanned]]
+    sources = [source for source, _ in translation_split_head("test", scanned, **RECIPES["nat_raw"].data)]
     outputs, mixed = {}, {}
     for data in ("raw", "distilled"):
         ckpt = builtin_model(f"nat_{data}", device)

@@ -15,7 +15,7 @@ from ..device import describe
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
 from ..training.recipes import RECIPES
-from ..training.splits import translation_splits
+from ..training.splits import translation_split_head
 from ..viz.curves import accuracy_curves
 from .figures import show_altair
 from .page import PageContext
@@ -29,7 +29,7 @@ def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     n = next((ckpt.metrics.get("heldout_pairs") for ckpt in models.values()), 0)
     st.markdown(ctx.t("s2s_length_intro", n=n))
     if st.button(ctx.t("s2s_recompute", n=RECOMPUTE_PAIRS), icon=":material/replay:", key="s2s_recompute"):
-        pairs = translation_splits(**RECIPES["toy_transformer_mt"].data)["test"][:RECOMPUTE_PAIRS]
+        pairs = translation_split_head("test", RECOMPUTE_PAIRS, **RECIPES["toy_transformer_mt"].data)
         start = time.perf_counter()
         st.session_state.s2s_measured = {
             name: evaluate_translation(ckpt.model, ckpt.vocab, pairs, check_translation)["exact_match_by_length"]

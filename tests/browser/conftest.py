@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+SUMMARIES = ROOT / "artifacts" / "load_summaries.txt"  # the load tests' reports, shown after the run
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -137,6 +138,14 @@ def browser():
 def screenshot_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def summarise(text: str) -> None:
+    """Print a load test's summary and keep it for the end of the run (tests/conftest.py shows it there: a
+    worker's own output does not reach the terminal)."""
+    print(f"\n{text}")
+    with open(SUMMARIES, "a") as summaries:
+        summaries.write(f"{text}\n")
 
 
 def note_outside(page, host: str, outside: list[str]) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from seqviz.load.classroom import NEXT_TOKENS, SO_FAR, sentence
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium, note_outside
+from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium, note_outside, summarise
 from tests.browser.test_pages_in_browser import _IDLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
@@ -167,7 +167,7 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
     }
     ARTIFACTS.parent.mkdir(exist_ok=True)
     (ARTIFACTS.parent / "load.json").write_text(json.dumps({**report, "sessions_detail": results}, indent=1))
-    print(f"\nload test: {report}")
+    summarise(f"load test: {report}")
     for r in results:
         assert r["exceptions"] == 0, r
         assert r["shown"] == r["own"], f"session {r['session']} shows another session's input: {r}"
@@ -222,7 +222,7 @@ def test_a_protocol_level_class_keeps_its_own_state_and_a_browser_beside_it_sees
         level = running.result()
     report = {"cores": os.cpu_count(), "levels": [level]}
     (ARTIFACTS.parent / "load_protocol.json").write_text(json.dumps(report, indent=1))
-    print(f"\nprotocol load:\n{markdown(report)}\nbrowser twin: {in_browser}")
+    summarise(f"protocol load:\n{markdown(report)}\nbrowser twin: {in_browser}")
     assert level["failed_runs"] == 0 and not level["failed_sessions"], level
     assert not level["own_input_not_shown"], level
     interactions = level["by_interaction"]

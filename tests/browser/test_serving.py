@@ -15,7 +15,7 @@ from seqviz.deploy import nginx
 from seqviz.deploy.servers import Replica, deployment, free_port, wait_healthy
 from seqviz.load.classroom import sentence
 from seqviz.load.protocol import Session, run_sessions
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, summarise
 from tests.browser.test_pages_in_browser import ROUTES, _wait_for, _wait_until_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
@@ -97,7 +97,7 @@ def test_a_replica_that_stops_under_an_open_page_hands_it_to_the_other(pair, bro
     try:
         page.wait_for_timeout(1500)
         _type_sentence(page, "the big cat sleeps")
-        _wait_for(page, lambda p: p.get_by_text(RESTARTED).count() == 1)
+        _wait_for(page, lambda p: p.get_by_text(RESTARTED).count() == 1, timeout_s=300)  # a backstop
         assert page.get_by_text(RESTARTED).count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_label("Sentence", exact=True).input_value() == "the big cat sleeps"
@@ -129,7 +129,7 @@ def test_a_lone_server_restarted_under_an_open_page(browser, tmp_path):
         while time.time() < deadline and page.locator('[data-testid="stStatusWidget"]').count():
             page.wait_for_timeout(500)
         _type_sentence(page, "the big cat sleeps")
-        _wait_for(page, lambda p: p.get_by_text(RESTARTED).count() == 1)
+        _wait_for(page, lambda p: p.get_by_text(RESTARTED).count() == 1, timeout_s=300)  # a backstop
         assert page.get_by_text(RESTARTED).count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_label("Sentence", exact=True).input_value() == "the big cat sleeps"
@@ -184,8 +184,8 @@ def soaks(tmp_path_factory):
         for replica in (real, leaking):
             replica.stop()
     (ARTIFACTS.parent / "soak.json").write_text(json.dumps({"idle": idle, "app": app, "leaking": leaked}, indent=1))
-    print(
-        f"\nsoak: {app['sessions_closed']} sessions closed in {app['seconds']} s; the app "
+    summarise(
+        f"soak: {app['sessions_closed']} sessions closed in {app['seconds']} s; the app "
         f"{app['kb_per_closed_session']} KB per closed session from session {app['steady_from_session']}, the "
         f"planted leak ({PLANTED_KB} KB) {leaked['kb_per_closed_session']} KB; idle: {idle}"
     )

@@ -285,6 +285,21 @@ def test_make_splits_exact_sizes_and_no_shared_english():
     assert lengths <= {5, 6}
 
 
+def test_a_split_drawn_alone_is_the_head_of_the_same_split_made_whole():
+    """iter_split yields make_splits' pairs of one split in the same order (a page that shows the first
+    test pairs draws only those), and stops where the split is full."""
+    from itertools import islice
+
+    from seqviz.data.toy import iter_split
+
+    whole = make_splits(600, 100, 100, seed=3)
+    for name in ("train", "valid", "test"):
+        assert list(islice(iter_split(name, 600, 100, 100, seed=3), 40)) == whole[name][:40]
+    assert list(iter_split("test", 600, 100, 100, seed=3)) == whole["test"]
+    with pytest.raises(ValueError, match="split must be one of"):
+        iter_split("dev", 6, 1, 1, seed=5)
+
+
 def test_more_sentences_of_one_split_never_meet_the_others():
     """sentences_of_split draws as many held-out sentences as asked, each one that make_splits would put in
     that split, so none of them can be in the training split of the same proportions."""
