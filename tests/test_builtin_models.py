@@ -285,9 +285,9 @@ def test_the_translators_best_cross_attention_head_finds_the_true_alignment():
     source word each French word translates (the grammar's alignment) almost always; Bahdanau's single
     attention less often; both far above a uniform guess."""
     from seqviz.explain.alignment import ALIGNMENT_PAIRS, head_alignment
-    from seqviz.training.splits import translation_splits
+    from seqviz.training.splits import translation_split_head
 
-    pairs = translation_splits(**RECIPES["toy_transformer_mt"].data)["test"][:ALIGNMENT_PAIRS]
+    pairs = translation_split_head("test", ALIGNMENT_PAIRS, **RECIPES["toy_transformer_mt"].data)
     for name, floor in (("toy_transformer_mt", 0.95), ("toy_bahdanau_mt", 0.75)):
         ckpt = load_builtin(name)
         recorded = ckpt.metrics["cross_attention_alignment"]

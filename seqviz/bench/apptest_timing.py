@@ -70,7 +70,7 @@ def inside_ms(repeats: int, warmup: int = 2) -> dict[str, float]:
             app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats, warmup
         ),
         "lens_text": rerun_ms(
-            app, lambda app, i: app.text_input(key="ins_lens_text").input(LENS_SENTENCES[i % 2]).run(), repeats
+            app, lambda app, i: app.text_input(key="ins_lens_text").input(LENS_SENTENCES[i % 2]).run(), repeats, warmup
         ),
         "ablated_model": rerun_ms(
             app,

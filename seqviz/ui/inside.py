@@ -182,10 +182,13 @@ def _measured(name: str, device: str, off: tuple) -> dict[str, float]:
     return {m: measure(list(off)) for m, measure in _measures(ckpt, name).items()}
 
 
-def _measures(ckpt: Checkpoint, name: str) -> dict:
+def _measures(ckpt: Checkpoint, name: str, held_out: int | None = None) -> dict:
+    """The model's held-out measures, each a function of the heads switched off: on the whole test split, or
+    on its first `held_out` examples."""
     if name == TRANSLATOR:
-        return translator_measures(ckpt.model, ckpt.vocab, translation_splits(**RECIPES[name].data)["test"])
-    return masked_lm_measures(ckpt.model, ckpt.vocab, english_splits(**RECIPES[name].data)["test"])
+        pairs = translation_splits(**RECIPES[name].data)["test"][:held_out]
+        return translator_measures(ckpt.model, ckpt.vocab, pairs)
+    return masked_lm_measures(ckpt.model, ckpt.vocab, english_splits(**RECIPES[name].data)["test"][:held_out])
 
 
 def ablation_section(ctx: PageContext) -> None:

@@ -45,9 +45,10 @@ def _check(at, where: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _short_long_runs(monkeypatch):
-    """The speed and KV-cache buttons measure for minutes and live training runs 10–60 s: small grids and
-    one-second training exercise the same code paths."""
-    from seqviz.ui import autoregressive, charlm, parallel
+    """The speed and KV-cache buttons measure for minutes, live training runs 10–60 s and the Inside page's
+    drop maps are measured again on a hundred held-out pairs (15 s): small grids, one-second training and
+    ten pairs exercise the same code paths. (Nothing cached is patched: the page's shared caches stay true.)"""
+    from seqviz.ui import autoregressive, charlm, inside, parallel
 
     monkeypatch.setattr(parallel, "SPEED_LENGTHS", (4,))
     monkeypatch.setattr(parallel, "SPEED_BATCHES", (1,))
@@ -56,6 +57,12 @@ def _short_long_runs(monkeypatch):
     monkeypatch.setattr(autoregressive, "measure_kv_cache", lambda device: measure(device, (16, 32)))
     train = charlm._train_both
     monkeypatch.setattr(charlm, "_train_both", lambda ctx, text, seconds: train(ctx, text, 1))
+
+    def drop_maps_on_fewer_pairs(name: str, device: str) -> dict:
+        ckpt = inside.builtin_model(name, device)
+        return inside.head_ablation_maps(ckpt.model, inside._measures(ckpt, name, held_out=10))
+
+    monkeypatch.setattr(inside, "_recomputed_maps", drop_maps_on_fewer_pairs)
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
