@@ -113,11 +113,9 @@ def test_only_runs_the_sections_asked_for(tmp_path):
     assert not (tmp_path / "docs").exists()
 
 
-def test_peer_comparison_when_transformers_is_installed():
+def test_peer_comparison_when_transformers_is_installed(quick_report):
     pytest.importorskip("transformers")
-    from seqviz.bench.peer import hf_peer
-
-    result = hf_peer("cpu", quick=True)
+    result = quick_report["hf_peer"]  # the quick run's own section
     assert result["ours_over_hf_generate"] > 0 and result["tokens"] == 64
 
 
