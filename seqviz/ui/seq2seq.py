@@ -35,7 +35,9 @@ DIGIT_TASK_KEYS = {"reverse": "s2s_reverse", "sort": "s2s_sort"}
 def source_words(ctx: PageContext, examples: list[str]) -> list[str] | None:
     """The English words to translate, normalised, with a note for everything changed or refused."""
     left, right = st.columns([3, 2])
-    example = right.selectbox(ctx.t("s2s_example"), examples, index=None, key="s2s_example")
+    example = right.selectbox(
+        ctx.t("s2s_example"), examples, index=None, placeholder=ctx.t("choose"), key="s2s_example"
+    )
     if example is not None and st.session_state.get("s2s_last_example") != example:
         st.session_state.s2s_last_example = example
         st.session_state.s2s_sentence = example

@@ -182,6 +182,8 @@ def interface_text(at) -> list[str]:
             texts.append(widget.label)
             texts.append(getattr(widget.proto, "help", "") or "")
             texts.append(getattr(widget.proto, "placeholder", "") or "")
+            if kind in ("selectbox", "multiselect") and not widget.proto.placeholder and widget.value in (None, []):
+                texts.append(BROWSER_PLACEHOLDER)  # what the browser shows in an empty box without one of ours
             texts += [str(o) for o in getattr(widget, "options", [])]
     texts += [str(e.proto.label) for e in at.get("expander")]
     texts += [str(e.proto.label) for e in at.get("tab")]
@@ -205,6 +207,9 @@ def chart_titles(spec: dict) -> list[str]:
         colorbar = trace.get("colorbar") or {}
         out.append(str((colorbar.get("title") or {}).get("text") or ""))
     return out
+
+
+BROWSER_PLACEHOLDER = "Choose an option"  # Streamlit's frontend default for an empty select box
 
 
 @pytest.mark.parametrize("script", [path for path, *_ in PAGES])
