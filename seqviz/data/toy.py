@@ -102,7 +102,8 @@ def iter_split(split: str, n_train: int, n_valid: int, n_test: int, seed: int, *
 
 
 def _drawn(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> Iterator[tuple[str, Pair]]:
-    """(split, pair) for every pair make_splits keeps, in the order it draws them."""
+    """(split, pair) for every pair make_splits keeps, in the order it draws them. The arguments are checked
+    here, at the call, not at the first draw."""
     wanted = dict(zip(SPLIT_NAMES, (n_train, n_valid, n_test), strict=True))
     if min(wanted.values()) < 0:
         raise ValueError("split sizes must be >= 0")
@@ -111,10 +112,10 @@ def _drawn(n_train: int, n_valid: int, n_test: int, seed: int, **len_kwargs) -> 
         raise TypeError(f"unexpected arguments: {', '.join(len_kwargs)}")
     if not MIN_TGT_LEN <= lo <= hi:
         raise ValueError(f"need {MIN_TGT_LEN} <= min_tgt_len <= max_tgt_len, got {lo}, {hi}")
-    return _draw(wanted, seed, lo, hi)
+    return _draws_until_full(wanted, seed, lo, hi)
 
 
-def _draw(wanted: dict[str, int], seed: int, lo: int, hi: int) -> Iterator[tuple[str, Pair]]:
+def _draws_until_full(wanted: dict[str, int], seed: int, lo: int, hi: int) -> Iterator[tuple[str, Pair]]:
     fractions, kept = [wanted[name] for name in SPLIT_NAMES], dict.fromkeys(SPLIT_NAMES, 0)
     rng = random.Random(seed)
     while any(kept[s] < wanted[s] for s in SPLIT_NAMES):
