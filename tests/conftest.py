@@ -26,6 +26,15 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torc
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
 
 
+def pytest_configure(config):
+    """Every figure a test shows is compared with what plotly's validation makes of it (seqviz.viz.style.Figure):
+    in the servers the tests start too, but not in the load tests, which measure the server as it is served."""
+    from seqviz.viz.style import CHECK_FIGURES
+
+    if config.option.markexpr != "load":
+        os.environ.setdefault(CHECK_FIGURES, "1")
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling

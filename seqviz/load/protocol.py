@@ -19,6 +19,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect  # websockets comes with Streamlit (its server uses it)
 
 # element kinds whose proto carries the widget's id (those a load scenario drives)
+FINISHED = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")  # a whole page, or a fragment of it
 WIDGETS = ("text_input", "text_area", "button", "slider", "number_input", "checkbox", "selectbox", "radio")
 
 
@@ -38,7 +39,7 @@ class Run:
 
     @property
     def ok(self) -> bool:
-        return self.finished == "FINISHED_SUCCESSFULLY" and not self.exceptions
+        return self.finished in FINISHED and not self.exceptions
 
 
 def stream_url(server: str) -> str:
@@ -60,18 +61,20 @@ def user_key(widget_id: str) -> str | None:
     return None if key == "None" else key
 
 
-def rerun_message(page: str, query: str = "", states: Iterable[WidgetState] = ()) -> bytes:
+def rerun_message(page: str, query: str = "", states: Iterable[WidgetState] = (), fragment: str = "") -> bytes:
     """What a browser sends to run a page (its URL path, "" for the home page, and query string), with the
-    widget values it holds."""
+    widget values it holds; a widget drawn inside a fragment reruns that fragment alone."""
     message = BackMsg()
     message.rerun_script.page_name = page
     message.rerun_script.query_string = query
     message.rerun_script.widget_states.widgets.extend(states)
+    message.rerun_script.fragment_id = fragment
     return message.SerializeToString()
 
 
-def note(run: Run, message: ForwardMsg, widgets: dict[str, str]) -> bool:
-    """Note one ForwardMsg in the run (and a drawn widget's id under its key); True once the run has ended."""
+def note(run: Run, message: ForwardMsg, widgets: dict[str, str], fragments: dict[str, str] | None = None) -> bool:
+    """Note one ForwardMsg in the run (and a drawn widget's id under its key, and the fragment it was drawn in);
+    True once the run has ended."""
     kind = message.WhichOneof("type")
     if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
         element = message.delta.new_element
@@ -87,6 +90,8 @@ def note(run: Run, message: ForwardMsg, widgets: dict[str, str]) -> bool:
             widget_id = getattr(element, element_kind).id
             if user_key(widget_id) is not None:
                 widgets[user_key(widget_id)] = widget_id
+                if fragments is not None:
+                    fragments[user_key(widget_id)] = message.delta.fragment_id
     elif kind == "page_config_changed" and message.page_config_changed.title:
         run.title = message.page_config_changed.title
     elif kind == "script_finished":
@@ -106,6 +111,7 @@ class Session:
         self.server, self.timeout_s = server, timeout_s
         self.page, self.query = "", ""
         self.widgets: dict[str, str] = {}  # key -> widget id, as the page last drew them
+        self.fragments: dict[str, str] = {}  # key -> the fragment that drew the widget ("" for none)
         self.values: dict[str, WidgetState] = {}  # widget id -> the value this session gave it
         self.socket = None
         self.replica = ""  # behind nginx: the replica's address (host:port) that serves this session
@@ -120,22 +126,22 @@ class Session:
     async def __aexit__(self, *exc) -> None:
         await self.socket.close()
 
-    async def _run(self, action: str, trigger: WidgetState | None = None) -> Run:
+    async def _run(self, action: str, trigger: WidgetState | None = None, key: str = "") -> Run:
         states = [*self.values.values(), *([trigger] if trigger is not None else [])]
         run = Run(action, self.page, self.query)
         loop = asyncio.get_running_loop()
         start = loop.time()
-        await self.socket.send(rerun_message(self.page, self.query, states))
+        await self.socket.send(rerun_message(self.page, self.query, states, self.fragments.get(key, "")))
         while True:
             message = ForwardMsg()
             message.ParseFromString(await asyncio.wait_for(self.socket.recv(), self.timeout_s - (loop.time() - start)))
-            if note(run, message, self.widgets):
+            if note(run, message, self.widgets, self.fragments):
                 run.seconds = loop.time() - start
                 return run
 
     async def open(self, page: str, query: str = "") -> Run:
         """Open a page by its URL path ("" for the home page), as a link does: widget values start afresh."""
-        self.page, self.query, self.values, self.widgets = page, query, {}, {}
+        self.page, self.query, self.values, self.widgets, self.fragments = page, query, {}, {}, {}
         return await self._run(f"open {page or 'home'}")
 
     def _state(self, key: str) -> WidgetState:
@@ -147,31 +153,31 @@ class Session:
         state = self._state(key)
         state.string_value = text
         self.values[state.id] = state
-        return await self._run(f"type {key}")
+        return await self._run(f"type {key}", key=key)
 
     async def set_slider(self, key: str, *values: float) -> Run:
         state = self._state(key)
         state.double_array_value.data.extend(values)
         self.values[state.id] = state
-        return await self._run(f"slide {key}")
+        return await self._run(f"slide {key}", key=key)
 
     async def choose(self, key: str, *options: str) -> Run:
         """A select slider (or a multiselect) set to these options, named as the widget shows them."""
         state = self._state(key)
         state.string_array_value.data.extend(options)
         self.values[state.id] = state
-        return await self._run(f"choose {key}")
+        return await self._run(f"choose {key}", key=key)
 
     async def set_number(self, key: str, value: float) -> Run:
         state = self._state(key)
         state.double_value = value
         self.values[state.id] = state
-        return await self._run(f"number {key}")
+        return await self._run(f"number {key}", key=key)
 
     async def click(self, key: str) -> Run:
         state = self._state(key)
         state.trigger_value = True  # sent once: a button is pressed for one run only
-        return await self._run(f"click {key}", state)
+        return await self._run(f"click {key}", state, key)
 
 
 async def open_together(server: str, pages: list[tuple[str, str]], timeout_s: float = 240) -> list[Run]:

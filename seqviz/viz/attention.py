@@ -24,6 +24,7 @@ from .style import (
     plain_text,
     subplot_layout,
     top_margin,
+    trace,
 )
 
 AUTO_VALUES_MAX_CELLS = 144  # show numbers in cells up to 12 x 12
@@ -55,11 +56,10 @@ def hover_template(names: np.ndarray | None, value: str) -> str:
     return f"{where}: {value}<extra></extra>"
 
 
-def masked_layer(
-    masked: np.ndarray, names: np.ndarray | None, text: str = "", hover: str = "masked", **kw
-) -> go.Heatmap:
+def masked_layer(masked: np.ndarray, names: np.ndarray | None, text: str = "", hover: str = "masked", **kw) -> dict:
     """Grey cells where `masked` is True, transparent elsewhere; kept out of any colour scale."""
-    return go.Heatmap(
+    return trace(
+        "heatmap",
         z=compact(np.where(masked, 1.0, np.nan)),
         colorscale=[[0, MASKED_COLOR], [1, MASKED_COLOR]],
         zmin=0,
@@ -117,7 +117,8 @@ def attention_heatmap(
 
     traces = [masked_layer(blocked, names, hover=masked_label, xgap=gap, ygap=gap)] if blocked.any() else []
     traces.append(
-        go.Heatmap(
+        trace(
+            "heatmap",
             z=z,
             zmin=zmin,
             zmax=1.0 if zmax is None else zmax,
@@ -245,7 +246,8 @@ def head_grid(
             if blocked is not None and blocked.any():
                 traces.append(masked_layer(blocked, names, **on_axes))
             traces.append(
-                go.Heatmap(
+                trace(
+                    "heatmap",
                     z=z,
                     coloraxis="coloraxis",
                     hoverongaps=False,

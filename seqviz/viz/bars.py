@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .style import display_label, font_sizes, make_figure
+from .style import display_label, font_sizes, make_figure, trace
 
 GOOD_COLOR = "#1b7f3b"  # a prediction the toy-language checker accepts here
 OTHER_COLOR = "#9aa5b1"
@@ -29,11 +29,12 @@ def topk_bars(
     labels = [display_label(t) for t in tokens]
     colors = [PLAIN_COLOR] * len(labels) if accepted is None else [GOOD_COLOR if ok else OTHER_COLOR for ok in accepted]
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             x=list(probs),
             y=list(range(len(labels))),
             orientation="h",
-            marker_color=colors,
+            marker={"color": colors},
             text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs],
             textposition="outside",
             textfont={"size": sizes["cell"]},
@@ -46,7 +47,7 @@ def topk_bars(
     legend_layout, legend_room = {}, 0
     if accepted is not None:
         traces += [
-            go.Bar(x=[None], y=[None], marker_color=color, name=display_label(name), orientation="h")
+            trace("bar", x=[None], y=[None], marker={"color": color}, name=display_label(name), orientation="h")
             for name, color in zip(legend, (GOOD_COLOR, OTHER_COLOR), strict=False)
         ]
         # the legend at the figure's foot, below the axis title: the bottom margin holds ticks, title and legend

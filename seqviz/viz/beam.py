@@ -8,7 +8,16 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .style import HIGHLIGHT_COLOR, TEXT_COLOR, display_label, font_sizes, legend_below, make_figure, text_width_px
+from .style import (
+    HIGHLIGHT_COLOR,
+    TEXT_COLOR,
+    display_label,
+    font_sizes,
+    legend_below,
+    make_figure,
+    text_width_px,
+    trace,
+)
 
 STATUS_COLORS = {"kept": "#1f5fa8", "pruned": "#c7c7c7", "finished": "#1b7f3b"}
 CROWDED_NODES = 60  # above this, pruned beam nodes lose their text (hover keeps it)
@@ -128,7 +137,8 @@ def beam_tree(
     for key, (xs, ys, color, width) in edge_sets.items():
         if xs:
             traces.append(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -148,7 +158,8 @@ def beam_tree(
             continue
         small = status == "pruned"
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[n.step for n in group],
                 y=[rows[n.node_id] for n in group],
                 mode="markers+text",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .style import TEXT_COLOR, display_label, font_sizes, legend_below, make_figure, text_width_px
+from .style import TEXT_COLOR, display_label, font_sizes, legend_below, make_figure, text_width_px, trace
 
 BEFORE_COLOR, AFTER_COLOR = "#9ecae1", "#1f5fa8"
 CACHED_COLOR, RECOMPUTE_COLOR = "#1b7f3b", "#d95f02"
@@ -61,12 +61,13 @@ def distribution_before_after(
     for name, values, color in ((before_label, before, BEFORE_COLOR), (after_label, after, AFTER_COLOR)):
         removed = values is after
         traces.append(
-            go.Bar(
+            trace(
+                "bar",
                 x=values,
                 y=y,
                 orientation="h",
                 name=display_label(name),
-                marker_color=color,
+                marker={"color": color},
                 text=[("✕" if removed and v == 0 else _percent(v)) for v in values],
                 textposition="outside",
                 constraintext="inside",
@@ -142,7 +143,8 @@ def latency_chart(
         raise ValueError("lengths, cached_ms and recompute_ms must have the same length")
     sizes = font_sizes(presentation)
     traces = [
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(lengths),
             y=list(values),
             mode="lines+markers",
@@ -219,11 +221,12 @@ def cache_shapes_figure(
     y = list(range(len(shapes)))
     lengths = [s[2] for s in shapes]
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             x=lengths,
             y=y,
             orientation="h",
-            marker_color=CACHED_COLOR,
+            marker={"color": CACHED_COLOR},
             width=0.7,
             cliponaxis=False,
             showlegend=False,
@@ -242,8 +245,14 @@ def cache_shapes_figure(
                 ys += [row - 0.35, row + 0.35, None]
         if xs:
             traces.append(
-                go.Scatter(
-                    x=xs, y=ys, mode="lines", line={"color": "white", "width": 1.5}, hoverinfo="skip", showlegend=False
+                trace(
+                    "scatter",
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": "white", "width": 1.5},
+                    hoverinfo="skip",
+                    showlegend=False,
                 )
             )
     return make_figure(

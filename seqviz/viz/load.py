@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from .bars import PLAIN_COLOR
 from .parallel import log_ticks
-from .style import HIGHLIGHT_COLOR, font_sizes, make_figure
+from .style import HIGHLIGHT_COLOR, font_sizes, make_figure, trace
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ def latency_against_sessions(
     for one, color in zip(series, SERIES_COLORS, strict=False):
         for share, dash in (("p95", "solid"), ("p50", "dot")):
             traces.append(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=list(one.sessions),
                     y=list(one.p95_ms if share == "p95" else one.p50_ms),
                     mode="lines+markers",

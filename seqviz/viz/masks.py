@@ -22,6 +22,7 @@ from .style import (
     plain_text,
     subplot_layout,
     top_margin,
+    trace,
 )
 
 
@@ -40,9 +41,10 @@ def softmax_masked(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
 
 
-def legend_swatch(name: str, color: str, presentation: bool) -> go.Scatter:
+def legend_swatch(name: str, color: str, presentation: bool) -> dict:
     """An invisible trace whose only job is a coloured square in the legend."""
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=[None],
         y=[None],
         mode="markers",
@@ -81,7 +83,8 @@ def mask_figure(
     customdata = None if names is None else np.stack([names, state], axis=-1)
 
     traces = [
-        go.Heatmap(
+        trace(
+            "heatmap",
             z=allowed.astype(np.uint8),
             zmin=0,
             zmax=1,
@@ -213,8 +216,9 @@ def scores_pipeline_figure(
     plot_w = 3 * panel_w + 2 * spacing
     layout = subplot_layout(1, 3, subplot_titles=[plain_text(t) for t in titles], horizontal_spacing=spacing / plot_w)
 
-    def panel(z: np.ndarray, name: str, coloraxis: str, axes: str) -> go.Heatmap:
-        return go.Heatmap(
+    def panel(z: np.ndarray, name: str, coloraxis: str, axes: str) -> dict:
+        return trace(
+            "heatmap",
             z=compact(z),
             name=name,
             coloraxis=coloraxis,

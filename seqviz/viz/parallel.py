@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import WEIGHT_COLORSCALE, as_array, display_label, font_sizes, make_figure, plain_text, text_width_px
+from .style import WEIGHT_COLORSCALE, as_array, display_label, font_sizes, make_figure, plain_text, text_width_px, trace
 
 METHOD_COLORS = {"ar": "#d95f02", "nat": "#1f5fa8", "ctc": "#1b7f3b", "mask_predict": "#7b3294"}
 RING_COLOR = "#e6550d"
@@ -50,7 +50,8 @@ def mask_predict_figure(
         }
         for r, c in zip(*np.nonzero(again), strict=True)
     ]
-    heatmap = go.Heatmap(
+    heatmap = trace(
+        "heatmap",
         z=conf,
         zmin=0,
         zmax=1,
@@ -114,7 +115,8 @@ def speed_chart(
     """One line per method (key of `times`, labelled by `names`): wall-clock against target length, log scale."""
     sizes = font_sizes(presentation)
     traces = [
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(lengths),
             y=list(values),
             mode="lines+markers",

@@ -18,6 +18,7 @@ from .style import (
     subplot_layout,
     text_width_px,
     top_margin,
+    trace,
 )
 
 INK_COLOR, PAPER_COLOR, UNDRAWN_COLOR = "#111111", "#ffffff", "#d9d9d9"
@@ -76,7 +77,8 @@ def pixel_states_figure(
     names = np.array([plain_text(label) for label in state_labels])[grid]
     sizes = font_sizes(presentation)
     cell = cell or (52 if presentation else 40) * 7 / max(7, n_rows, n_cols)
-    heatmap = go.Heatmap(
+    heatmap = trace(
+        "heatmap",
         z=grid + 0.5,
         zmin=0,
         zmax=k,
@@ -145,7 +147,8 @@ def drawing_figure(
         annotation["font"] = {"size": sizes["base"]}
     hover = [[f"{v:.2f}" if d else "–" for v, d in zip(*row, strict=True)] for row in zip(p, done, strict=True)]
     traces = [
-        go.Heatmap(
+        trace(
+            "heatmap",
             z=shown,
             zmin=0,
             zmax=2,
@@ -165,7 +168,8 @@ def drawing_figure(
             xaxis="x",
             yaxis="y",
         ),
-        go.Heatmap(
+        trace(
+            "heatmap",
             z=np.where(done, p, np.nan),
             zmin=0,
             zmax=1,
@@ -236,7 +240,8 @@ def image_grid_figure(
         canvas[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = image
     sizes = font_sizes(presentation)
     pixel = pixel or (7.0 if presentation else 4.0)
-    heatmap = go.Heatmap(
+    heatmap = trace(
+        "heatmap",
         z=canvas,
         zmin=0,
         zmax=1,

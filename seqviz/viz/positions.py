@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import SCORE_COLORSCALE, as_array, font_sizes, make_figure, plain_text
+from .style import SCORE_COLORSCALE, as_array, font_sizes, make_figure, plain_text, trace
 
 LINE_COLORS = ("#1f5fa8", "#e08214", "#2ca02c", "#b2182b", "#6a3d9a", "#8c564b")  # distinct in print and projected
 DASHES = ("solid", "dash", "dot", "dashdot")  # overlapping curves stay visible under each other
@@ -27,7 +27,8 @@ def encoding_heatmap(
     values = as_array(table, 2, "table")
     positions, dims = values.shape
     sizes = font_sizes(presentation)
-    heatmap = go.Heatmap(
+    heatmap = trace(
+        "heatmap",
         z=values,
         zmin=-1,
         zmax=1,
@@ -58,7 +59,8 @@ def line_figure(
     on one another (the lesson of the offset plot) still show that there are several."""
     sizes = font_sizes(presentation)
     traces = [
-        go.Scatter(
+        trace(
+            "scatter",
             x=list(x),
             y=list(y),
             name=plain_text(name),
@@ -101,7 +103,8 @@ def rotation_figure(
         xs = [v for x, _ in points for v in (0.0, float(x), None)]
         ys = [v for _, y in points for v in (0.0, float(y), None)]
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -113,7 +116,8 @@ def rotation_figure(
             )
         )
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=points[:, 0],
                 y=points[:, 1],
                 mode="markers+text",

@@ -22,12 +22,13 @@ from .style import (
     make_figure,
     plain_text,
     subplot_layout,
+    trace,
 )
 
 
-def _model_line(name: str, x: list, y: list, color: str, presentation: bool) -> go.Scatter:
-    return go.Scatter(
-        x=x, y=y, mode="lines+markers", name=name, line={"color": color, "width": 3 if presentation else 2}
+def _model_line(name: str, x: list, y: list, color: str, presentation: bool) -> dict:
+    return trace(
+        "scatter", x=x, y=y, mode="lines+markers", name=name, line={"color": color, "width": 3 if presentation else 2}
     )
 
 
@@ -143,7 +144,8 @@ def units_over_sentence(
     for i, ((name, _, gate), values) in enumerate(zip(panels, arrays, strict=True), start=1):
         domain = layout[f"yaxis{axis_suffix(i)}"]["domain"]
         traces.append(
-            go.Heatmap(
+            trace(
+                "heatmap",
                 z=values,
                 zmin=0 if gate else -1,
                 zmax=1,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -17,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict() does last
+from plotly.basedatatypes import BaseTraceType
 from plotly.subplots import make_subplots
 
 FONT_FAMILY = "Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'Helvetica Neue', Arial, sans-serif"
@@ -130,8 +133,8 @@ TEMPLATE = {
         "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3"],
     },
     "data": {
-        "heatmap": [{"colorbar": {"outlinewidth": 0, "ticks": ""}}],
-        "bar": [{"marker": {"line": {"color": "white", "width": 0.5}}}],
+        "heatmap": [{"type": "heatmap", "colorbar": {"outlinewidth": 0, "ticks": ""}}],
+        "bar": [{"type": "bar", "marker": {"line": {"color": "white", "width": 0.5}}}],
     },
 }
 
@@ -180,6 +183,93 @@ def base_layout(
     return layout
 
 
+CHECK_FIGURES = "SEQVIZ_CHECK_FIGURES"  # set (the test suite sets it): every figure shown is compared with
+# the figure plotly's validation makes of the same dict
+
+
+class Figure(go.Figure):
+    """A go.Figure that keeps the plain dict its builder made and runs plotly's validation only when asked.
+
+    Showing a figure needs nothing but to_dict() (Streamlit turns that into JSON), so a figure on a page never
+    goes through plotly's validation, which builds an object for every property (about half of a page's rerun
+    on the server). Reading .data or .layout, updating the figure or exporting it validates it first, once:
+    for those it is the figure go.Figure(spec) would be. make_figure writes titles and unset values in plotly's
+    full form, and builders nest dicts rather than use magic underscores, so that both give the same JSON; with
+    SEQVIZ_CHECK_FIGURES set, to_dict() checks that they do."""
+
+    def __init__(self, spec: dict):  # go.Figure.__init__ runs when something more than to_dict() is asked
+        self.__dict__["_spec"] = spec
+
+    def __getattr__(self, name: str):  # only for names not found: the validated figure's attributes
+        if "_spec" not in self.__dict__:
+            raise AttributeError(name)
+        go.Figure.__init__(self, self.__dict__.pop("_spec"))
+        return getattr(self, name)
+
+    def to_dict(self) -> dict:
+        spec = self.__dict__.get("_spec")
+        if spec is None:
+            return super().to_dict()
+        out = copy.deepcopy(spec)
+        convert_to_base64(out)  # numpy arrays as plotly's typed arrays, as go.Figure.to_dict() gives them
+        if os.environ.get(CHECK_FIGURES):
+            validated = go.Figure(spec).to_dict()
+            if _canonical_json(out) != _canonical_json(validated):
+                difference = _first_difference(out, validated)
+                raise AssertionError(f"a figure's dict is not what plotly's validation makes of it: {difference}")
+        return out
+
+    def __reduce__(self):  # pickled (st.cache_data) or deep-copied: as a plain dict again
+        spec = self.__dict__.get("_spec")
+        return (Figure, (spec if spec is not None else go.Figure.to_dict(self),))
+
+
+LAYOUT_ARRAYS = ("annotations", "shapes", "images")  # plotly leaves these out when empty
+
+
+def _full_form(value):
+    """A copy of nested dicts (and lists of them) in plotly's full form, as validation leaves them: None values
+    and empty layout arrays left out, a title given as a string written {"text": title}."""
+    if isinstance(value, dict):
+        return {
+            key: {"text": item} if key == "title" and isinstance(item, str) else _full_form(item)
+            for key, item in value.items()
+            if item is not None and not (key in LAYOUT_ARRAYS and not item)
+        }
+    if isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value):
+        return [_full_form(item) for item in value]
+    return value
+
+
+def _canonical_json(spec) -> str:
+    return json.dumps(
+        spec, sort_keys=True, default=lambda value: value.tolist() if hasattr(value, "tolist") else str(value)
+    )
+
+
+def _first_difference(a, b, path: str = "") -> str:
+    """Where two figure dicts first differ, for the check's message."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                where = "only validated" if key not in a else "only ours"
+                return f"{path}/{key}: {where} ({b.get(key, a.get(key))!r:.80})"
+            if _canonical_json(a[key]) != _canonical_json(b[key]):
+                return _first_difference(a[key], b[key], f"{path}/{key}")
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if _canonical_json(x) != _canonical_json(y):
+                return _first_difference(x, y, f"{path}/{i}")
+    return f"{path}: ours {a!r:.80}, validated {b!r:.80}"
+
+
+def trace(kind: str, **properties) -> dict:
+    """A trace as plotly's plain dict ({"type": "heatmap", ...}): make_figure takes it without building and
+    validating a plotly object for it. Nested properties are dicts (marker={"color": ...}), never magic
+    underscores."""
+    return {"type": kind, **properties}
+
+
 def make_figure(
     traces,
     title: str = "",
@@ -188,13 +278,13 @@ def make_figure(
     width: float | None = None,
     height: float | None = None,
     **layout,
-) -> go.Figure:
-    """A figure in one validated construction: the common layout with `layout` merged in.
-
-    Builders assemble everything first because each plotly update_* call re-walks the figure (~5 ms);
-    a "next token" click redraws three figures and must stay interactive.
+) -> Figure:
+    """A figure of the common layout with `layout` merged in, kept as a plain dict until more than showing it
+    is asked (Figure). Traces may be plotly objects (validated as they were made) or plain dicts in full form.
     """
-    return go.Figure(data=list(traces), layout=merged(base_layout(title, presentation, width, height), layout))
+    data = [t.to_plotly_json() if isinstance(t, BaseTraceType) else _full_form(t) for t in traces]
+    layout = _full_form(merged(base_layout(title, presentation, width, height), layout))
+    return Figure({"data": data, "layout": layout})
 
 
 def subplot_layout(rows: int, cols: int, **kwargs) -> dict[str, Any]:
