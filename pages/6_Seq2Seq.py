@@ -32,7 +32,7 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
         measures.forcing_section(ctx, transformer, words)
 
         st.header(ctx.t("s2s_timing_header"))
-        measures.timing_section(ctx, transformer, words)
+        measures.timing_section(ctx, transformer, words, outputs["toy_transformer_mt"])
 
     st.header(ctx.t("s2s_length_header"))
     measures.length_section(ctx, models)

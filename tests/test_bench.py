@@ -61,6 +61,23 @@ def test_quick_run_has_every_section_with_its_keys(quick_report):
     assert "hf_peer" in r  # null unless transformers is installed
 
 
+def test_no_page_costs_the_server_more_than_its_budget(quick_report):
+    """The guard: each page's main interaction, one whole-page rerun, in reruns of a minimal page measured in
+    the same run (a ratio: the machine's speed cancels out), within the budget set for it; every page has one."""
+    from seqviz.load.pages import PAGES
+
+    costs = quick_report["page_cpu"]
+    assert costs["minimal_cpu_ms"] > 0 and set(costs["pages"]) == {p.page or "home" for p in PAGES}
+    over = {page: (r["times_minimal"], r["budget"]) for page, r in costs["pages"].items() if r["budget"] is None}
+    assert not over, f"pages without a budget in seqviz/bench/page_cost.py: {over}"
+    over = {
+        page: (r["times_minimal"], r["budget"])
+        for page, r in costs["pages"].items()
+        if r["times_minimal"] > r["budget"]
+    }
+    assert not over, f"reruns of these pages cost more minimal reruns than their budgets: {over}"
+
+
 def test_markdown_and_targets_name_every_measured_target(quick_report):
     text = markdown(quick_report)
     assert text.startswith("# seqviz benchmarks") and "python -m seqviz.bench --quick" in text

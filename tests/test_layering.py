@@ -23,7 +23,7 @@ MAY_IMPORT = {
     "training": {"explain", "decoding", "models", "data"},
     "explorer": set(),  # the Hugging Face adapter: transformers, torch, numpy
     "export": {"viz", "training", "explain", "decoding", "models", "data"},
-    "bench": {"training", "explain", "decoding", "viz", "models", "data"},
+    "bench": {"training", "explain", "decoding", "viz", "models", "data", "load"},  # load: the pages' interactions
     "lessons": {"export", "training", "explain", "decoding", "viz", "models", "data"},  # steps built on the deck
     "ui": {"lessons", "export", "explorer", "training", "explain", "decoding", "viz", "models", "data"},
     "train": {"training"},  # `python -m seqviz.train`

@@ -40,6 +40,15 @@ def targets(report: dict) -> list[list[str]]:
     for key, value in (report.get("interaction_ms") or {}).items():
         if key.endswith("_p50"):  # the Inside page's budget is its issue's 300 ms; the older pages keep 150
             check(f"interaction {key}", value, 300 if key.startswith("inside_") else 150, at_most=True, unit=" ms")
+    for page, r in ((report.get("page_cpu") or {}).get("pages") or {}).items():
+        if r["budget"] is not None:
+            check(
+                f"page rerun, {page} ({r['interaction']})",
+                r["times_minimal"],
+                r["budget"],
+                at_most=True,
+                unit="× minimal",
+            )
     for name, r in (report.get("train_to_bar") or {}).items():
         check(f"train {name} to its bar", r["seconds"], r["target_s"], at_most=True, unit=" s")
     if report.get("attention_512"):
@@ -198,6 +207,27 @@ def tables(report: dict) -> list[Table]:
                 f"Page interactions, median of {inter['runs']} ({inter['note']})",
                 ["interaction", "ms"],
                 [[k, f"{v:.0f}"] for k, v in inter.items() if k.endswith("_p50")],
+            )
+        )
+    pages = report.get("page_cpu")
+    if pages:
+        out.append(
+            (
+                f"Server CPU per rerun of each page's main interaction, in reruns of a minimal page "
+                f"({pages['minimal_cpu_ms']:.1f} ms here); median of {pages['runs']} after {pages['warm_up_runs']} "
+                "warm-up",
+                ["page", "interaction", "CPU ms", "× minimal", "budget"],
+                [
+                    [
+                        page,
+                        r["interaction"],
+                        f"{r['cpu_ms']:.0f}",
+                        f"{r['times_minimal']:.1f}",
+                        "—" if r["budget"] is None else f"{r['budget']:g}",
+                    ]
+                    for page, r in pages["pages"].items()
+                ],
+                pages["method"],
             )
         )
     att = report.get("attention_512")

@@ -130,12 +130,16 @@ class EncodeDecodeTime:
     steps: int  # decoder passes, <eos> included
 
 
-def time_encode_decode(model, src_ids: torch.Tensor, bos_id: int, eos_id: int, repeats: int = 7) -> EncodeDecodeTime:
+def time_encode_decode(
+    model, src_ids: torch.Tensor, bos_id: int, eos_id: int, repeats: int = 7, steps: int | None = None
+) -> EncodeDecodeTime:
     """Median wall-clock of the encoder once and of the decoder's T steps for one source (S,), after warm-up,
-    with device synchronisation."""
+    with device synchronisation. T: the greedy translation's length with its end token, unless given (the
+    decoder runs T steps whatever it writes, so the time depends on S and T alone)."""
     device = src_ids.device
     memory = model.encode(src_ids[None])
-    steps = len(translate_batch(model, src_ids[None], bos_id, eos_id)[0]) + 1
+    if steps is None:
+        steps = len(translate_batch(model, src_ids[None], bos_id, eos_id)[0]) + 1
 
     @torch.no_grad()
     def decode():

@@ -9,6 +9,9 @@ table.
 `--capacity DIR` (`make capacity`) measures one server and two replicas behind nginx at the same levels,
 both in shared-server mode, and writes the report to DIR/load.md, load.json and load_latency.svg.
 `--soak SECONDS` lets students come and go that long instead and reports the server's memory.
+`--per-page` measures the server's CPU per interaction on every page instead, one session alone at a time;
+`--burst N` releases N sessions at one instant, each opening a page (in turn over all of them) and doing its
+main interaction three times without a pause. `--capacity DIR` runs both as well.
 `--profile FILE` samples the one server with py-spy (`pip install py-spy`) while the levels run and writes
 where its time goes to FILE (seqviz/load/stacks.py)."""
 
@@ -24,7 +27,8 @@ from pathlib import Path
 from ..deploy.servers import deployment
 from ..viz.load import LatencySeries, latency_against_sessions
 from ..viz.static_export import to_svg_bytes
-from .classroom import TRAINERS_EVERY, classroom
+from .classroom import BURST_ACTIONS, TRAINERS_EVERY, burst, classroom
+from .per_page import per_page
 from .protocol import run_sessions
 from .soak import idle_cost, soak
 from .stacks import markdown as stacks_markdown
@@ -46,6 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--capacity", type=Path, metavar="DIR", help="one server and two replicas; report in DIR")
     parser.add_argument("--profile", type=Path, metavar="FILE", help="sample the server with py-spy; Markdown here")
     parser.add_argument("--soak", type=float, metavar="SECONDS", help="instead: students come and go this long")
+    parser.add_argument("--per-page", action="store_true", help="instead: server CPU per interaction, every page")
+    parser.add_argument("--burst", type=int, metavar="N", help="instead: N sessions at one instant, no pauses")
     parser.add_argument("--json", type=Path, default=Path("artifacts/load_protocol.json"), help="the report")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     parser.add_argument("--chart", type=Path, help="also draw latency against students as SVG here (needs kaleido)")
@@ -104,11 +110,12 @@ SCENARIO = (
     "each level releases that many sessions at once, speaking Streamlit's websocket protocol (no browsers "
     "compete for the cores). Each session opens the masks page and types its own sentence, opens the "
     "autoregressive page, types its own prompt and clicks *Next token* five times (one student in "
-    f"{TRAINERS_EVERY} then trains the character models live, 10 s each), then opens the parallel page, types "
-    "its sentence and moves the iteration slider three times, waiting {think:g} s on average (0.5–1.5×) "
-    "between two interactions. Latency is the server's: the message sent until the script run finished (the "
-    "live training is reported apart: it lasts as long as it trains, by design). CPU and peak memory are read "
-    "from /proc, all replicas together."
+    f"{TRAINERS_EVERY} then trains the character models live, 10 s each), opens the parallel page, types "
+    "its sentence and moves the iteration slider three times, then visits three of the other ten pages "
+    "(student i starts at the i-th, so the class covers them all) and does each one's main interaction twice "
+    "(seqviz/load/pages.py), waiting {think:g} s on average (0.5–1.5×) between two interactions. Latency is "
+    "the server's: the message sent until the script run finished (the live training is reported apart: it "
+    "lasts as long as it trains, by design). CPU and peak memory are read from /proc, all replicas together."
 )
 
 
@@ -175,6 +182,45 @@ def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Pa
     return report
 
 
+def per_page_report(url: str, pids: list[int]) -> dict:
+    return {"pages": run_sessions(per_page(url, pids))}
+
+
+def per_page_markdown(pages: dict, before: dict | None = None) -> str:
+    """Server CPU per interaction, page by page; with `before` (an earlier --per-page report's pages), both."""
+    columns = ["page", "interaction", "first open CPU-s", "open again CPU-s", "CPU-s per interaction (median)"]
+    columns += ["before", "after / before"] if before else []
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for page, cost in pages.items():
+        row = [page, cost["interaction"], f"{cost['first_open_cpu_s']:.2f}", f"{cost['open_cpu_s']:.3f}"]
+        row.append(f"{cost['cpu_s_median']:.3f}")
+        if before:
+            then = (before.get(page) or {}).get("cpu_s_median")
+            row += ["—", "—"] if not then else [f"{then:.3f}", f"{cost['cpu_s_median'] / then:.2f}×"]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def burst_markdown(report: dict) -> str:
+    columns = ["sessions at once", "what", "p50 ms", "p95 ms", "max ms", "server CPU-s per interaction", "failed"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for what in ("open a page", "main interaction"):
+        r = report[what]
+        cpu = report.get("server", {}).get("cpu_s_per_interaction", "—")
+        failed = report["failed_runs"] + len(report["failed_sessions"])
+        lines.append(
+            f"| {report['sessions']} | {what} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {cpu} | {failed} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+BURST = (
+    "{n} sessions released at one instant on a warm server, session i opening page i (in turn over all "
+    f"pages) and doing its main interaction {BURST_ACTIONS} times without a pause, a new sentence each time "
+    "where the interaction is typing."
+)
+
+
 def capacity_page(report: dict) -> str:
     one, two = (report["configurations"][name] for name in CONFIGURATIONS.values())
     held = [c["sessions_at_goal"] for c in (one, two)]
@@ -193,6 +239,21 @@ def capacity_page(report: dict) -> str:
     for name in CONFIGURATIONS.values():
         lines += [f"## {name[0].upper()}{name[1:]}", "", markdown(report["configurations"][name])]
     lines += ["![latency against students](load_latency.svg)", ""]
+    if report.get("burst"):
+        for name, result in report["burst"].items():
+            lines += [f"## A burst: {BURST.format(n=result['sessions'])} ({name})", "", burst_markdown(result)]
+    if report.get("pages"):
+        lines += [
+            "## Server CPU per interaction, page by page",
+            "",
+            f"`python -m seqviz.load --per-page` on {report['pages_date']}: one protocol session alone on a fresh "
+            "server opens each page, then does the page's main interaction 2 + 7 times (a sentence typed is a new "
+            "one each time; a slider moves between two positions); the median of the 7, the server's CPU from "
+            "/proc, all threads. A widget inside a fragment reruns that fragment alone, as in a browser. "
+            + ("*Before*: the same measurement on main before issue 36. " if report.get("pages_before") else ""),
+            "",
+            per_page_markdown(report["pages"], report.get("pages_before")),
+        ]
     lines += [
         "Where a loaded server's time goes: [load_profile.md](load_profile.md) (`--profile FILE`, py-spy). Its "
         "memory while students come and go for ten minutes: [load_soak.json](load_soak.json) (`--soak 600`).",
@@ -210,6 +271,11 @@ def main(argv=None) -> int:
     header = {"cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "think_s": args.think}
 
     def run(url: str, pids: list[int] | None) -> dict:
+        if args.per_page:
+            return per_page_report(url, pids or [])
+        if args.burst:
+            run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+            return {"burst": run_sessions(burst(url, args.burst, pids))}
         if args.soak is not None:
             return soak_report(url, pids, args.soak)
         if args.profile:
@@ -217,12 +283,18 @@ def main(argv=None) -> int:
         return measure(url, pids, levels, args.think)
 
     if args.capacity:
-        configurations = {}
+        with deployment(1, proxy=False, args=("--shared",)) as served:
+            pages = per_page_report(served.url, served.pids)["pages"]
+        configurations, bursts = {}, {}
         for replicas, name in CONFIGURATIONS.items():
             print(f"{name}:")
             with deployment(replicas, proxy=replicas > 1, args=("--shared",)) as served:
                 configurations[name] = run(served.url, served.pids)
-        report = {**header, "levels": levels, "configurations": configurations}
+                bursts[name] = run_sessions(burst(served.url, max(levels), served.pids))
+        before_path = args.capacity / "load_pages_before.json"
+        before = json.loads(before_path.read_text())["pages"] if before_path.exists() else None
+        report = {**header, "levels": levels, "configurations": configurations, "burst": bursts}
+        report.update(pages=pages, pages_date=header["date"], pages_before=before)
         args.capacity.mkdir(parents=True, exist_ok=True)
         (args.capacity / "load.json").write_text(json.dumps(report, indent=1))
         (args.capacity / "load.md").write_text(capacity_page(report))
@@ -238,6 +310,13 @@ def main(argv=None) -> int:
     args.json.write_text(json.dumps(report, indent=1))
     if args.soak is not None:
         print(json.dumps({k: v for k, v in report.items() if k != "memory_mb"}))
+        return 0
+    if args.per_page or args.burst:
+        text = per_page_markdown(report["pages"]) if args.per_page else burst_markdown(report["burst"])
+        if args.markdown:
+            args.markdown.parent.mkdir(parents=True, exist_ok=True)
+            args.markdown.write_text(text)
+        print(text)
         return 0
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)

@@ -13,12 +13,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .pages import PAGES
 from .protocol import Run, Session
 
 NOUNS = ("cat", "dog", "horse", "boy", "girl", "mouse")
 ADJECTIVES = ("small", "big", "old", "black", "white")
 NEXT_TOKENS, SLIDER_MOVES = 5, 3
 TRAINERS_EVERY = 10  # one student in ten also trains the character models live (10 s each)
+# then every student visits three of the other pages, each with its main interaction twice (student i starts at
+# the i-th page, so a class goes through all of them)
+OTHER_PAGES = [p for p in PAGES if p.page not in ("", "Masks", "Autoregressive", "Parallel")]
+PAGES_EACH, ACTIONS_PER_PAGE = 3, 2
 SO_FAR = "Text so far:"  # the autoregressive page's line with the prompt and the tokens generated
 BUSY = "training a model on this server now"  # the refusal a shared server gives when its slots are taken
 
@@ -45,11 +50,17 @@ def _shows(run: Run, text: str) -> bool:
 
 
 async def lesson(
-    server: str, i: int, start: asyncio.Barrier | None = None, think_s: float = 0.0, timeout_s: float = 300
+    server: str,
+    i: int,
+    start: asyncio.Barrier | None = None,
+    think_s: float = 0.0,
+    timeout_s: float = 300,
+    other_pages: int = PAGES_EACH,
 ) -> Student:
     """One student's lesson: the masks page with their own sentence, five next tokens after their own prompt
-    (one in ten then trains the character models live for 10 s each), and the parallel page's iteration
-    slider moved three times; between two interactions the student thinks
+    (one in ten then trains the character models live for 10 s each), the parallel page's iteration slider
+    moved three times, then `other_pages` other pages with their main interaction twice each
+    (seqviz/load/pages.py); between two interactions the student thinks
     for think_s on average (0.5 to 1.5 times it, seeded per student)."""
     student = Student(i)
     own = sentence(i)
@@ -83,6 +94,11 @@ async def lesson(
             await act(session.type("s2s_sentence", own))
             for move in range(SLIDER_MOVES):
                 await act(session.set_slider("par_iterations", 9 - move))
+            for k in range(other_pages):
+                page = OTHER_PAGES[(i + k) % len(OTHER_PAGES)]
+                await act(session.open(page.page))
+                for j in range(ACTIONS_PER_PAGE):
+                    await act(page.on(session, i * ACTIONS_PER_PAGE + j))
     except (TimeoutError, ConnectionError, OSError, KeyError) as error:
         student.error = f"{type(error).__name__}: {error}"
     return student
@@ -129,7 +145,9 @@ def _kind(action: str) -> str:
     verb = action.split()[0]
     if action == "click char_train":
         return TRAINING
-    kinds = {"open": "open a page", "type": "type a sentence", "click": "next token", "slide": "move a slider"}
+    if action == "click ar_next":
+        return "next token"
+    kinds = {"open": "open a page", "type": "type a sentence", "click": "click a button", "slide": "move a slider"}
     return kinds.get(verb, "set a slider")
 
 
@@ -140,7 +158,12 @@ async def _sample_memory(pids: Sequence[int], peak: list[float], every_s: float 
 
 
 async def classroom(
-    server: str, sessions: int, pid: int | Sequence[int] | None = None, think_s: float = 0.0, timeout_s: float = 300
+    server: str,
+    sessions: int,
+    pid: int | Sequence[int] | None = None,
+    think_s: float = 0.0,
+    timeout_s: float = 300,
+    other_pages: int = PAGES_EACH,
 ) -> dict:
     """`sessions` students at once (released together) on the server, each thinking think_s on average
     between interactions; with the server's pid (or its replicas' pids), their CPU and memory too. -> the
@@ -150,7 +173,9 @@ async def classroom(
     cpu0, rss0, peak = cpu_seconds(pids), resident_mb(pids), [0.0]
     sampler = asyncio.create_task(_sample_memory(pids, peak)) if pids else None
     wall0 = time.perf_counter()
-    students = await asyncio.gather(*(lesson(server, i, start_barrier, think_s, timeout_s) for i in range(sessions)))
+    students = await asyncio.gather(
+        *(lesson(server, i, start_barrier, think_s, timeout_s, other_pages) for i in range(sessions))
+    )
     wall = time.perf_counter() - wall0
     if sampler is not None:
         sampler.cancel()
@@ -166,6 +191,7 @@ async def classroom(
         "wall_s": round(wall, 1),
         "failed_runs": sum(not run.ok for run in runs),
         "failed_sessions": [s.error for s in students if s.error],
+        "pages_visited": sorted({run.page for run in runs}),
         "own_input_not_shown": [s.index for s in students if not s.own_input_shown],
         "generated": [s.generated for s in students],  # a browser beside the class must see the same
         "trainers": sum(s.trained is not None for s in students),
@@ -179,4 +205,47 @@ async def classroom(
             "rss_before_mb": round(rss0, 1),
             "rss_peak_mb": round(peak[0], 1),
         }
+    return report
+
+
+BURST_ACTIONS = 3
+
+
+async def burst(server: str, sessions: int, pid: int | Sequence[int] | None = None, timeout_s: float = 300) -> dict:
+    """A class that arrives at one instant and does not pause: `sessions` sessions released together, session i
+    opening page i (in turn over every page) and doing its main interaction three times at once, a new input
+    each time (seqviz/load/pages.py). -> latencies of the opens and of the interactions, and the server's CPU
+    per interaction"""
+    pids = (pid,) if isinstance(pid, int) else tuple(pid or ())
+    start = asyncio.Barrier(sessions)
+
+    async def one(i: int) -> tuple[list[Run], str]:
+        page, runs = PAGES[i % len(PAGES)], []
+        try:
+            async with Session(server, timeout_s) as session:
+                await start.wait()
+                runs.append(await session.open(page.page))
+                for j in range(BURST_ACTIONS):
+                    runs.append(await page.on(session, i * BURST_ACTIONS + j))
+        except (TimeoutError, ConnectionError, OSError, KeyError) as error:
+            return runs, f"{type(error).__name__}: {error}"
+        return runs, ""
+
+    cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
+    results = await asyncio.gather(*(one(i) for i in range(sessions)))
+    wall = time.perf_counter() - wall0
+    runs = [run for session_runs, _ in results for run in session_runs]
+    opens = [run.seconds for run in runs if run.action.startswith("open")]
+    actions = [run.seconds for run in runs if not run.action.startswith("open")]
+    report = {
+        "sessions": sessions,
+        "open a page": summary(opens),
+        "main interaction": summary(actions),
+        "wall_s": round(wall, 1),
+        "failed_runs": sum(not run.ok for run in runs),
+        "failed_sessions": [error for _, error in results if error],
+    }
+    if pids:
+        cpu = cpu_seconds(pids) - cpu0
+        report["server"] = {"cpu_s": round(cpu, 1), "cpu_s_per_interaction": round(cpu / max(1, len(runs)), 3)}
     return report

@@ -23,7 +23,7 @@ from ..decoding.masked import STRATEGIES, fill_masks, mask_predictions
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.checkpoint import Checkpoint
 from ..models.probe import right_share, self_attention
-from ..training.finetune import compare_pretraining, subject_number_task
+from ..training.finetune import LabelledData, compare_pretraining, subject_number_task
 from ..viz.bars import topk_bars
 from ..viz.curves import accuracy_curves
 from .figures import attention_views, show_altair, show_plotly
@@ -266,12 +266,19 @@ def versus_section(ctx: PageContext, mlm: Checkpoint, blanks: Blanks) -> None:
         )
 
 
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _finetune_data(_vocab, n_train: int) -> LabelledData:
+    """The labelled sentences to fine-tune on and test, in the vocabulary of the page's one masked LM (drawing
+    them takes ~40 ms): once per server and size, shared read-only (fine-tuning only reads them)."""
+    return subject_number_task(_vocab, n_train=n_train)
+
+
 def finetune_section(ctx: PageContext, mlm: Checkpoint) -> None:
     """Fine-tune a copy of the pre-trained encoder and a random one, live, and plot both accuracy curves."""
     left, right = st.columns(2)
     n_train = left.select_slider(ctx.t("ae_finetune_examples"), [10, 20, 50], value=20, key="ae_ft_examples")
     steps = right.select_slider(ctx.t("ae_finetune_steps"), [10, 20, 30, 60], value=30, key="ae_ft_steps")
-    data = subject_number_task(mlm.vocab, n_train=n_train)
+    data = _finetune_data(mlm.vocab, n_train)
     st.markdown(ctx.t("ae_finetune_intro", n=len(data.train_labels), m=len(data.test_labels)))
     if st.button(ctx.t("ae_finetune_button"), type="primary", icon=":material/model_training:"):
         with training_turn(ctx) as granted:  # refused on a busy shared server: the curves before stay

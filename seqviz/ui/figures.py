@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import streamlit as st
 import torch
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as altair_to_vega_lite
 
 from ..export.animation import FRAME_MS, Animation, gif_bytes
 from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
@@ -57,8 +60,31 @@ def gif_button(ctx, build: Callable[[], Animation], *parts: str, key: str) -> No
 
 def show_altair(chart, *parts: str, key: str) -> None:
     """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG, named after
-    page, figure and sentence."""
-    st.altair_chart(altair_download_name(chart, safe_filename(*parts)), key=key, theme=None, width="stretch")
+    page, figure and sentence. The chart's Vega-Lite spec is made once for a chart object that recurs (the
+    curve builders return the same chart for the same rows): altair's conversion validates the whole spec."""
+    spec = _vega_lite(chart, safe_filename(*parts))
+    st.vega_lite_chart({**spec, "datasets": dict(spec.get("datasets", {}))}, key=key, theme=None, width="stretch")
+
+
+_SPECS: OrderedDict[tuple[int, str], tuple[object, dict]] = OrderedDict()  # (id(chart), name) -> (chart, spec)
+_SPECS_LOCK = threading.Lock()
+
+
+def _vega_lite(chart, name: str) -> dict:
+    """What st.altair_chart would send for the chart, its downloads named `name`; the last 64 kept (with their
+    chart, so that an id is not reused while its spec is kept). Read-only: show_altair passes a copy on."""
+    key = (id(chart), name)
+    with _SPECS_LOCK:
+        if key in _SPECS:
+            _SPECS.move_to_end(key)
+            return _SPECS[key][1]
+    spec = altair_to_vega_lite(altair_download_name(chart, name))  # st.altair_chart's own first step (Streamlit is
+    # pinned): its datasets stay data frames, sent as Arrow
+    with _SPECS_LOCK:
+        _SPECS[key] = (chart, spec)
+        if len(_SPECS) > 64:
+            _SPECS.popitem(last=False)
+    return spec
 
 
 def mask_options(ctx) -> dict:

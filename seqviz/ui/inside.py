@@ -114,6 +114,7 @@ def _example_maps(index: int, device: str) -> dict[str, np.ndarray]:
     return example_maps(translator.model, translator.vocab, source, target, best)
 
 
+@st.fragment  # the example slider redraws this section alone
 def example_section(ctx: PageContext, translator: Checkpoint) -> None:
     """One held-out pair under every method, the true links in the first panel."""
     pairs = _test_pairs()
@@ -191,6 +192,7 @@ def _measures(ckpt: Checkpoint, name: str, held_out: int | None = None) -> dict:
     return masked_lm_measures(ckpt.model, ckpt.vocab, english_splits(**RECIPES[name].data)["test"][:held_out])
 
 
+@st.fragment  # a head switched off or on redraws this section alone
 def ablation_section(ctx: PageContext) -> None:
     name = st.segmented_control(
         ctx.t("ins_ablate_model"),
@@ -209,7 +211,7 @@ def ablation_section(ctx: PageContext) -> None:
     for cell, (m, value) in zip(cells, measured.items(), strict=False):
         cell.metric(ctx.t(MEASURE_KEYS[m]), f"{value:.1%}", f"{value - baseline[m]:+.1%}", delta_color="normal")
     with cells[-1]:
-        _example_output(ctx, ckpt, name, off)
+        _example_output(ctx, name, off)
     st.caption(ctx.t("ins_ablation_method", n=len(off)))
 
     st.subheader(ctx.t("ins_drop_header"))
@@ -224,18 +226,27 @@ def ablation_section(ctx: PageContext) -> None:
     _drop_maps(ctx, name, maps)
 
 
-def _example_output(ctx: PageContext, ckpt: Checkpoint, name: str, off: list) -> None:
-    with torch.no_grad(), ablated_heads(switched_off(ckpt.model, off)):
+def _example_output(ctx: PageContext, name: str, off: list) -> None:
+    kind, words, top, p = _ablated_example(name, str(ctx.device), tuple(sorted(off)))
+    if kind == "translation":
+        st.markdown(ctx.t("ins_example_translation", source=" ".join(words), output=" ".join(top)))
+    else:
+        st.markdown(ctx.t("ins_example_fill", sentence=" ".join(words), top=top, p=p))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _ablated_example(name: str, device: str, off: tuple) -> tuple[str, list[str], list[str] | str, float]:
+    """The example sentence through the model with the heads `off` switched off: (kind, input, output, p);
+    once per server and set of heads, like _measured."""
+    ckpt = builtin_model(name, device)
+    with torch.no_grad(), ablated_heads(switched_off(ckpt.model, list(off))):
         if name == TRANSLATOR:
             source = "the small cats that the dog sees do not sleep".split()
-            output = translate_all(ckpt.model, ckpt.vocab, [source])[0]
-            st.markdown(ctx.t("ins_example_translation", source=" ".join(source), output=" ".join(output)))
-        else:
-            words = "the [MASK] that the dog sees sleep".split()
-            ids = encode_mlm([words], ckpt.vocab).to(ctx.device)
-            probabilities = ckpt.model(ids).logits[0, 2].softmax(-1)  # the [MASK] (after [CLS] and "the")
-            top = ckpt.vocab.token(int(probabilities.argmax()))
-            st.markdown(ctx.t("ins_example_fill", sentence=" ".join(words), top=top, p=float(probabilities.max())))
+            return "translation", source, translate_all(ckpt.model, ckpt.vocab, [source])[0], 1.0
+        words = "the [MASK] that the dog sees sleep".split()
+        ids = encode_mlm([words], ckpt.vocab).to(device)
+        probabilities = ckpt.model(ids).logits[0, 2].softmax(-1)  # the [MASK] (after [CLS] and "the")
+        return "fill", words, ckpt.vocab.token(int(probabilities.argmax())), float(probabilities.max())
 
 
 def _drop_maps(ctx: PageContext, name: str, maps: dict) -> None:
@@ -276,6 +287,24 @@ def _lens_figure(ctx: PageContext, lens: Lens, vocab, words: list[str], title: s
     show_plotly(figure, "inside", "logit_lens", key, key=f"ins_lens_{key}")
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _lenses(words: tuple[str, ...], device: str) -> tuple[Lens, list[str], Lens, list[str] | None, Lens | None]:
+    """The logit lens of the masked LM, of the causal LM (reading the sentence with each [MASK] as the masked LM
+    filled it) and of the translator where the filled sentence has a translation: (bert, filled, gpt,
+    translation, translator lens). Once per server and sentence (the page's example at every open), shared
+    read-only."""
+    mlm, clm = builtin_model(MLM, device), builtin_model(CLM, device)
+    bert = language_model_lens(mlm.model, encode_mlm([list(words)], mlm.vocab).to(device))  # [CLS] words [SEP]
+    filled = [mlm.vocab.token(int(bert.final[i + 1])) if w == MASK_TOKEN else w for i, w in enumerate(words)]
+    gpt = language_model_lens(clm.model, torch.tensor([[clm.vocab.bos_id, *clm.vocab.encode(filled)]], device=device))
+    translation = canonical_translation(filled)
+    if translation is None:
+        return bert, filled, gpt, None, None
+    translator = builtin_model(TRANSLATOR, device)
+    return bert, filled, gpt, translation, translator_lens(translator.model, translator.vocab, filled, translation)
+
+
+@st.fragment  # a sentence typed here redraws this section alone
 def lens_section(ctx: PageContext) -> None:
     text = st.text_input(ctx.t("ins_lens_text"), LENS_EXAMPLE, key="ins_lens_text", max_chars=2000)
     words = toy_words(ctx, text, MAX_LENS_WORDS)
@@ -284,26 +313,18 @@ def lens_section(ctx: PageContext) -> None:
         return
     device = str(ctx.device)
     mlm, clm = builtin_model(MLM, device), builtin_model(CLM, device)
-    ids = encode_mlm([words], mlm.vocab).to(ctx.device)  # [CLS] words [SEP]
-    bert = language_model_lens(mlm.model, ids)
+    bert, filled, gpt, translation, lens = _lenses(tuple(words), device)
     _lens_figure(ctx, bert, mlm.vocab, ["[CLS]", *words, "[SEP]"], ctx.t("ins_lens_bert"), "bert")
-    # GPT and the translator read the sentence with each [MASK] as the masked LM filled it
-    filled = [mlm.vocab.token(int(bert.final[i + 1])) if w == MASK_TOKEN else w for i, w in enumerate(words)]
     if MASK_TOKEN in words:
         st.markdown(ctx.t("ins_lens_filled", sentence=" ".join(filled)))
-    ids = torch.tensor([[clm.vocab.bos_id, *clm.vocab.encode(filled)]], device=ctx.device)
-    gpt = language_model_lens(clm.model, ids)
     _lens_figure(ctx, gpt, clm.vocab, ["<bos>", *filled], ctx.t("ins_lens_gpt"), "gpt")
-    translation = canonical_translation(filled)
     if translation is None:
         st.info(ctx.t("ins_lens_no_translation"), icon=":material/translate:")
         return
-    translator = builtin_model(TRANSLATOR, device)
-    lens = translator_lens(translator.model, translator.vocab, filled, translation)
     _lens_figure(
         ctx,
         lens,
-        translator.vocab,
+        builtin_model(TRANSLATOR, device).vocab,
         ["<bos>", *translation, "<eos>"],
         ctx.t("ins_lens_translator", source=" ".join(filled)),
         "translator",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .style import altair_chart_config
+from .style import altair_chart_config, memoized
 
 
+@memoized
 def accuracy_curves(
     rows: list[dict],
     title: str = "",
@@ -41,6 +42,7 @@ def accuracy_curves(
     return altair_chart_config(chart, presentation)
 
 
+@memoized
 def loss_curves(
     rows: list[dict],
     title: str = "",

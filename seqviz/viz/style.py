@@ -7,18 +7,21 @@ white, and exports are 3x resolution. Labels may be Chinese, so the font list ca
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
 import json
 import os
 import re
+import threading
 import unicodedata
-from functools import lru_cache
+from collections import OrderedDict
+from functools import lru_cache, wraps
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict() does last
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes
 from plotly.basedatatypes import BaseTraceType
 from plotly.subplots import make_subplots
 
@@ -210,8 +213,7 @@ class Figure(go.Figure):
         spec = self.__dict__.get("_spec")
         if spec is None:
             return super().to_dict()
-        out = copy.deepcopy(spec)
-        convert_to_base64(out)  # numpy arrays as plotly's typed arrays, as go.Figure.to_dict() gives them
+        out = _shown(spec)
         if os.environ.get(CHECK_FIGURES):
             validated = go.Figure(spec).to_dict()
             if _canonical_json(out) != _canonical_json(validated):
@@ -232,12 +234,45 @@ def _full_form(value):
     and empty layout arrays left out, a title given as a string written {"text": title}."""
     if isinstance(value, dict):
         return {
-            key: {"text": item} if key == "title" and isinstance(item, str) else _full_form(item)
-            for key, item in value.items()
-            if item is not None and not (key in LAYOUT_ARRAYS and not item)
+            name: {"text": item} if name == "title" and isinstance(item, str) else _full_form(item)
+            for name, item in value.items()
+            if item is not None and not (name in LAYOUT_ARRAYS and not item)
         }
     if isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value):
         return [_full_form(item) for item in value]
+    return value
+
+
+def typed_array(array: np.ndarray):
+    """A numpy array as a plotly.js typed array ({"dtype", "bdata", "shape"}), as plotly's own to_dict() writes
+    it (_plotly_utils.utils.to_typed_array_spec, whose checks for data frame libraries cost more than the
+    encoding): 64-bit integers in the smallest type that holds them; other dtypes left as they are."""
+    if array.size == 0:
+        return array
+    if array.dtype.kind in "iu" and array.dtype.itemsize == 8:
+        low, high = int(array.min()), int(array.max())
+        for dtype in (np.int8, np.int16, np.int32) if array.dtype.kind == "i" else (np.uint8, np.uint16, np.uint32):
+            if np.iinfo(dtype).min <= low and high <= np.iinfo(dtype).max:
+                array = array.astype(dtype)
+                break
+    short = plotlyjsShortTypes.get(str(array.dtype))
+    if short is None:
+        return array
+    spec = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = str(array.shape)[1:-1]
+    return spec
+
+
+def _shown(value, key: str | None = None):
+    """A copy of a figure's nested dicts and lists as go.Figure.to_dict() gives them: a numpy array that is a
+    property's value (`key`; not one of the keys plotly skips) as a typed array."""
+    if isinstance(value, dict):
+        return {name: _shown(item, name) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shown(item) for item in value]
+    if isinstance(value, np.ndarray) and key is not None and not is_skipped_key(key):
+        return typed_array(value)
     return value
 
 
@@ -313,6 +348,30 @@ ALTAIR_USERMETA = {
         "actions": {"export": True, "source": False, "compiled": False, "editor": False},
     }
 }
+
+
+def memoized(builder):
+    """A chart builder that returns the same chart for the same arguments (JSON-like: rows, titles, flags), up to
+    256 of them: the charts of recorded measurements are built once per server. The chart is shared, so no
+    caller may change it (altair's .properties() and .configure() return new charts)."""
+    charts: OrderedDict[str, Any] = OrderedDict()
+    lock = threading.Lock()
+
+    @wraps(builder)
+    def cached(*args, **kwargs):
+        key = json.dumps([args, kwargs], sort_keys=True, default=str)
+        with lock:
+            if key in charts:
+                charts.move_to_end(key)
+                return charts[key]
+        chart = builder(*args, **kwargs)
+        with lock:
+            charts[key] = chart
+            if len(charts) > 256:
+                charts.popitem(last=False)
+        return chart
+
+    return cached
 
 
 def altair_download_name(chart, name: str):

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from seqviz.load.classroom import NEXT_TOKENS, SO_FAR, sentence
+from seqviz.load.classroom import NEXT_TOKENS, OTHER_PAGES, SO_FAR, sentence
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, _chromium, note_outside, summarise
 from tests.browser.test_pages_in_browser import _IDLE
 
@@ -175,6 +175,7 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
 
 
 PROTOCOL_SESSIONS, PROTOCOL_THINK_S = 12, 1.0  # a short protocol-level class for CI (python -m seqviz.load: more)
+PROTOCOL_OTHER_PAGES = 1  # each student one of the ten other pages besides the lesson: twelve cover all ten
 TWIN = 3  # the student whose lesson a real browser repeats beside the class
 
 
@@ -216,7 +217,10 @@ def test_a_protocol_level_class_keeps_its_own_state_and_a_browser_beside_it_sees
 
     with ThreadPoolExecutor(1) as pool:  # the class in a thread of its own; the browser in this one
         running = pool.submit(
-            asyncio.run, classroom(server_process.url, PROTOCOL_SESSIONS, server_process.pid, PROTOCOL_THINK_S)
+            asyncio.run,
+            classroom(
+                server_process.url, PROTOCOL_SESSIONS, server_process.pid, PROTOCOL_THINK_S, 300, PROTOCOL_OTHER_PAGES
+            ),
         )
         in_browser = browser_twin(browser, server_process.url, " ".join(sentence(TWIN).split()[:3]))
         level = running.result()
@@ -226,7 +230,8 @@ def test_a_protocol_level_class_keeps_its_own_state_and_a_browser_beside_it_sees
     assert level["failed_runs"] == 0 and not level["failed_sessions"], level
     assert not level["own_input_not_shown"], level
     interactions = level["by_interaction"]
-    assert interactions["next token"]["n"] == PROTOCOL_SESSIONS * 5 and interactions["move a slider"]["n"] == 36
+    assert interactions["next token"]["n"] == PROTOCOL_SESSIONS * 5 and interactions["move a slider"]["n"] >= 36
+    assert set(level["pages_visited"]) >= {page.page for page in OTHER_PAGES}, level["pages_visited"]
     assert level["server"]["rss_peak_mb"] > 0 and level["server"]["cpu_s"] > 0
     assert level["trainers"] == 1 and level["trainers_refused"] == 0, level  # a laptop server: no limits
     twin = shown_words(level["generated"][TWIN])

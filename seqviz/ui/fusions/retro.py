@@ -74,6 +74,7 @@ def _edit_fact(ctx: PageContext, world: World, ask: int) -> None:
     st.success(ctx.t("fu_retro_edited", fact=" ".join(fact(subject, place))), icon=":material/edit:")
 
 
+@st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     model, vocab = ckpt.model, ckpt.vocab
     keys = shared_retro_keys(str(ctx.device))

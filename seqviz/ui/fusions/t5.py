@@ -42,6 +42,7 @@ def _use_example() -> None:
     st.session_state.fu_t5_text = T5_EXAMPLES[st.session_state.fu_t5_example]
 
 
+@st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def t5_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     model, vocab = ckpt.model, ckpt.vocab
     widget_default("fu_t5_text", T5_EXAMPLES["translate"])

@@ -97,6 +97,7 @@ def three_masks(ctx: PageContext, chosen: str) -> None:
             show_plotly(fig, "fusions", "unilm_three_masks", mode, key=f"fu_thumb_{mode}")
 
 
+@st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     network, vocab = ckpt.model, ckpt.vocab
     mode = st.segmented_control(

@@ -52,6 +52,7 @@ def _order(ctx: PageContext, words: list[str]) -> list[int]:
     return order
 
 
+@st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def xlnet_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     model, vocab = ckpt.model, ckpt.vocab
     text = st.text_input(ctx.t("sentence"), value=XLNET_EXAMPLE, key="fu_xlnet_text", max_chars=2000)
