@@ -14,7 +14,7 @@ spell of a shared machine falls on all alike), median of the repeats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -102,6 +102,45 @@ class Decoded:
     detail: object = None  # the method's own result (iterations, length distribution, CTC path)
 
 
+def _decoder_runs(models: dict, src: torch.Tensor, vocab, iterations: int, length: int | None) -> dict:
+    from .seq2seq import translate_batch
+
+    batch = src[None]
+    return {
+        "ar": lambda: translate_batch(models["ar"], batch, vocab.bos_id, vocab.eos_id),
+        "nat": lambda: mask_predict(models["nat"], batch, vocab.mask_id, 1, length=length),
+        "ctc": lambda: ctc_decode(models["ctc"], batch),
+        "mask_predict": lambda: mask_predict(models["cmlm"], batch, vocab.mask_id, iterations, length=length),
+    }
+
+
+def decode_with_each(
+    models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None
+) -> dict[str, Decoded]:
+    """Decode one source (S,) once with AR greedy (models["ar"]), NAT (models["nat"]), CTC (models["ctc"]) and
+    mask-predict (models["cmlm"]), untimed (timing None). `length` overrides the predicted target length of NAT
+    and mask-predict (CTC has no length to set)."""
+    results = {method: run() for method, run in _decoder_runs(models, src, vocab, iterations, length).items()}
+    ar = results.pop("ar")[0]
+    return {
+        "ar": Decoded(ar, len(ar) + 1, None),
+        **{method: Decoded(r.tokens[0], r.passes, None, r) for method, r in results.items()},
+    }
+
+
+def work_shape(src: torch.Tensor, decoded: dict[str, Decoded], iterations: int) -> tuple[int, ...]:
+    """What decoding this source costs depends on, and nothing else: the source's length, the iterations, and
+    the length each decoder wrote (AR's steps, NAT's and mask-predict's target lengths)."""
+    return (len(src), iterations, *(len(decoded[m].tokens) for m in ("ar", "nat", "mask_predict")))
+
+
+def time_decoders(
+    models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None, warmup=1, repeats=5
+) -> dict:
+    """Each decoder's whole decode of one source (S,), timed together: method -> Timing (median after warm-up)."""
+    return measure_together(_decoder_runs(models, src, vocab, iterations, length), src.device, warmup, repeats)
+
+
 def compare_decoders(
     models: dict,
     src: torch.Tensor,
@@ -111,25 +150,10 @@ def compare_decoders(
     warmup: int = 1,
     repeats: int = 5,
 ) -> dict[str, Decoded]:
-    """Decode one source (S,) with AR greedy (models["ar"]), NAT (models["nat"]), CTC (models["ctc"]) and
-    mask-predict (models["cmlm"]); each timed as a whole, median after warm-up. `length` overrides the
-    predicted target length of NAT and mask-predict (CTC has no length to set)."""
-    from .seq2seq import translate_batch
-
-    batch, device = src[None], src.device
-    runs = {
-        "ar": lambda: translate_batch(models["ar"], batch, vocab.bos_id, vocab.eos_id),
-        "nat": lambda: mask_predict(models["nat"], batch, vocab.mask_id, 1, length=length),
-        "ctc": lambda: ctc_decode(models["ctc"], batch),
-        "mask_predict": lambda: mask_predict(models["cmlm"], batch, vocab.mask_id, iterations, length=length),
-    }
-    results = {method: run() for method, run in runs.items()}
-    timings = measure_together(runs, device, warmup, repeats)
-    ar = results.pop("ar")[0]
-    return {
-        "ar": Decoded(ar, len(ar) + 1, timings["ar"]),
-        **{method: Decoded(r.tokens[0], r.passes, timings[method], r) for method, r in results.items()},
-    }
+    """decode_with_each, each decoder timed as a whole (time_decoders)."""
+    decoded = decode_with_each(models, src, vocab, iterations, length)
+    timings = time_decoders(models, src, vocab, iterations, length, warmup, repeats)
+    return {method: replace(result, timing=timings[method]) for method, result in decoded.items()}
 
 
 # ---- the KV cache and teacher forcing (the autoregressive page and the benchmark) ----------------------
