@@ -190,6 +190,9 @@ CHECK_FIGURES = "SEQVIZ_CHECK_FIGURES"  # set (the test suite sets it): every fi
 # the figure plotly's validation makes of the same dict
 
 
+_VALIDATING = threading.RLock()  # re-entrant: plotly's own __init__ looks up attributes not set yet
+
+
 class Figure(go.Figure):
     """A go.Figure that keeps the plain dict its builder made and runs plotly's validation only when asked.
 
@@ -204,10 +207,11 @@ class Figure(go.Figure):
         self.__dict__["_spec"] = spec
 
     def __getattr__(self, name: str):  # only for names not found: the validated figure's attributes
-        if "_spec" not in self.__dict__:
-            raise AttributeError(name)
-        go.Figure.__init__(self, self.__dict__.pop("_spec"))
-        return getattr(self, name)
+        with _VALIDATING:  # a figure shared by sessions is validated once, by one of them; the others wait
+            spec = self.__dict__.pop("_spec", None)
+            if spec is not None:
+                go.Figure.__init__(self, spec)
+        return object.__getattribute__(self, name)
 
     def to_dict(self) -> dict:
         spec = self.__dict__.get("_spec")

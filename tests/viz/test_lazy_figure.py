@@ -70,3 +70,13 @@ def test_pickled_and_copied_figures_stay_plain_dicts():
     assert validated.layout.xaxis.title.text == "p"  # now a validated go.Figure
     again = pickle.loads(pickle.dumps(validated))
     assert again.layout.xaxis.title.text == "p" and again.data[0].marker.color == "red"
+
+
+def test_a_shared_figure_read_by_many_sessions_at_once_is_validated_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    for _ in range(20):  # threads meeting inside plotly's validation is a matter of timing: try it often
+        fig = figures()[1]
+        with ThreadPoolExecutor(8) as pool:
+            reads = list(pool.map(lambda i, f=fig: f.layout.title.text if i % 2 else f.to_dict()["layout"], range(16)))
+        assert all(r == "every head" for r in reads[1::2]) and all("xaxis" in r for r in reads[::2])
