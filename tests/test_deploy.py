@@ -132,3 +132,22 @@ def test_the_capacity_page_compares_both_configurations_at_the_goal():
     page = capacity_page(report)
     assert "one server 15.0, two replicas behind nginx 30.0 (2.00×)" in page
     assert page.count("| students | think (s)") == 2 and "load_latency.svg" in page
+    cost = {"interaction": "type a sentence", "first_open_cpu_s": 1.5, "open_cpu_s": 0.1, "cpu_s_median": 0.04}
+    burst = {
+        "sessions": 60,
+        "open a page": {"p50_ms": 300.0, "p95_ms": 900.0, "max_ms": 1000.0},
+        "main interaction": {"p50_ms": 200.0, "p95_ms": 1500.0, "max_ms": 1800.0},
+        "failed_runs": 0,
+        "failed_sessions": [],
+        "server": {"cpu_s_per_interaction": 0.05},
+    }
+    report.update(
+        pages={"Masks": cost, "Inside": cost},
+        pages_date="2026-12-06",
+        pages_before={"Masks": {"cpu_s_median": 0.16}},
+        burst={"one server": burst},
+    )
+    page = capacity_page(report)
+    assert "| Masks | type a sentence | 1.50 | 0.100 | 0.040 | 0.160 | 0.25× |" in page
+    assert "| Inside | type a sentence | 1.50 | 0.100 | 0.040 | — | — |" in page  # no measurement before
+    assert "| 60 | main interaction | 200.0 | 1500.0 | 1800.0 | 0.05 | 0 |" in page and "60 sessions released" in page

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..deploy.servers import deployment
 from ..viz.load import LatencySeries, latency_against_sessions
 from ..viz.static_export import to_svg_bytes
-from .classroom import BURST_ACTIONS, TRAINERS_EVERY, burst, classroom
+from .classroom import BURST_ACTIONS, TRAINERS_EVERY, burst, classroom, warm_up
 from .per_page import per_page
 from .protocol import run_sessions
 from .soak import idle_cost, soak
@@ -119,9 +119,9 @@ SCENARIO = (
 )
 
 
-def measure(url: str, pids: list[int] | None, levels: list[int], think: float) -> dict:
+def measure(url: str, pids: list[int] | None, levels: list[int], think: float, warm: list[str]) -> dict:
     report = {"levels": []}
-    run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+    run_sessions(warm_up(warm))  # every page once on every replica: models loaded, first opens done
     for n in levels:
         level = run_sessions(classroom(url, n, pids, think))
         report["levels"].append(level)
@@ -130,8 +130,8 @@ def measure(url: str, pids: list[int] | None, levels: list[int], think: float) -
     return report
 
 
-def soak_report(url: str, pids: list[int] | None, seconds: float) -> dict:
-    run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+def soak_report(url: str, pids: list[int] | None, seconds: float, warm: list[str]) -> dict:
+    run_sessions(warm_up(warm))  # every page once on every replica: models loaded, first opens done
     report = {"idle": run_sessions(idle_cost(url, pids or []))}
     report.update(run_sessions(soak(url, pids or [], seconds)))
     return report
@@ -155,7 +155,7 @@ def profile_page(report: dict, levels: list[int], think: float) -> str:
     )
 
 
-def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Path) -> dict:
+def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Path, warm: list[str]) -> dict:
     """measure() with py-spy sampling the server's thread that holds the GIL; where() of it written to out."""
     import shutil
     import signal
@@ -163,13 +163,13 @@ def profiled(url: str, pids: list[int], levels: list[int], think: float, out: Pa
     import tempfile
 
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    run_sessions(classroom(url, 1, pids))  # warm-up outside the samples
+    run_sessions(warm_up(warm))  # outside the samples
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "stacks.txt"
         command = [spy, "record", "--gil", "--format", "raw", "-r", "100", "-o", str(raw)]
         sampler = subprocess.Popen([*command, "-p", str(pids[0])], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            report = measure(url, pids, levels, think)
+            report = measure(url, pids, levels, think, [])
         finally:
             sampler.send_signal(signal.SIGINT)
             sampler.wait(60)
@@ -270,17 +270,17 @@ def main(argv=None) -> int:
         return 2
     header = {"cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "think_s": args.think}
 
-    def run(url: str, pids: list[int] | None) -> dict:
+    def run(url: str, pids: list[int] | None, warm: list[str]) -> dict:
         if args.per_page:
             return per_page_report(url, pids or [])
         if args.burst:
-            run_sessions(classroom(url, 1, pids))  # warm-up: every page once, its models loaded
+            run_sessions(warm_up(warm))
             return {"burst": run_sessions(burst(url, args.burst, pids))}
         if args.soak is not None:
-            return soak_report(url, pids, args.soak)
+            return soak_report(url, pids, args.soak, warm)
         if args.profile:
-            return profiled(url, pids, levels, args.think, args.profile)
-        return measure(url, pids, levels, args.think)
+            return profiled(url, pids, levels, args.think, args.profile, warm)
+        return measure(url, pids, levels, args.think, warm)
 
     if args.capacity:
         with deployment(1, proxy=False, args=("--shared",)) as served:
@@ -289,7 +289,7 @@ def main(argv=None) -> int:
         for replicas, name in CONFIGURATIONS.items():
             print(f"{name}:")
             with deployment(replicas, proxy=replicas > 1, args=("--shared",)) as served:
-                configurations[name] = run(served.url, served.pids)
+                configurations[name] = run(served.url, served.pids, [r.url for r in served.replicas])
                 bursts[name] = run_sessions(burst(served.url, max(levels), served.pids))
         before_path = args.capacity / "load_pages_before.json"
         before = json.loads(before_path.read_text())["pages"] if before_path.exists() else None
@@ -302,10 +302,14 @@ def main(argv=None) -> int:
         print(capacity_page(report))
         return 0
     if args.server:
-        report = {**header, "replicas": len(args.pid or []) or None, **run(args.server, args.pid)}
+        report = {**header, "replicas": len(args.pid or []) or None, **run(args.server, args.pid, [args.server])}
     else:
         with deployment(args.replicas, proxy=args.replicas > 1, args=("--shared",) if args.shared else ()) as served:
-            report = {**header, "replicas": args.replicas, **run(served.url, served.pids)}
+            report = {
+                **header,
+                "replicas": args.replicas,
+                **run(served.url, served.pids, [r.url for r in served.replicas]),
+            }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1))
     if args.soak is not None:

@@ -208,6 +208,15 @@ async def classroom(
     return report
 
 
+async def warm_up(servers: Sequence[str], timeout_s: float = 600) -> None:
+    """Before a measurement: on each server (each replica at its own address, past nginx) one student whose
+    lesson visits every page, so that models are loaded and the pages' first-open work is done."""
+    for server in servers:
+        student = await lesson(server, 0, timeout_s=timeout_s, other_pages=len(OTHER_PAGES))
+        if student.error:
+            raise RuntimeError(f"the warm-up on {server} failed: {student.error}")
+
+
 BURST_ACTIONS = 3
 
 

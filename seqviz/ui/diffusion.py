@@ -64,6 +64,7 @@ def start(ctx: PageContext, ckpt: Checkpoint) -> tuple[torch.Tensor, list[str]] 
     return masked_start([len(words)], vocab, [given]).to(ctx.device), words
 
 
+@st.fragment  # a new sample, a strategy or a step picked redraws this section alone
 def writing_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     begun = start(ctx, ckpt)
     if begun is None:

@@ -45,6 +45,7 @@ def models(ctx: PageContext) -> tuple[Checkpoint, Checkpoint, Checkpoint]:
 # ---- the masks ---------------------------------------------------------------------------------------------
 
 
+@st.fragment  # a pixel picked redraws this section alone
 def masks_section(ctx: PageContext, pixelcnn: Checkpoint) -> None:
     config = pixelcnn.model.config
     kernel_labels = [ctx.t("pix_predicted"), ctx.t("pix_read"), ctx.t("pix_not_read")]
@@ -143,6 +144,7 @@ def _restart(size: int, new_seed: bool) -> None:
     state["drawing"] = blank_drawing(1, size)
 
 
+@st.fragment  # the drawing's buttons redraw this section alone
 def drawing_section(ctx: PageContext, pixelcnn: Checkpoint, classifier: Checkpoint) -> None:
     model, size = pixelcnn.model, pixelcnn.model.config.size
     left, right = st.columns([1.3, 1])
@@ -243,6 +245,7 @@ def _new_samples() -> None:
     st.session_state.pix_seed = st.session_state.get("pix_seed", 0) + 1
 
 
+@st.fragment  # new samples redraw this section alone
 def rival_section(ctx: PageContext) -> None:
     st.button(ctx.t("pix_new_samples"), icon=":material/casino:", on_click=_new_samples, key="pix_new_samples")
     seed = st.session_state.get("pix_seed", 0)

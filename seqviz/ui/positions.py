@@ -35,6 +35,7 @@ OFFSET_STARTS = (0, 10, 20)
 ROPE_DIMS, ROPE_POSITIONS, ROTATION_POSITIONS = 64, 16, 8
 
 
+@st.fragment  # its sliders redraw this section alone
 def sinusoidal_section(ctx: PageContext) -> None:
     st.header(ctx.t("pos_sinusoidal"))
     st.markdown(ctx.t("pos_sinusoidal_intro"))
@@ -182,6 +183,7 @@ def _shuffle(count: int) -> None:
     st.session_state.pos_order = order
 
 
+@st.fragment  # a blank picked or a shuffle redraws this section alone
 def blindness_section(ctx: PageContext, words: tuple[str, ...]) -> None:
     st.header(ctx.t("pos_blind"))
     st.markdown(ctx.t("pos_blind_intro", model=MODEL))

@@ -180,6 +180,7 @@ def _attention(_model, model_key: str, words: tuple[str, ...], target: tuple[str
     return word_attention_maps(_model, _vocab, words, target)
 
 
+@st.fragment  # a layer or head picked redraws this section alone
 def attention_section(ctx: PageContext, ckpt: Checkpoint, words: list[str], output: list[str]) -> None:
     """The Transformer's attention on its own translation: cross (picked layer/head), the grid, and the
     encoder's and decoder's self-attention."""
@@ -284,6 +285,7 @@ def bahdanau_section(ctx: PageContext, transformer: Checkpoint, bahdanau: Checkp
         )
 
 
+@st.fragment  # the digits typed here redraw this section alone
 def digits_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     st.markdown(ctx.t("s2s_digits_intro"))
     c1, c2 = st.columns([1, 2])

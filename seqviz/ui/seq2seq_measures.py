@@ -24,6 +24,7 @@ from .text import md_token
 RECOMPUTE_PAIRS = 300
 
 
+@st.fragment  # measuring again redraws this section alone
 def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     recorded = {name: ckpt.metrics.get("exact_match_by_length", {}) for name, ckpt in models.items()}
     n = next((ckpt.metrics.get("heldout_pairs") for ckpt in models.values()), 0)

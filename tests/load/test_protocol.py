@@ -141,3 +141,32 @@ def test_the_chart_draws_both_percentiles_against_students_and_the_goal():
     assert list(figure.data[0].x) == [10, 30] and list(figure.data[0].y) == [600, 9900]
     assert list(figure.data[2].x) == [20, 60] and list(figure.layout.xaxis.tickvals) == [10, 20, 30, 60]
     assert figure.layout.yaxis.type == "log" and figure.layout.shapes[0].y0 == GOAL_P95_MS
+
+
+def test_a_widget_inside_a_fragment_reruns_the_fragment_alone(tiny_server):
+    async def clicks():
+        async with Session(tiny_server, timeout_s=30) as session:
+            opened = await session.open("")
+            return opened, await session.click("count"), await session.type("name", "again")
+
+    opened, counted, typed = run_sessions(clicks())
+    assert opened.finished == "FINISHED_SUCCESSFULLY" and opened.texts[0] == "counted 0"
+    assert counted.ok and counted.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+    assert counted.texts == ["counted 1"]  # the page's own text was not drawn again
+    assert typed.finished == "FINISHED_SUCCESSFULLY" and typed.texts == ["counted 1", "hello again × 2, shouts 0"]
+
+
+def test_the_cost_of_a_page_is_read_per_interaction(tiny_server):
+    from seqviz.load.pages import PageInteraction
+    from seqviz.load.per_page import page_cost
+
+    own = PageInteraction("", "type a name", "type", "name")
+    cost = run_sessions(page_cost(tiny_server, [], own, repeats=3, warmup=1))  # no pid: CPU reads as zero
+    assert cost == {
+        "interaction": "type a name",
+        "first_open_cpu_s": 0,
+        "open_cpu_s": 0,
+        "cpu_s_median": 0,
+        "cpu_s_max": 0,
+        "runs": 3,
+    }
