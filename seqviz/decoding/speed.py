@@ -114,18 +114,23 @@ def _decoder_runs(models: dict, src: torch.Tensor, vocab, iterations: int, lengt
     }
 
 
+def decode_with(
+    method: str, models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None
+) -> Decoded:
+    """Decode one source (S,) once with one method, untimed (timing None): "ar" (greedy, models["ar"]), "nat"
+    (models["nat"]), "ctc" (models["ctc"]) or "mask_predict" (models["cmlm"], `iterations`). `length`
+    overrides the predicted target length of NAT and mask-predict (CTC has no length to set)."""
+    result = _decoder_runs(models, src, vocab, iterations, length)[method]()
+    if method == "ar":
+        return Decoded(result[0], len(result[0]) + 1, None)
+    return Decoded(result.tokens[0], result.passes, None, result)
+
+
 def decode_with_each(
     models: dict, src: torch.Tensor, vocab, iterations: int = 10, length: int | None = None
 ) -> dict[str, Decoded]:
-    """Decode one source (S,) once with AR greedy (models["ar"]), NAT (models["nat"]), CTC (models["ctc"]) and
-    mask-predict (models["cmlm"]), untimed (timing None). `length` overrides the predicted target length of NAT
-    and mask-predict (CTC has no length to set)."""
-    results = {method: run() for method, run in _decoder_runs(models, src, vocab, iterations, length).items()}
-    ar = results.pop("ar")[0]
-    return {
-        "ar": Decoded(ar, len(ar) + 1, None),
-        **{method: Decoded(r.tokens[0], r.passes, None, r) for method, r in results.items()},
-    }
+    """decode_with for each of the four methods."""
+    return {method: decode_with(method, models, src, vocab, iterations, length) for method in METHOD_NAME_KEYS}
 
 
 def work_shape(src: torch.Tensor, decoded: dict[str, Decoded], iterations: int) -> tuple[int, ...]:

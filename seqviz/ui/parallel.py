@@ -17,7 +17,7 @@ from ..decoding.parallel import iteration_grid
 from ..decoding.seq2seq import translate_all
 from ..decoding.speed import (
     METHOD_NAME_KEYS,
-    decode_with_each,
+    decode_with,
     decoding_speeds,
     speedups,
     time_decoders,
@@ -71,17 +71,27 @@ def settings(ctx: PageContext) -> tuple[str, int, int | None]:
     return data, iterations, length or None
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def _decode_all(_models, key: tuple, words: tuple[str, ...], iterations: int, length: int | None, _vocab):
-    """Deterministic outputs, once per setting, and their timings, once per server for each work shape: a
-    sentence whose source and outputs have the lengths of one timed before is not timed again."""
-    src = torch.tensor(_vocab.encode(words), device=next(_models["ar"].parameters()).device)
-    decoded = decode_with_each(_models, src, _vocab, iterations, length)
-    timings = _timings(_models, key, work_shape(src, decoded, iterations), src, iterations, length, _vocab)
+def _decode_all(models, key: tuple, words: tuple[str, ...], iterations: int, length: int | None, vocab):
+    """Each decoder's output, once per server for what it depends on (mask-predict on the iterations, the
+    others not), and their timings, once per server for each work shape: a sentence whose source and outputs
+    have the lengths of one timed before is not timed again."""
+    src = torch.tensor(vocab.encode(words), device=next(models["ar"].parameters()).device)
+    decoded = {
+        method: _decoded(models, key, words, method, iterations if method == "mask_predict" else 0, length, vocab)
+        for method in METHODS
+    }
+    timings = _timings(models, key, work_shape(src, decoded, iterations), src, iterations, length, vocab)
     return {method: replace(result, timing=timings[method]) for method, result in decoded.items()}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _decoded(_models, key: tuple, words: tuple[str, ...], method: str, iterations: int, length: int | None, _vocab):
+    """One decoder's output for one source (deterministic; shared read-only)."""
+    src = torch.tensor(_vocab.encode(words), device=next(_models["ar"].parameters()).device)
+    return decode_with(method, _models, src, _vocab, iterations or 1, length)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _timings(_models, key: tuple, shape: tuple[int, ...], _src, iterations: int, length: int | None, _vocab):
     """The four decoders timed on the first source of this work shape (decoding.speed.work_shape)."""
     return time_decoders(_models, _src, _vocab, iterations, length)
@@ -164,7 +174,7 @@ def length_section(ctx: PageContext, result, words: list[str]) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)  # shared read-only: no copy on every rerun
 def _mixed_examples(device: str, scanned: int = MIXED_SCANNED) -> tuple[list, dict[str, list], dict[str, list[int]]]:
     """The first `scanned` held-out sources, both NATs' outputs for them, and which outputs are mixed
     translations (deterministic, so computed once per device)."""
