@@ -190,7 +190,7 @@ CHECK_FIGURES = "SEQVIZ_CHECK_FIGURES"  # set (the test suite sets it): every fi
 # the figure plotly's validation makes of the same dict
 
 
-_VALIDATING = threading.RLock()  # re-entrant: plotly's own __init__ looks up attributes not set yet
+_VALIDATING = threading.Lock()
 
 
 class Figure(go.Figure):
@@ -208,9 +208,13 @@ class Figure(go.Figure):
 
     def __getattr__(self, name: str):  # only for names not found: the validated figure's attributes
         with _VALIDATING:  # a figure shared by sessions is validated once, by one of them; the others wait
-            spec = self.__dict__.pop("_spec", None)
-            if spec is not None:
-                go.Figure.__init__(self, spec)
+            if "_spec" in self.__dict__:
+                # from a copy: plotly pops each trace's "type" from the dict it is given and puts it back, and
+                # other threads may be showing this one
+                validated = go.Figure(copy.deepcopy(self.__dict__["_spec"]))
+                # in one step, so that another thread sees the plain dict or the whole validated figure, never
+                # half of it (its parts name `validated` as their parent: it shares this very __dict__)
+                object.__setattr__(self, "__dict__", validated.__dict__)
         return object.__getattribute__(self, name)
 
     def to_dict(self) -> dict:
@@ -219,7 +223,7 @@ class Figure(go.Figure):
             return super().to_dict()
         out = _shown(spec)
         if os.environ.get(CHECK_FIGURES):
-            validated = go.Figure(spec).to_dict()
+            validated = go.Figure(copy.deepcopy(spec)).to_dict()  # a copy: see __getattr__
             if _canonical_json(out) != _canonical_json(validated):
                 difference = _first_difference(out, validated)
                 raise AssertionError(f"a figure's dict is not what plotly's validation makes of it: {difference}")
