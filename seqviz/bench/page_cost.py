@@ -1,6 +1,6 @@
 """The page guard (`python -m seqviz.bench --only pages`): the CPU one rerun of each page's main interaction
 costs (seqviz/load/pages.py: a new sentence typed, a slider moved, a button clicked), as a multiple of a minimal
-page's rerun measured in the same run (minimal_page.py), against a budget per page, so that a new page or a
+page's rerun measured in the same run (MINIMAL_PAGE below), against a budget per page, so that a new page or a
 heavier section cannot silently multiply what a class costs the server.
 
 Through Streamlit's AppTest in this process: process CPU (all threads) around each rerun, models loaded and
