@@ -27,9 +27,9 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torc
 
 
 def pytest_configure(config):
-    """Every figure a test shows is compared with what plotly's validation makes of it (seqviz.viz.style.Figure):
+    """Every figure a test shows is compared with what plotly's validation makes of it (seqviz.viz.lazy_figure.Figure):
     in the servers the tests start too, but not in the load tests, which measure the server as it is served."""
-    from seqviz.viz.style import CHECK_FIGURES
+    from seqviz.viz.lazy_figure import CHECK_FIGURES
 
     if config.option.markexpr != "load":
         os.environ.setdefault(CHECK_FIGURES, "1")

@@ -1,4 +1,4 @@
-"""seqviz.viz.style.Figure: a figure is shown from its plain dict, never run through plotly's validation, and
+"""seqviz.viz.lazy_figure.Figure: a figure is shown from its plain dict, never run through plotly's validation, and
 gives exactly the JSON the validated figure gives; anything more asked of it validates it, once."""
 
 import copy
@@ -11,7 +11,8 @@ import plotly.io as pio
 import pytest
 
 from seqviz.viz.attention import attention_heatmap, head_grid
-from seqviz.viz.style import CHECK_FIGURES, Figure, make_figure, trace
+from seqviz.viz.lazy_figure import CHECK_FIGURES, Figure
+from seqviz.viz.style import make_figure, trace
 
 TOKENS = ["the", "cat", "sleeps"]
 
