@@ -141,3 +141,23 @@ def test_output_files_may_go_to_folders_that_do_not_exist_yet(tmp_path):
     page = tmp_path / "docs" / "bench.md"
     assert main(["--quick", "--only", "teacher_forcing", "--json", str(out), "--markdown", str(page)]) == 0
     assert out.exists() and page.read_text().startswith("# seqviz benchmarks")
+
+
+def test_the_guard_keeps_timing_a_button_once_it_is_disabled():
+    """The full run clicks each page's button nine times: a lesson's Next is disabled at its last step, and
+    the guard times the rerun there instead of failing (the full run of 2026-12-06 stopped on it)."""
+    from streamlit.testing.v1 import AppTest
+
+    from seqviz.bench.page_cost import rerun_cpu_ms
+    from seqviz.load.pages import PageInteraction
+
+    app = AppTest.from_string(
+        "import streamlit as st\n"
+        "st.session_state.setdefault('step', 0)\n"
+        "if st.button('Next', key='next', disabled=st.session_state.step >= 2):\n"
+        "    st.session_state.step += 1\n"
+        "st.write(st.session_state.step)\n"
+    )
+    app.run()
+    assert rerun_cpu_ms(app, PageInteraction("tiny", "next step", "click", "next"), repeats=3, warmup=2) >= 0
+    assert app.session_state["step"] == 2 and app.button(key="next").disabled
