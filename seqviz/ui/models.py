@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
+import torch
 
 from ..export.deck import Deck
 from ..models.checkpoint import Checkpoint, builtin_names, load_builtin
@@ -24,3 +26,11 @@ def builtin_model(name: str, device: str) -> Checkpoint:
 def page_deck(ctx, words) -> Deck:
     """The slide pack's deck for a page: its language, words and device, the server's shared models."""
     return Deck(ctx.lang, list(words), ctx.device, loader=builtin_model)
+
+
+def read_only(values: torch.Tensor | np.ndarray) -> np.ndarray:
+    """A result shared between sessions as a numpy array on the CPU that refuses writes: a session that wants
+    to change it must copy it."""
+    array = (values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)).copy()
+    array.flags.writeable = False
+    return array

@@ -5,6 +5,8 @@ LSTM's gates beside them), and the time per generated word on this device."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pandas as pd
 import streamlit as st
 import torch
@@ -14,7 +16,7 @@ from ..data.toy import is_grammatical
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS, RECURRENT_TIMED_WORDS, per_token_timing
 from ..device import describe
 from ..explain.reach import gradient_reach, per_step_factor
-from ..explain.recurrence import units_view
+from ..explain.recurrence import Trace, UnitsView, units_view
 from ..export.recurrent_slides import units_figure
 from ..models.checkpoint import Checkpoint
 from ..models.recurrent import RecurrentLM
@@ -23,7 +25,7 @@ from ..training.evaluation import ATTRACTION_MIN_DISTANCE, preference_log_odds
 from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure
 from .figures import show_plotly
 from .inputs import toy_words
-from .models import builtin_model
+from .models import builtin_model, read_only
 from .page import PageContext
 
 # the four models, in the order of the story: the plain RNN, the two gated ones, attention
@@ -72,6 +74,53 @@ def sentence(ctx: PageContext) -> list[str]:
 
 def _ids(ckpt: Checkpoint, words: list[str]) -> torch.Tensor:
     return torch.tensor([ckpt.vocab.bos_id, *ckpt.vocab.encode(words)], device=ckpt.model.head.weight.device)
+
+
+# What the sections compute from the sentence alone is computed once per server and shared read-only: a class
+# opening the page with the example sentence (or typing the same one) costs one computation, not thirty.
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cases(words: tuple[str, ...]) -> tuple[AgreementCase, ...]:
+    """The sentence's subject-verb pairs, parsed once (the three sections below read them)."""
+    return tuple(sentence_cases(list(words)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _preferences(device: str, words: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    """Per model, the probability it gives the right verb form over the wrong one at each pair."""
+    items = [(c.words, c.verb, c.right, c.wrong) for c in _cases(words)]
+    shares = {}
+    for name in MODEL_NAME_KEYS:
+        ckpt = builtin_model(name, device)
+        shares[name] = tuple(torch.sigmoid(preference_log_odds(ckpt.model, ckpt.vocab, items, "clm")).tolist())
+    return shares
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _reach(device: str, words: tuple[str, ...], target: int, when: str) -> dict[str, tuple[float, ...]]:
+    """Per model (trained or at initialisation), the gradient's norm at each word back from the loss at target."""
+    initial = _initial_models(device) if when == "initial" else {}
+    reach = {}
+    for name in MODEL_NAME_KEYS:
+        ckpt = builtin_model(name, device)
+        values = gradient_reach(initial.get(name, ckpt.model), _ids(ckpt, list(words)), target)
+        reach[name] = tuple(float(v) for v in values)
+    return reach
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _units(device: str, name: str, words: tuple[str, ...], layer: int) -> UnitsView:
+    """The number units of one model's layer on the sentence (units_view), read-only."""
+    ckpt = builtin_model(name, device)
+    view = units_view(ckpt.model, ckpt.vocab, list(words), layer, UNITS_SHOWN)
+    seen = view.trace
+    frozen = Trace(
+        read_only(seen.states),
+        None if seen.cells is None else read_only(seen.cells),
+        MappingProxyType({gate: read_only(values) for gate, values in seen.gates.items()}),
+    )
+    return UnitsView(frozen, read_only(view.units), view.case)
 
 
 # ---- the four models ---------------------------------------------------------------------------------------
@@ -149,12 +198,11 @@ def agreement_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: lis
     measure_name = ctx.t(MEASURE_KEYS[measure])
     st.caption(ctx.t("rnn_attractors_caption", measure=measure_name, k=ATTRACTION_MIN_DISTANCE, lower=lower))
     st.subheader(ctx.t("rnn_yours_header"))
-    cases = sentence_cases(words)
+    cases = _cases(tuple(words))
     if not cases:
         st.info(ctx.t("rnn_no_cases", example=DEFAULT_SENTENCE), icon=":material/info:")
         return
-    items = [(c.words, c.verb, c.right, c.wrong) for c in cases]
-    shares = {name: torch.sigmoid(preference_log_odds(ck.model, ck.vocab, items, "clm")) for name, ck in ckpts.items()}
+    shares = _preferences(str(ctx.device), tuple(words))
     rows = []
     for i, case in enumerate(cases):
         row = {
@@ -189,7 +237,7 @@ def gradient_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: list
         format_func=lambda w: ctx.t(WHEN_KEYS[w]),
         key="rnn_when",
     )
-    farthest = _farthest(sentence_cases(words))
+    farthest = _farthest(_cases(tuple(words)))
     default = farthest.verb if farthest else len(words) - 1
     target = right.selectbox(
         ctx.t("rnn_loss_at"),
@@ -198,9 +246,8 @@ def gradient_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: list
         format_func=lambda i: ctx.t("rnn_loss_word", word=words[i], n=i + 1),
         key=f"rnn_loss_at_{' '.join(words)}",
     )
-    chosen = _initial_models(str(ctx.device)) if when == "initial" else {n: c.model for n, c in ckpts.items()}
-    norms = {name: gradient_reach(model, _ids(ckpts[name], words), target) for name, model in chosen.items()}
-    subject = next((c for c in sentence_cases(words) if c.verb == target), None)
+    norms = _reach(str(ctx.device), tuple(words), target, when)
+    subject = next((c for c in _cases(tuple(words)) if c.verb == target), None)
     marker = (target - subject.subject - 1, ctx.t("rnn_marker", word=words[subject.subject])) if subject else None
     figure = gradient_reach_figure(
         {model_name(ctx, name): values for name, values in norms.items()},
@@ -271,7 +318,7 @@ def inside_section(ctx: PageContext, ckpts: dict[str, Checkpoint], words: list[s
         )
         - 1
     )
-    view = units_view(ckpt.model, ckpt.vocab, words, layer, UNITS_SHOWN)
+    view = _units(str(ctx.device), name, tuple(words), layer)
     seen, units, case = view.trace, view.units, view.case
     if case is not None:
         memory = ctx.t("rnn_panel_state" if seen.cells is None else "rnn_panel_cell")

@@ -14,6 +14,7 @@ from ..data.text import tokenize
 from ..data.toy import EN_WORDS, canonical_translation, check_translation, is_grammatical, unknown_words
 from ..decoding.seq2seq import (
     TRANSLATOR_NAME_KEYS,
+    AttentionMaps,
     translate_batch,
     translate_steps,
     word_attention_maps,
@@ -23,6 +24,7 @@ from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
 from .figures import show_plotly
 from .inputs import report_unknown
+from .models import read_only
 from .page import PageContext
 from .text import md_token
 
@@ -175,9 +177,12 @@ def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _attention(_model, model_key: str, words: tuple[str, ...], target: tuple[str, ...], _vocab):
-    return word_attention_maps(_model, _vocab, words, target)
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _attention(_model, model_key: str, words: tuple[str, ...], target: tuple[str, ...], _vocab) -> AttentionMaps:
+    """Shared read-only (its arrays refuse writes): a rerun reads it without copying."""
+    maps = word_attention_maps(_model, _vocab, words, target)
+    parts = (maps.cross, maps.encoder, maps.decoder)
+    return AttentionMaps(*(None if part is None else [read_only(w) for w in part] for part in parts))
 
 
 @st.fragment  # a layer or head picked redraws this section alone

@@ -10,7 +10,12 @@ import streamlit as st
 import torch
 
 from ..data.toy import canonical_translation, check_translation
-from ..decoding.seq2seq import TRANSLATOR_NAME_KEYS, teacher_forcing_vs_free_running, time_encode_decode
+from ..decoding.seq2seq import (
+    TRANSLATOR_NAME_KEYS,
+    ForcingComparison,
+    teacher_forcing_vs_free_running,
+    time_encode_decode,
+)
 from ..device import describe
 from ..models.checkpoint import Checkpoint
 from ..training.evaluation import LENGTH_BUCKETS, bucket_label, evaluate_translation
@@ -73,14 +78,21 @@ def length_section(ctx: PageContext, models: dict[str, Checkpoint]) -> None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _forcing(_model, model_key: str, words: tuple[str, ...], reference: tuple[str, ...], _vocab) -> ForcingComparison:
+    """Teacher forcing against free running on one sentence: deterministic, so once per model and sentence."""
+    src = torch.tensor(_vocab.encode(list(words)), device=next(_model.parameters()).device)
+    return teacher_forcing_vs_free_running(_model, src, _vocab.encode(list(reference)), _vocab.bos_id, _vocab.eos_id)
+
+
 def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
     reference = canonical_translation(words)
     if not reference:
         return
     st.markdown(ctx.t("s2s_forcing_intro"))
     vocab = ckpt.vocab
-    src = torch.tensor(vocab.encode(words), device=next(ckpt.model.parameters()).device)
-    result = teacher_forcing_vs_free_running(ckpt.model, src, vocab.encode(reference), vocab.bos_id, vocab.eos_id)
+    model_key = f"{ckpt.recipe.get('name', 'model')}:{next(ckpt.model.parameters()).device}"
+    result = _forcing(ckpt.model, model_key, tuple(words), tuple(reference), vocab)
     expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
     marked = [
         f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**"

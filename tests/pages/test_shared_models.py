@@ -44,3 +44,56 @@ def test_a_session_that_trains_leaves_the_shared_models_untouched(monkeypatch):
         assert builtin_model(name, "cpu") is ckpt, f"{name} was loaded again: the check would prove nothing"
         assert _fingerprint(ckpt) == before[name], f"a session changed the shared {name}"
         assert not any(p.requires_grad for p in ckpt.model.parameters()), name
+
+
+def _arrays(value):
+    """Every numpy array inside a result: in its fields, lists, tuples and mappings."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for part in value:
+            yield from _arrays(part)
+    elif hasattr(value, "values") and callable(value.values):
+        for part in value.values():
+            yield from _arrays(part)
+    elif hasattr(value, "__dataclass_fields__"):
+        for field in value.__dataclass_fields__:
+            yield from _arrays(getattr(value, field))
+
+
+def test_what_a_section_computes_from_its_input_is_one_read_only_object_for_every_session():
+    """The fusion, recurrent and seq2seq sections compute from the input alone once per server: the second
+    session asking gets the very object the first got, and its arrays refuse writes."""
+    import random
+
+    import pytest
+
+    from seqviz.data.facts import held_out_combinations, random_world
+    from seqviz.ui import recurrent, seq2seq
+    from seqviz.ui.fusions import retro, t5, unilm, xlnet
+    from seqviz.ui.models import builtin_model
+
+    words = tuple("the cats that the dog sees sleep".split())
+    translator = builtin_model("toy_transformer_mt", "cpu")
+    places = random_world(random.Random(1), held_out_combinations()).places
+    computed = {
+        "unilm": lambda: unilm._unilm_run("cpu", "seq2seq", ("the", "black", "cat", "sleeps")),
+        "xlnet": lambda: xlnet._probs_in_order("cpu", words, tuple(range(len(words) + 1))),
+        "t5": lambda: t5._answered("cpu", "translate", ("the", "black", "cat", "sleeps")),
+        "retro": lambda: retro._read("cpu", places, 0, "retrieved"),
+        "recurrent": lambda: recurrent._units("cpu", "toy_lstm_lm", words, 0),
+        "seq2seq": lambda: seq2seq._attention(
+            translator.model, "mt:cpu", words[:3], ("les", "chats"), translator.vocab
+        ),
+    }
+    for name, compute in computed.items():
+        first = compute()
+        assert compute() is first, f"{name}: computed again for the same input"
+        arrays = list(_arrays(first))
+        assert arrays, name
+        for array in arrays:
+            with pytest.raises(ValueError, match="read-only"):
+                array.flat[0] = 1.0
+    assert unilm._unilm_run("cpu", "seq2seq", ("the", "black", "cat", "sleeps")).attention.ndim == 4

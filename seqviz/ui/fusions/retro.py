@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
@@ -26,6 +28,7 @@ from ...export.fusion_slides import shared_retro_keys
 from ...models.checkpoint import Checkpoint
 from ..figures import attention_views
 from ..inputs import word_list
+from ..models import builtin_model, read_only
 from ..page import PageContext
 from ..text import md_token
 from .common import VERDICT_KEYS, measured
@@ -74,10 +77,58 @@ def _edit_fact(ctx: PageContext, world: World, ask: int) -> None:
     st.success(ctx.t("fu_retro_edited", fact=" ".join(fact(subject, place))), icon=":material/edit:")
 
 
+@dataclass(frozen=True)
+class RetroRead:
+    """One question answered from a world's datastore: the answer, the retrieved (chunk index, score) pairs,
+    the chunks the model read, its cross-attention over their real tokens (L, H, T, keys) with the rows' and
+    columns' labels, and the padded width of a chunk."""
+
+    answer: tuple[str, ...]
+    found: tuple[tuple[int, float], ...]
+    chunks: tuple[tuple[str, ...], ...]
+    cross: np.ndarray
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    chunk_width: int
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _read(device: str, places: tuple[int, ...], ask: int, reading: str) -> RetroRead:
+    """The model's answer to the question about subject `ask` in the world, reading the retrieved chunks,
+    random ones or none; once per server for each world, question and reading, shared read-only."""
+    ckpt = builtin_model(RETRO, device)
+    model, vocab = ckpt.model, ckpt.vocab
+    keys = shared_retro_keys(device)
+    store = world_store(keys, World(places))
+    found = retrieve(store, keys.questions[ask])
+    if reading == "retrieved":
+        chunks = [store.chunks[i] for i, _ in found]
+    elif reading == "random":
+        chunks = [store.chunks[i] for i in random.Random(ask).sample(range(len(store.chunks)), NEIGHBOURS)]
+    else:
+        chunks = [("[SEP]",)]
+    src = neighbour_ids(chunks, vocab)[None].to(device)  # (1, K, L)
+    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(question(SUBJECTS[ask])))]], device=device)
+    answer = vocab.decode(answer_batch(model, src, prompt, vocab.eos_id)[0])
+    # the decoder fed <bos> question answer; each row is labelled by the token written at that step
+    tgt = torch.cat((prompt, torch.tensor([vocab.encode(answer)], device=device, dtype=torch.long)), 1)
+    with torch.no_grad():
+        cross = torch.stack([w[0] for w in model(src, tgt, need_weights=True).cross_attention])  # (L, H, T, K·L)
+    columns = [f"{k + 1}·{vocab.token(int(t))}" for k in range(src.size(1)) for t in src[0, k].tolist()]
+    real = (src[0] != vocab.pad_id).flatten().cpu().numpy()
+    return RetroRead(
+        tuple(answer),
+        tuple(found),
+        tuple(tuple(chunk) for chunk in chunks),
+        read_only(cross[..., real]),
+        (*vocab.decode(tgt[0, 1:].tolist()), "<eos>"),
+        tuple(c for c, r in zip(columns, real, strict=True) if r),
+        src.size(2),
+    )
+
+
 @st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
-    model, vocab = ckpt.model, ckpt.vocab
-    keys = shared_retro_keys(str(ctx.device))
     first, second, right = st.columns([1, 1, 2])
     adjective = first.selectbox(ctx.t("fu_retro_ask"), ADJECTIVES, key="fu_retro_adjective")
     noun = second.selectbox(ctx.t("fu_retro_noun"), NOUNS, key="fu_retro_noun")
@@ -92,17 +143,8 @@ def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     )
     _edit_fact(ctx, _world(), ask)
     world = _world()
-    store = world_store(keys, world)
-    found = retrieve(store, keys.questions[ask])
-    if reading == "retrieved":
-        chunks = [store.chunks[i] for i, _ in found]
-    elif reading == "random":
-        chunks = [store.chunks[i] for i in random.Random(ask).sample(range(len(store.chunks)), NEIGHBOURS)]
-    else:
-        chunks = [("[SEP]",)]
-    src = neighbour_ids(chunks, vocab)[None].to(ctx.device)  # (1, K, L)
-    prompt = torch.tensor([[vocab.bos_id, *vocab.encode(list(question(SUBJECTS[ask])))]], device=ctx.device)
-    answer = vocab.decode(answer_batch(model, src, prompt, vocab.eos_id)[0])
+    read = _read(str(ctx.device), world.places, ask, reading)
+    answer, found, chunks = read.answer, read.found, read.chunks
     truth = PLACES[world.places[ask]]
     st.markdown(
         ctx.t(
@@ -119,7 +161,7 @@ def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
                 [
                     {
                         ctx.t("fu_retro_rank"): r + 1,
-                        ctx.t("fu_retro_chunk"): " ".join(store.chunks[i]),
+                        ctx.t("fu_retro_chunk"): " ".join(chunks[r]),
                         ctx.t("fu_retro_score"): f"{score:.3f}",
                     }
                     for r, (i, score) in enumerate(found)
@@ -127,22 +169,15 @@ def retro_section(ctx: PageContext, ckpt: Checkpoint) -> None:
             ),
             hide_index=True,
         )
-    # the decoder fed <bos> question answer; each row is labelled by the token written at that step
-    tgt = torch.cat((prompt, torch.tensor([vocab.encode(answer)], device=ctx.device, dtype=torch.long)), 1)
-    with torch.no_grad():
-        cross = torch.stack([w[0] for w in model(src, tgt, need_weights=True).cross_attention])  # (L, H, T, K·L)
-    width = src.size(2)
-    columns = [f"{k + 1}·{vocab.token(int(t))}" for k in range(src.size(1)) for t in src[0, k].tolist()]
-    real = (src[0] != vocab.pad_id).flatten().cpu().numpy()
     attention_views(
         ctx,
-        cross[..., real].cpu().numpy(),
-        [*vocab.decode(tgt[0, 1:].tolist()), "<eos>"],
-        [c for c, r in zip(columns, real, strict=True) if r],
+        read.cross,
+        list(read.rows),
+        list(read.columns),
         ctx.t("fu_retro_cross"),
         "fu_retro",
         ("fusions", "retro_cross", str(ask)),
-        x_title=ctx.t("fu_retro_key_axis", k=width),
+        x_title=ctx.t("fu_retro_key_axis", k=read.chunk_width),
         y_title=ctx.t("fu_output_axis"),
         default_view=1,
         default_layer=-1,

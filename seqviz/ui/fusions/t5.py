@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
@@ -22,6 +23,7 @@ from ...decoding.seq2seq import translate_batch
 from ...models.checkpoint import Checkpoint
 from ..figures import attention_views
 from ..inputs import report_unknown, word_list
+from ..models import builtin_model, read_only
 from ..page import PageContext, widget_default
 from ..text import md_token
 from .common import VERDICT_KEYS
@@ -75,9 +77,7 @@ def t5_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     if len(body) > room:
         st.info(ctx.t("ae_too_long", n=len(body), max=room), icon=":material/content_cut:")
         body = body[:room]
-    src = torch.tensor([vocab.encode(list(with_prefix(task, body)))], device=ctx.device)  # (1, S)
-    with torch.no_grad():
-        output = vocab.decode(translate_batch(model, src, vocab.bos_id, vocab.eos_id)[0])
+    output, cross, source = _answered(str(ctx.device), task, tuple(body))
     shown = md_token(" ".join(output)) or "∅"
     if task in TASKS:
         st.markdown(ctx.t("fu_t5_answer", output=shown, verdict=ctx.t(VERDICT_KEYS[_t5_verdict(task, body, output)])))
@@ -86,15 +86,11 @@ def t5_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     else:  # what the model does with a prefix it never saw, labelled as not an answer
         st.error(ctx.t("fu_t5_unknown_prefix", task=md_token(task), known=known), icon=":material/label_off:")
         st.markdown(ctx.t("fu_t5_unknown_output", output=shown))
-    written = vocab.encode(output)[: model.config.max_len - 1]  # an answer that ran to the limit is cut
-    tgt = torch.tensor([[vocab.bos_id, *written]], device=ctx.device)  # (1, T): row t writes token t + 1
-    with torch.no_grad():
-        cross = torch.stack([w[0] for w in model(src, tgt, need_weights=True).cross_attention])  # (L, H, T, S)
     attention_views(
         ctx,
-        cross.cpu().numpy(),
-        [*vocab.decode(written), "<eos>"],
-        vocab.decode(src[0].tolist()),
+        cross,
+        [*output[: cross.shape[2] - 1], "<eos>"],
+        list(source),
         ctx.t("fu_t5_cross"),
         "fu_t5",
         ("fusions", "t5_cross", task),
@@ -103,17 +99,39 @@ def t5_section(ctx: PageContext, ckpt: Checkpoint) -> None:
         default_view=1,
         default_layer=-1,
     )
-    every_prefix(ctx, ckpt, body)
+    every_prefix(ctx, body)
     t5_quality(ctx, ckpt.metrics)
 
 
-def every_prefix(ctx: PageContext, ckpt: Checkpoint, body) -> None:
-    """The same input under each known prefix, decoded together: the prefix alone changes the job."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _answered(device: str, task: str, body: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...]]:
+    """The model's answer to the prefixed input, its cross-attention while writing it (L, H, T, S) and the
+    source's tokens; once per server for each input, shared read-only."""
+    ckpt = builtin_model(T5, device)
     model, vocab = ckpt.model, ckpt.vocab
-    sources = [vocab.encode(list(with_prefix(task, body))) for task in TASKS]
-    src = torch.tensor(sources, device=ctx.device)  # (5, S): the same length, as the prefixes are one word
+    src = torch.tensor([vocab.encode(list(with_prefix(task, body)))], device=device)  # (1, S)
     with torch.no_grad():
-        outputs = [vocab.decode(ids) for ids in translate_batch(model, src, vocab.bos_id, vocab.eos_id)]
+        output = vocab.decode(translate_batch(model, src, vocab.bos_id, vocab.eos_id)[0])
+        written = vocab.encode(output)[: model.config.max_len - 1]  # an answer that ran to the limit is cut
+        tgt = torch.tensor([[vocab.bos_id, *written]], device=device)  # (1, T): row t writes token t + 1
+        cross = torch.stack([w[0] for w in model(src, tgt, need_weights=True).cross_attention])  # (L, H, T, S)
+    return tuple(output), read_only(cross), tuple(vocab.decode(src[0].tolist()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _under_every_prefix(device: str, body: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The same input under each known prefix, decoded together; once per server for each input."""
+    ckpt = builtin_model(T5, device)
+    vocab = ckpt.vocab
+    sources = [vocab.encode(list(with_prefix(task, body))) for task in TASKS]
+    src = torch.tensor(sources, device=device)  # (5, S): the same length, as the prefixes are one word
+    with torch.no_grad():
+        return tuple(tuple(vocab.decode(ids)) for ids in translate_batch(ckpt.model, src, vocab.bos_id, vocab.eos_id))
+
+
+def every_prefix(ctx: PageContext, body) -> None:
+    """The same input under each known prefix: the prefix alone changes the job."""
+    outputs = _under_every_prefix(str(ctx.device), tuple(body))
     st.subheader(ctx.t("fu_t5_every_prefix"))
     rows = [
         {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
@@ -18,6 +20,7 @@ from ...models.unilm import MODES, unilm_mask
 from ...viz.bars import topk_bars
 from ...viz.masks import mask_figure
 from ..figures import attention_views, mask_options, show_plotly
+from ..models import builtin_model, read_only
 from ..page import PageContext
 from ..text import md_token
 from .common import TOP_K, VERDICT_KEYS, measured, sentence_words
@@ -32,53 +35,66 @@ MODE_EXAMPLES = {
 }
 
 
-def _unilm_run(
-    ctx: PageContext, ckpt: Checkpoint, mode: str, words: list[str]
-) -> tuple[torch.Tensor, str, bool | None]:
-    """What the network does under the mode: the full ids it ends with, the answer as text, and the checker's
-    verdict (None when there is nothing to check)."""
+@dataclass(frozen=True)
+class UnilmRun:
+    """What the network does under a mode on one input: the ids it ends with (their tokens label the figures),
+    the answer as text, the checker's verdict (None when there is nothing to check), the top words at the
+    first blank (fill mode only), the mode's mask and every layer's attention, (L, H, T, T)."""
+
+    labels: tuple[str, ...]
+    answer: str
+    verdict: bool | None
+    top: tuple[tuple[str, ...], tuple[float, ...]] | None
+    mask: np.ndarray
+    attention: np.ndarray
+
+
+def _with_blank(ctx: PageContext, words: list[str]) -> list[str]:
+    """Words for filling: as typed when a [MASK] is in them, else one word blanked (and the user told which)."""
+    if MASK_TOKEN in words:
+        return words
+    sites = right_context_sites(words)
+    blank = sites[0][0] if sites else min(1, len(words) - 1)
+    st.info(ctx.t("fu_no_mask", word=words[blank]), icon=":material/touch_app:")
+    return [*words[:blank], MASK_TOKEN, *words[blank + 1 :]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _unilm_run(device: str, mode: str, words: tuple[str, ...]) -> UnilmRun:
+    """The network under the mode on the words, run once per server for each input and shared read-only."""
+    ckpt = builtin_model(UNILM, device)
     network, vocab = ckpt.model, ckpt.vocab
     view = network.view(mode)
-    device = ctx.device
-    if mode == "bidirectional":
-        if MASK_TOKEN not in words:
-            sites = right_context_sites(words)
-            blank = sites[0][0] if sites else min(1, len(words) - 1)
-            st.info(ctx.t("fu_no_mask", word=words[blank]), icon=":material/touch_app:")
-            words = [*words[:blank], MASK_TOKEN, *words[blank + 1 :]]
-        ids = torch.tensor([[vocab.cls_id, *vocab.encode(words), vocab.sep_id]], device=device)
-        first_mask = int((ids[0] == vocab.mask_id).nonzero()[0])
-        prediction = mask_predictions(view, ids[0], [first_mask], TOP_K)[0]
-        filled, _ = fill_masks(view, ids, vocab.mask_id, "confident_first")
-        sentence = vocab.decode(filled[0, 1:-1].tolist())
-        show_plotly(
-            topk_bars(
-                vocab.decode(prediction.top_ids),
-                prediction.top_probs,
-                ctx.t("fu_topk_mask"),
-                presentation=ctx.presentation,
-                x_title=ctx.t("ae_probability"),
-            ),
-            "fusions",
-            "unilm_fill",
-            *words[:4],
-            key="fu_unilm_topk",
-        )
-        return filled[0], " ".join(sentence), is_grammatical(sentence)
-    # causal: continue <bos> words; seq2seq: write the French after <bos> English [SEP]
-    prompt = [vocab.bos_id, *vocab.encode(words)] + ([vocab.sep_id] if mode == "seq2seq" else [])
-    out = generate(
-        view,
-        torch.tensor(prompt, device=device),
-        network.config.max_len - len(prompt),
-        greedy=True,
-        eos_id=vocab.eos_id,
-        processors=[text_suppressor(vocab)],
-    )
-    written, ended = strip_eos(vocab.decode(out.tolist()[len(prompt) :]), vocab)
-    if mode == "causal":
-        return out, " ".join([*words, *written]), ended and is_grammatical([*words, *written])
-    return out, " ".join(written), check_translation(words, written) if is_grammatical(words) else None
+    top = None
+    with torch.no_grad():
+        if mode == "bidirectional":
+            ids = torch.tensor([[vocab.cls_id, *vocab.encode(list(words)), vocab.sep_id]], device=device)
+            first_mask = int((ids[0] == vocab.mask_id).nonzero()[0])
+            prediction = mask_predictions(view, ids[0], [first_mask], TOP_K)[0]
+            top = (tuple(vocab.decode(prediction.top_ids)), tuple(prediction.top_probs))
+            filled, _ = fill_masks(view, ids, vocab.mask_id, "confident_first")
+            ids, sentence = filled[0], vocab.decode(filled[0, 1:-1].tolist())
+            answer, verdict = " ".join(sentence), is_grammatical(sentence)
+        else:  # causal: continue <bos> words; seq2seq: write the French after <bos> English [SEP]
+            prompt = [vocab.bos_id, *vocab.encode(list(words))] + ([vocab.sep_id] if mode == "seq2seq" else [])
+            ids = generate(
+                view,
+                torch.tensor(prompt, device=device),
+                network.config.max_len - len(prompt),
+                greedy=True,
+                eos_id=vocab.eos_id,
+                processors=[text_suppressor(vocab)],
+            )
+            written, ended = strip_eos(vocab.decode(ids.tolist()[len(prompt) :]), vocab)
+            if mode == "causal":
+                answer, verdict = " ".join([*words, *written]), ended and is_grammatical([*words, *written])
+            else:
+                answer = " ".join(written)
+                verdict = check_translation(list(words), written) if is_grammatical(list(words)) else None
+        lengths = view.source_lengths(ids[None])
+        mask = unilm_mask(mode, ids[None], lengths, vocab.pad_id)[0]  # (T, T)
+        attention = torch.stack([w[0] for w in view(ids[None], need_weights=True).self_attention])
+    return UnilmRun(tuple(vocab.decode(ids.tolist())), answer, verdict, top, read_only(mask), read_only(attention))
 
 
 THUMBNAIL = ("<bos>", "the", "cat", "[SEP]", "le", "chat")  # one sequence under the three masks
@@ -99,7 +115,7 @@ def three_masks(ctx: PageContext, chosen: str) -> None:
 
 @st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
-    network, vocab = ckpt.model, ckpt.vocab
+    network = ckpt.model
     mode = st.segmented_control(
         ctx.t("fu_unilm_mode"),
         MODES,
@@ -113,21 +129,33 @@ def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
         ctx.t(MODE_INPUT_KEYS[mode]), value=MODE_EXAMPLES[mode], key=f"fu_unilm_text_{mode}", max_chars=2000
     )
     words = sentence_words(ctx, text, MODE_EXAMPLES[mode])
-    with torch.no_grad():
-        ids, answer, verdict = _unilm_run(ctx, ckpt, mode, words)
-        lengths = network.view(mode).source_lengths(ids[None])
-        mask = unilm_mask(mode, ids[None], lengths, vocab.pad_id)[0]  # (T, T)
-        attention = torch.stack([w[0] for w in network.view(mode)(ids[None], need_weights=True).self_attention])
-    st.markdown(ctx.t("fu_unilm_answer", answer=md_token(answer) or "∅", verdict=ctx.t(VERDICT_KEYS[verdict])))
+    if mode == "bidirectional":
+        words = _with_blank(ctx, words)
+    run = _unilm_run(str(ctx.device), mode, tuple(words))
+    if run.top is not None:
+        show_plotly(
+            topk_bars(
+                list(run.top[0]),
+                list(run.top[1]),
+                ctx.t("fu_topk_mask"),
+                presentation=ctx.presentation,
+                x_title=ctx.t("ae_probability"),
+            ),
+            "fusions",
+            "unilm_fill",
+            *words[:4],
+            key="fu_unilm_topk",
+        )
+    st.markdown(ctx.t("fu_unilm_answer", answer=md_token(run.answer) or "∅", verdict=ctx.t(VERDICT_KEYS[run.verdict])))
     same = all(a is b for m in MODES for a, b in zip(network.view(m).parameters(), network.parameters(), strict=True))
     st.caption(ctx.t("fu_unilm_same" if same else "fu_unilm_not_same", n=sum(p.numel() for p in network.parameters())))
-    labels = vocab.decode(ids.tolist())
+    labels = list(run.labels)
     # side by side on a laptop; one above the other on a projector, where the larger cells need the width
     left, right = (st.container(), st.container()) if ctx.presentation else st.columns([2, 3])
     with left:
         show_plotly(
             mask_figure(
-                mask.cpu().numpy(),
+                run.mask,
                 labels,
                 labels,
                 ctx.t(MODE_NAME_KEYS[mode]),
@@ -141,7 +169,7 @@ def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
     with right:
         attention_views(
             ctx,
-            attention.cpu().numpy(),
+            run.attention,
             labels,
             labels,
             ctx.t("fu_unilm_attention"),
@@ -149,7 +177,7 @@ def unilm_section(ctx: PageContext, ckpt: Checkpoint) -> None:
             ("fusions", "unilm_attention", mode, *words[:3]),
             x_title=ctx.t("key_axis"),
             y_title=ctx.t("query_axis"),
-            masked=~mask.cpu().numpy(),
+            masked=~run.mask,
             default_view=1,
             default_layer=-1,
         )

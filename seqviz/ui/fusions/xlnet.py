@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import streamlit as st
 import torch
 
@@ -17,6 +18,7 @@ from ...viz.bars import topk_bars
 from ...viz.masks import mask_figure
 from ..figures import mask_options, show_plotly
 from ..inputs import word_list
+from ..models import builtin_model, read_only
 from ..page import PageContext
 from ..text import md_highlighted, md_token
 from .common import TOP_K, VERDICT_KEYS, measured, sentence_words
@@ -52,17 +54,43 @@ def _order(ctx: PageContext, words: list[str]) -> list[int]:
     return order
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _probs_in_order(device: str, words: tuple[str, ...], full_order: tuple[int, ...]) -> np.ndarray:
+    """The model's next-word distribution at every position, read in the order: (T, V), once per server for
+    each input, shared read-only."""
+    ckpt = builtin_model(XLNET, device)
+    ids = torch.tensor([ckpt.vocab.bos_id, *ckpt.vocab.encode(list(words))], device=device)
+    with torch.no_grad():
+        return read_only(ckpt.model.in_order(ids, list(full_order)).logits[0].softmax(-1))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _infilled(
+    device: str, words: tuple[str, ...], order: tuple[int, ...], blanks: tuple[int, ...]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The sentence with the blanks written (the given words first, then the blanks in the order) and the
+    positions in the order they were written; once per server for each input."""
+    ckpt = builtin_model(XLNET, device)
+    vocab = ckpt.vocab
+    ids = torch.tensor([vocab.bos_id, *vocab.encode(list(words))], device=device)
+    blank_positions = [p + 1 for p in blanks]
+    ids[blank_positions] = vocab.mask_id
+    fixed = [p for p in range(1, len(ids)) if p not in blank_positions]
+    with torch.no_grad():
+        written, steps = write_in_order(
+            ckpt.model, ids, infill_order(len(ids), fixed, [p + 1 for p in order]), vocab, fixed
+        )
+    return tuple(vocab.decode(written[1:].tolist())), tuple(s.position for s in steps)
+
+
 @st.fragment  # this section's controls redraw it alone: the page's other three do not depend on them
 def xlnet_section(ctx: PageContext, ckpt: Checkpoint) -> None:
-    model, vocab = ckpt.model, ckpt.vocab
+    vocab = ckpt.vocab
     text = st.text_input(ctx.t("sentence"), value=XLNET_EXAMPLE, key="fu_xlnet_text", max_chars=2000)
     words = [w for w in sentence_words(ctx, text, XLNET_EXAMPLE) if w != MASK_TOKEN] or tokenize(XLNET_EXAMPLE)
     order = _order(ctx, words)
     full_order = [0, *(p + 1 for p in order)]  # <bos> first
-    ids = torch.tensor([vocab.bos_id, *vocab.encode(words)], device=ctx.device)
-    with torch.no_grad():
-        out = model.in_order(ids, full_order, need_weights=True)
-    probs = out.logits[0].softmax(-1).cpu()  # (T, V)
+    probs = torch.tensor(_probs_in_order(str(ctx.device), tuple(words), tuple(full_order)))  # (T, V), a copy
     step = st.slider(ctx.t("fu_step"), 1, len(words), 1, key=f"fu_xlnet_step_{len(words)}") if len(words) > 1 else 1
     position = full_order[step]
     sees = [p for p in full_order[:step] if p != 0]
@@ -131,18 +159,11 @@ def xlnet_infill(ctx: PageContext, ckpt: Checkpoint, words: list[str], order: li
     if not blanks:
         st.info(ctx.t("fu_infill_none"), icon=":material/touch_app:")
         return
-    vocab = ckpt.vocab
-    ids = torch.tensor([vocab.bos_id, *vocab.encode(words)], device=ctx.device)
-    blank_positions = [p + 1 for p in blanks]
-    ids[blank_positions] = vocab.mask_id
-    fixed = [p for p in range(1, len(ids)) if p not in blank_positions]
-    written, steps = write_in_order(
-        ckpt.model, ids, infill_order(len(ids), fixed, [p + 1 for p in order]), vocab, fixed
-    )
-    sentence = vocab.decode(written[1:].tolist())
-    shown = md_highlighted(sentence, [i + 1 in blank_positions for i in range(len(sentence))])
-    st.markdown(ctx.t("fu_infill_result", sentence=shown, verdict=ctx.t(VERDICT_KEYS[is_grammatical(sentence)])))
-    st.caption(ctx.t("fu_infill_order", order=word_list(ctx, [md_token(sentence[s.position - 1]) for s in steps])))
+    sentence, written_at = _infilled(str(ctx.device), tuple(words), tuple(order), tuple(sorted(blanks)))
+    shown = md_highlighted(list(sentence), [i in blanks for i in range(len(sentence))])
+    verdict = ctx.t(VERDICT_KEYS[is_grammatical(list(sentence))])
+    st.markdown(ctx.t("fu_infill_result", sentence=shown, verdict=verdict))
+    st.caption(ctx.t("fu_infill_order", order=word_list(ctx, [md_token(sentence[p - 1]) for p in written_at])))
 
 
 def xlnet_quality(ctx: PageContext, metrics: dict) -> None:
