@@ -11,17 +11,8 @@ page_intro(ctx, "rnn_title", "rnn_intro", "rnn_look")
 
 with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     models = sections.models(ctx)
-    words = sections.sentence(ctx)
     sections.models_section(ctx, models)
-
-    st.header(ctx.t("rnn_agreement_header"))
-    sections.agreement_section(ctx, models, words)
-
-    st.header(ctx.t("rnn_reach_header"))
-    sections.gradient_section(ctx, models, words)
-
-    st.header(ctx.t("rnn_inside_header"))
-    sections.inside_section(ctx, models, words)
+    sections.sentence_sections(ctx, models)
 
     st.header(ctx.t("rnn_timing_header"))
     sections.timing_section(ctx, models)

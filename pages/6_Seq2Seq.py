@@ -11,28 +11,35 @@ from seqviz.ui.page import device_fallback, page_intro, setup_page
 ctx = setup_page("page_seq2seq")
 page_intro(ctx, "s2s_title", "s2s_intro", "s2s_look")
 
-with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
-    models = {name: builtin_model(name, str(ctx.device)) for name in sections.MODELS}
+
+@st.fragment  # the typed sentence feeds these sections alone: typing redraws them, not the whole page
+def sentence_sections(models: dict) -> None:
     transformer = models["toy_transformer_mt"]
     words = sections.source_words(ctx, example_sentences("en"))
-    if words:
-        st.header(ctx.t("s2s_translations"))
-        outputs = sections.translations_section(ctx, models, words)
+    if not words:
+        return
+    st.header(ctx.t("s2s_translations"))
+    outputs = sections.translations_section(ctx, models, words)
 
-        st.header(ctx.t("s2s_step_header"))
-        sections.stepper(ctx, transformer, words)
+    st.header(ctx.t("s2s_step_header"))
+    sections.stepper(ctx, transformer, words)
 
-        st.header(ctx.t("s2s_attention_header"))
-        sections.attention_section(ctx, transformer, words, outputs["toy_transformer_mt"])
+    st.header(ctx.t("s2s_attention_header"))
+    sections.attention_section(ctx, transformer, words, outputs["toy_transformer_mt"])
 
-        st.header(ctx.t("s2s_bahdanau_header"))
-        sections.bahdanau_section(ctx, transformer, models["toy_bahdanau_mt"], words)
+    st.header(ctx.t("s2s_bahdanau_header"))
+    sections.bahdanau_section(ctx, transformer, models["toy_bahdanau_mt"], words)
 
-        st.header(ctx.t("s2s_forcing_header"))
-        measures.forcing_section(ctx, transformer, words)
+    st.header(ctx.t("s2s_forcing_header"))
+    measures.forcing_section(ctx, transformer, words)
 
-        st.header(ctx.t("s2s_timing_header"))
-        measures.timing_section(ctx, transformer, words, outputs["toy_transformer_mt"])
+    st.header(ctx.t("s2s_timing_header"))
+    measures.timing_section(ctx, transformer, words, outputs["toy_transformer_mt"])
+
+
+with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
+    models = {name: builtin_model(name, str(ctx.device)) for name in sections.MODELS}
+    sentence_sections(models)
 
     st.header(ctx.t("s2s_length_header"))
     measures.length_section(ctx, models)

@@ -60,6 +60,18 @@ def _initial_models(device: str) -> dict:
     return built
 
 
+@st.fragment  # a sentence typed (or a control below moved) redraws these three sections, not the whole page
+def sentence_sections(ctx: PageContext, ckpts: dict[str, Checkpoint]) -> None:
+    """The sentence and the three sections that read it: agreement, the gradient's reach, the units inside."""
+    words = sentence(ctx)
+    st.header(ctx.t("rnn_agreement_header"))
+    agreement_section(ctx, ckpts, words)
+    st.header(ctx.t("rnn_reach_header"))
+    gradient_section(ctx, ckpts, words)
+    st.header(ctx.t("rnn_inside_header"))
+    inside_section(ctx, ckpts, words)
+
+
 def sentence(ctx: PageContext) -> list[str]:
     """The sentence every section reads: typed, cleaned (unknown words named and left out), never empty."""
     text = st.text_input(ctx.t("rnn_sentence"), DEFAULT_SENTENCE, key="rnn_sentence", max_chars=2000)
