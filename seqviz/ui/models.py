@@ -23,6 +23,11 @@ def builtin_model(name: str, device: str) -> Checkpoint:
     return ckpt
 
 
+def model_key(ckpt: Checkpoint) -> str:
+    """A shared model's cache key for results computed from it: its recipe's name and its device."""
+    return f"{ckpt.recipe.get('name', 'model')}:{next(ckpt.model.parameters()).device}"
+
+
 def page_deck(ctx, words) -> Deck:
     """The slide pack's deck for a page: its language, words and device, the server's shared models."""
     return Deck(ctx.lang, list(words), ctx.device, loader=builtin_model)

@@ -24,7 +24,7 @@ from ..viz.attention import attention_heatmap, head_grid
 from ..viz.bars import topk_bars
 from .figures import show_plotly
 from .inputs import report_unknown
-from .models import read_only
+from .models import model_key, read_only
 from .page import PageContext
 from .text import md_token
 
@@ -171,10 +171,7 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> None:
 
 def _maps(ckpt: Checkpoint, words: list[str], target: list[str]):
     """Every attention of one teacher-forced pass, computed once per model, sentence and target."""
-    name = ckpt.recipe.get("name", "model")
-    return _attention(
-        ckpt.model, f"{name}:{next(ckpt.model.parameters()).device}", tuple(words), tuple(target), ckpt.vocab
-    )
+    return _attention(ckpt.model, model_key(ckpt), tuple(words), tuple(target), ckpt.vocab)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

@@ -23,6 +23,7 @@ from ..training.recipes import RECIPES
 from ..training.splits import translation_split_head
 from ..viz.curves import accuracy_curves
 from .figures import show_altair
+from .models import model_key
 from .page import PageContext
 from .text import md_token
 
@@ -91,8 +92,7 @@ def forcing_section(ctx: PageContext, ckpt: Checkpoint, words: list[str]) -> Non
         return
     st.markdown(ctx.t("s2s_forcing_intro"))
     vocab = ckpt.vocab
-    model_key = f"{ckpt.recipe.get('name', 'model')}:{next(ckpt.model.parameters()).device}"
-    result = _forcing(ckpt.model, model_key, tuple(words), tuple(reference), vocab)
+    result = _forcing(ckpt.model, model_key(ckpt), tuple(words), tuple(reference), vocab)
     expected = [*reference, vocab.token(vocab.eos_id)]  # position t should predict reference token t
     marked = [
         f"**:{'green' if w == e else 'orange'}[{md_token(w)}]**"
