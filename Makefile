@@ -20,6 +20,7 @@ TEST_WORKERS ?= 2
 SLIDES_LANG ?= en
 REPLICAS ?= 2
 SERVE_ARGS ?=
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run serve test lint fmt load-test capacity slides install install-hf install-dev clean
 
@@ -50,8 +51,14 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) -m seqviz.deploy --replicas $(REPLICAS) --port $(PORT) $(SERVE_ARGS)
 
-test: lint
+test: lint $(AXE)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# axe-core for the browser tests' accessibility checks, pinned in tests/browser/package-lock.json (needs npm;
+# without it those checks skip, or fail where SEQVIZ_REQUIRE_BROWSER=1 as in CI)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "make: npm not found, the accessibility checks will not run (Debian: apt-get install npm)"; fi
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
@@ -71,4 +78,4 @@ slides: $(VENV)/.runtime
 	$(PY) -m seqviz.export --out slides --lang $(SLIDES_LANG)
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache slides
+	rm -rf $(VENV) artifacts .pytest_cache slides tests/browser/node_modules

@@ -5,7 +5,7 @@ import streamlit as st
 from seqviz.models.masks import bidirectional_mask, causal_mask, joint_mask
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.page import PAGES, page_link, setup_page
-from seqviz.ui.text import paradigm_columns, paradigm_table_markdown
+from seqviz.ui.text import paradigm_cards_markdown, paradigm_columns, paradigm_table_markdown
 from seqviz.viz.masks import mask_figure
 
 ctx = setup_page("page_home")
@@ -30,7 +30,9 @@ for column, name, paradigm, (mask, labels) in zip(
         show_plotly(fig, "home", "mask", paradigm, key=f"thumb_{paradigm}")
 
 st.header(ctx.t("home_map"))
-st.markdown(paradigm_table_markdown(ctx.lang))
+st.markdown(
+    (paradigm_cards_markdown if ctx.narrow else paradigm_table_markdown)(ctx.lang)
+)  # a phone: no sideways scroll
 
 st.header(ctx.t("home_pages"))
 for path, label_key, summary_key, icon in PAGES[1:]:

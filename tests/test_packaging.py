@@ -55,7 +55,15 @@ def installed(tmp_path_factory) -> dict:
         ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "artifacts", "build", "*.egg-info", "__pycache__", "slides", ".pytest_cache"
+            ".git",
+            ".venv",
+            "artifacts",
+            "build",
+            "*.egg-info",
+            "__pycache__",
+            "slides",
+            ".pytest_cache",
+            "node_modules",
         ),
     )
     build = subprocess.run(

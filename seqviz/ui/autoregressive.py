@@ -163,7 +163,8 @@ def stepper(ctx: PageContext, ckpt: Checkpoint, s: Settings, prompt: list[int]) 
     record = state["records"][-1]
     if state["done"] == "eos":
         words, _ = strip_eos(vocab.decode(state["ids"][1:]), vocab)
-        st.success(ctx.t("ar_finished") + " " + ctx.t("ar_checker_ok" if is_grammatical(words) else "ar_checker_bad"))
+        verdict = "✓ " + ctx.t("ar_checker_ok") if is_grammatical(words) else "✗ " + ctx.t("ar_checker_bad")
+        st.success(f"{ctx.t('ar_finished')} {verdict}")
     elif state["done"] == "window":
         st.warning(ctx.t("ar_window_full", n=ckpt.model.config.max_len))
     st.markdown(
@@ -250,7 +251,7 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
         best_path=best_path(result),
         x_title=ctx.t("ar_beam_steps"),
     )
-    show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree")
+    show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree", scroll=ctx.narrow)
     gif_button(
         ctx,
         lambda: beam_animation(page_deck(ctx, vocab.decode(prompt[1:])), prompt, width, steps, penalty),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 import torch
@@ -12,16 +14,27 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as 
 
 from ..export.animation import FRAME_MS, Animation, gif_bytes
 from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
+from ..i18n import tr
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
+from ..viz.describe import altair_table, describe_altair, describe_plotly, plotly_tables
 from ..viz.static_export import static_export_available, to_svg_bytes
 from ..viz.style import altair_download_name, plotly_config, safe_filename
+from .page import page_settings
 
 
-def show_plotly(fig, *parts: str, key: str) -> None:
-    """Show a plotly figure. Its camera button saves a PNG at 3× scale named after page, figure and
-    sentence; where kaleido and a Chromium browser are present, an SVG button saves it as vector art."""
+def show_plotly(fig, *parts: str, key: str, alt: str | None = None, scroll: bool = False) -> None:
+    """Show a plotly figure after its text alternative (`alt`, else read from the figure's numbers). Its
+    camera button saves a PNG at 3× scale named after page, figure and sentence; where kaleido and a
+    Chromium browser are present, an SVG button saves it as vector art. With `scroll` (a wide figure on a
+    narrow screen: a tree whose labels would pile up), the figure keeps its own width and its box scrolls
+    sideways."""
     name = safe_filename(*parts)
-    st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
+    lang, as_text = page_settings()
+    t = partial(tr, lang)
+    _text_alternative(alt or _described(fig, lang), key, as_text, scroll)
+    st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None, width="content" if scroll else "stretch")
+    if as_text:
+        _tables(plotly_tables(fig), t)
     if static_export_available():
         st.download_button(
             "SVG",
@@ -58,12 +71,57 @@ def gif_button(ctx, build: Callable[[], Animation], *parts: str, key: str) -> No
     )
 
 
-def show_altair(chart, *parts: str, key: str) -> None:
-    """Show an altair chart; its ⋯ menu saves PNG (3×, set in the chart's usermeta) and SVG, named after
-    page, figure and sentence. The chart's Vega-Lite spec is made once for a chart object that recurs (the
-    curve builders return the same chart for the same rows): altair's conversion validates the whole spec."""
+def show_altair(chart, *parts: str, key: str, alt: str | None = None) -> None:
+    """Show an altair chart after its text alternative; its ⋯ menu saves PNG (3×, set in the chart's usermeta)
+    and SVG, named after page, figure and sentence. The chart's Vega-Lite spec is made once for a chart
+    object that recurs (the curve builders return the same chart for the same rows): altair's conversion
+    validates the whole spec."""
     spec = _vega_lite(chart, safe_filename(*parts))
+    lang, as_text = page_settings()
+    t = partial(tr, lang)
+    _text_alternative(alt or describe_altair(chart, t), key, as_text)
     st.vega_lite_chart({**spec, "datasets": dict(spec.get("datasets", {}))}, key=key, theme=None, width="stretch")
+    if as_text:
+        _tables([("", altair_table(chart))], t)
+
+
+_DESCRIBED: OrderedDict[tuple[int, str], tuple[object, str]] = OrderedDict()  # (id(figure's dict), lang) ->
+_DESCRIBED_LOCK = threading.Lock()  # (that dict, its description); the last 256 kept
+
+
+def _described(fig, lang: str) -> str:
+    """The figure's description, made once for a figure that recurs: a figure a page shares between sessions
+    (cached once per server) keeps its dict, and is described once, not at every rerun of every student."""
+    spec = fig.__dict__.get("_spec")  # a builder's figure (a plotly-made one would be a new dict every time)
+    if spec is None:
+        return describe_plotly(fig, partial(tr, lang))
+    key = (id(spec), lang)
+    with _DESCRIBED_LOCK:
+        if key in _DESCRIBED:
+            _DESCRIBED.move_to_end(key)
+            return _DESCRIBED[key][1]
+    text = describe_plotly(fig, partial(tr, lang))
+    with _DESCRIBED_LOCK:
+        _DESCRIBED[key] = (spec, text)  # the dict kept with it, so that its id is not reused meanwhile
+        if len(_DESCRIBED) > 256:
+            _DESCRIBED.popitem(last=False)
+    return text
+
+
+def _text_alternative(text: str, key: str, shown: bool, scroll: bool = False) -> None:
+    """The figure's description, just before it: read by a screen reader (the page's client names the
+    figure after it), and on the page too when figures are shown as text. (And the scrolling box's style.)"""
+    label = f"<strong>{html.escape(tr(page_settings()[0], 'figure_alt_label'))}:</strong> " if shown else ""
+    css = "seqviz-alt seqviz-alt-shown" if shown else "seqviz-alt"
+    box = f"<style>.st-key-{key} {{ overflow-x: auto; max-width: 100%; }}</style>" if scroll else ""
+    st.html(f'{box}<p class="{css}" id="seqviz-alt-{html.escape(key)}">{label}{html.escape(text)}</p>')
+
+
+def _tables(tables: list[tuple[str, dict[str, list]]], t) -> None:
+    """A figure's data under it, a table per panel."""
+    for title, table in tables:
+        st.caption(f"{t('figure_table_label')}{t('comma') + title if title else ''}")
+        st.dataframe(table, hide_index=True)
 
 
 _SPECS: OrderedDict[tuple[int, str], tuple[object, dict]] = OrderedDict()  # (id(chart), name) -> (chart, spec)

@@ -10,6 +10,7 @@ import torch
 from ..data.text import MASK_TOKEN
 from ..export.deck import DEFAULT_SENTENCE, MAX_WORDS, Deck, on_page
 from ..lessons import LESSONS, Lesson, Question, Step
+from ..viz.compose import for_phone
 from .figures import show_plotly
 from .inputs import toy_words
 from .models import builtin_model, page_deck
@@ -105,21 +106,33 @@ def _reveal(lesson_id: str, reveal: tuple, answer: int) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _built(lesson_id: str, index: int, part: str, words: tuple[str, ...], lang: str, device: str):
-    """A step's figure, question or answer figure for one sentence, built once per server (each session
+def _built(
+    lesson_id: str, index: int, part: str, words: tuple[str, ...], lang: str, device: str, narrow: bool, wall: bool
+):
+    """A step's figure, question or answer figure for one sentence and one screen (a phone's; a projector's,
+    where an answer's figure stands beside its question; or any other), built once per server (each session
     gets its own copy)."""
     step = LESSONS[lesson_id].steps[index]
     build = {"figure": step.figure, "question": step.question, "answer": step.answer_figure}[part]
     deck = Deck(lang, list(words), torch.device(device), loader=builtin_model)
     if build is None:
         return None
-    return build(deck) if part == "question" else on_page(build(deck))
+    if part == "question":
+        return build(deck)
+    figure = for_phone(on_page(build(deck))) if narrow else on_page(build(deck))
+    if wall and part == "answer":
+        figure.update_layout(height=min(figure.layout.height or WALL_FIGURE_PX, WALL_FIGURE_PX))
+    return figure
 
 
+WALL_FIGURE_PX = 640  # an answer's figure beside its question, under the step's heading, on a 1080-px wall
 HIDDEN_CSS = "<style>.st-key-les_space { display: none; }</style>"  # our own constant CSS
 
 
 def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
+    """A step: its narrative and figure, the question, Back / Reveal / Next, and once revealed the answer. On a
+    projector a step with a question is two columns, the question and answer beside the figure (the answer's
+    figure in its place once revealed), so that a revealed step fits the wall without scrolling."""
     st.html(HIDDEN_CSS)
     step: Step = lesson.steps[index]
     n = len(lesson.steps)
@@ -127,29 +140,48 @@ def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
     st.header(ctx.t(step.title))
     st.markdown(ctx.t(step.text, sentence=" ".join(deck.words)))
     built = {"lesson_id": lesson.id, "index": index, "words": tuple(deck.words), "lang": ctx.lang}
-    built["device"] = str(ctx.device)
+    built["device"], built["narrow"] = str(ctx.device), ctx.narrow
+    built["wall"] = ctx.presentation and not ctx.narrow
     parts = ("lessons", lesson.id, str(index + 1), *deck.words[:4])
     with st.spinner(ctx.t("les_preparing")):  # a step's first build runs the models (seconds, once per server)
         figure = _built(part="figure", **built)
         question = _built(part="question", **built)
-    if figure is not None:
-        show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
     reveal = (lesson.id, index, " ".join(deck.words))
     revealed = question is not None and reveal in st.session_state.get(REVEALED_KEY, set())
+    answer_figure = None
+    if revealed and step.answer_figure is not None:
+        with st.spinner(ctx.t("les_preparing")):
+            answer_figure = _built(part="answer", **built)
+    if ctx.presentation and not ctx.narrow and question is not None:
+        text, beside = st.columns([1, 1.3], gap="large")
+        with beside:
+            if answer_figure is not None:
+                show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+            elif figure is not None:
+                show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
+        with text:
+            _question_and_answer(ctx, lesson, index, question, reveal, revealed, beside_figure=True)
+    else:
+        if figure is not None:
+            show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
+        _question_and_answer(ctx, lesson, index, question, reveal, revealed)
+        if answer_figure is not None:
+            show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+    if index == n - 1:
+        _finish(ctx, lesson)
+
+
+def _question_and_answer(
+    ctx, lesson: Lesson, index: int, question, reveal: tuple, revealed: bool, beside_figure: bool = False
+) -> None:
     if question is not None:
         _question(ctx, question, lesson.id, index, revealed)
-    _navigation(ctx, lesson, index, question, reveal, revealed)  # under the question: Reveal, then the answer
+    _navigation(ctx, lesson, index, question, reveal, revealed, beside_figure)  # Reveal, then the answer
     if revealed:
         st.info(
             f"{ctx.t('les_answer', answer=_lettered(question, question.answer))}\n\n{question.explanation}",
             icon=":material/lightbulb:",
         )
-        if step.answer_figure is not None:
-            with st.spinner(ctx.t("les_preparing")):
-                answer_figure = _built(part="answer", **built)
-            show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
-    if index == n - 1:
-        _finish(ctx, lesson)
 
 
 def _lettered(question: Question, i: int) -> str:
@@ -171,7 +203,10 @@ def _question(ctx: PageContext, question: Question, lesson_id: str, index: int, 
         if revealed and choice is not None:
             right = choice == question.answer
             said = ctx.t("les_right" if right else "les_wrong", answer=_lettered(question, question.answer))
-            (st.success if right else st.error)(said)
+            if right:  # the icon says it too, not the colour alone
+                st.success(said, icon=":material/check_circle:")
+            else:
+                st.error(said, icon=":material/cancel:")
     else:  # the class answers aloud; the reveal marks the right choice
         lines = [
             f":green[:material/check_circle: **{_lettered(question, i)}**]"
@@ -182,10 +217,15 @@ def _question(ctx: PageContext, question: Question, lesson_id: str, index: int, 
         st.markdown("\n".join(f"- {line}" for line in lines))
 
 
-def _navigation(ctx, lesson: Lesson, index: int, question: Question | None, reveal: tuple, revealed: bool) -> None:
-    """Back (←), Reveal (space) while a question waits, Next (→; space too once nothing waits)."""
+def _navigation(
+    ctx, lesson: Lesson, index: int, question: Question | None, reveal: tuple, revealed: bool, beside_figure: bool
+) -> None:
+    """Back (←), Reveal (space) while a question waits, Next (→; space too once nothing waits). Beside a
+    figure the three buttons share the column's width, the hint goes under them."""
     last, waiting = index == len(lesson.steps) - 1, question is not None and not revealed
-    back, reveal_cell, forward, hint = st.columns([1, 1.2, 1, 2.5])
+    cells = st.columns([1, 1.2, 1] if beside_figure else [1, 1.2, 1, 2.5])
+    back, reveal_cell, forward = cells[:3]
+    hint = cells[3] if len(cells) > 3 else st  # beside a figure: under the buttons
     back.button(
         ctx.t("les_previous"),
         icon=":material/arrow_back:",

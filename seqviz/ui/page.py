@@ -12,6 +12,7 @@ import torch
 
 from ..device import DEVICE_CHOICES, available_devices, describe, pick_device
 from ..i18n import LANGUAGES, texts, tr
+from .client import client
 from .startup import warm_up
 
 # (script path relative to app.py, text key of its label, text key of its one-line summary, icon).
@@ -35,11 +36,23 @@ PAGES = (
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU
 
-# Page names in the sidebar wrap onto a second line instead of being cut ("Sequence-to-sequence: encoder-d…")
+# The page's own CSS: page names in the sidebar wrap onto a second line instead of being cut; the browser
+# side's component takes no room; plotly's toolbar stays off touch screens; a wide Markdown table scrolls in
+# its box; the contrast the theme cannot set (code in a caption, an inactive widget's label, a key's hint on
+# a red button); a figure's text alternative is for screen readers only (seqviz.ui.figures).
 _PAGE_CSS = """
 <style>
   [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
     white-space: normal; overflow: visible; text-overflow: clip; }
+  .st-key-seqviz_client { display: none; }
+  @media (hover: none), (max-width: 640px) { .modebar-container { display: none !important; } }
+  [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+  [data-testid="stCaptionContainer"] code { color: inherit; }
+  [data-testid="stWidgetLabel"][disabled] p { color: rgba(14, 17, 23, 0.6); }  /* inactive, as a caption: 5 : 1 */
+  /* a key's hint on a button of the theme's red: white, 6 : 1 */
+  button[kind="primary"] kbd, button[kind="primary"] kbd * { color: #ffffff !important; opacity: 1 !important; }
+  .stElementContainer:has(.seqviz-alt:not(.seqviz-alt-shown)) {
+    position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 </style>
 """
 
@@ -85,6 +98,8 @@ class PageContext:
     lang: str
     device: torch.device
     presentation: bool
+    narrow: bool = False  # a phone's screen: figures built for its width
+    as_text: bool = False  # every figure's description and data shown under it
 
     def t(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
@@ -98,6 +113,19 @@ class PageContext:
         return self.t(key, **said.params) if key else str(said)
 
 
+SETTINGS = (("lang", "en"), ("present", False), ("text", False))  # what a page's URL carries, and its default
+
+
+def _flag(value) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get(value)
+
+
+def page_settings() -> tuple[str, bool]:
+    """This session's language and whether figures are shown as text too (for code placed by a page that
+    has no PageContext at hand)."""
+    return st.session_state.get("_lang", "en"), bool(st.session_state.get("_text", False))
+
+
 def _setting(name: str, default, parse):
     """A per-session setting that also lives in the URL (?name=value): read it from the URL when a page
     is opened by its address, else keep what this session chose."""
@@ -107,8 +135,12 @@ def _setting(name: str, default, parse):
     return st.session_state.setdefault(f"_{name}", default)
 
 
-def _write_url(lang: str, presentation: bool) -> None:
-    for name, value, default in (("lang", lang, "en"), ("present", "1" if presentation else "0", "0")):
+def _write_url(lang: str, presentation: bool, as_text: bool) -> None:
+    for name, value, default in (
+        ("lang", lang, "en"),
+        ("present", "1" if presentation else "0", "0"),
+        ("text", "1" if as_text else "0", "0"),
+    ):
         if value == default:
             st.query_params.pop(name, None)
         else:
@@ -118,7 +150,7 @@ def _write_url(lang: str, presentation: bool) -> None:
 def _choose(name: str) -> None:
     """Widget callback: remember the user's choice for this session and put it in the URL."""
     st.session_state[f"_{name}"] = st.session_state[f"{name}_widget"]
-    _write_url(st.session_state.get("_lang", "en"), st.session_state.get("_present", False))
+    _write_url(*(st.session_state.get(f"_{name}", default) for name, default in SETTINGS))
 
 
 def setup_page(title_key: str) -> PageContext:
@@ -128,8 +160,10 @@ def setup_page(title_key: str) -> PageContext:
     st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
     restarted = _restarted_session()
     lang = _setting("lang", "en", lambda v: v if v in LANGUAGES else None)
-    presentation = _setting("present", False, lambda v: {"1": True, "true": True, "0": False, "false": False}.get(v))
+    presentation = _setting("present", False, _flag)
+    as_text = _setting("text", False, _flag)
     st.session_state["lang_widget"], st.session_state["present_widget"] = lang, presentation
+    st.session_state["text_widget"] = as_text
     with st.sidebar:
         st.segmented_control(
             tr("en", "language"),
@@ -143,21 +177,26 @@ def setup_page(title_key: str) -> PageContext:
         st.markdown(f"### {tr(lang, 'pages')}")
         navigation = st.container()
         st.divider()
-        st.toggle(
-            tr(lang, "presentation"),
-            key="present_widget",
-            help=tr(lang, "presentation_help"),
-            on_change=_choose,
-            args=("present",),
-        )
+        for setting, label, help_key in (  # both kept in the URL too
+            ("present", "presentation", "presentation_help"),
+            ("text", "figures_as_text", "figures_as_text_help"),
+        ):
+            st.toggle(
+                tr(lang, label),
+                key=f"{setting}_widget",
+                help=tr(lang, help_key),
+                on_change=_choose,
+                args=(setting,),
+            )
         device = _device_select(lang)
         st.caption(describe(device))
         st.caption(tr(lang, "offline_note"))
-    ctx = PageContext(lang, device, presentation)
+        narrow = client(lang)
+    ctx = PageContext(lang, device, presentation, narrow, as_text)
     with navigation:
         for path, label_key, _, icon in PAGES:
             page_link(ctx, path, tr(lang, label_key), icon)
-    _write_url(lang, presentation)
+    _write_url(lang, presentation, as_text)
     st.html(_PAGE_CSS)  # our own constant CSS, no user text
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)  # our own constant CSS, no user text

@@ -18,6 +18,15 @@ def paradigm_table_markdown(lang: str) -> str:
     return "\n".join(lines)
 
 
+def paradigm_cards_markdown(lang: str) -> str:
+    """The paradigm map for a phone's width: one short block per paradigm, its aspects as a list."""
+    aspects = texts(lang, "paradigm_rows")
+    blocks = []
+    for i, name in enumerate(paradigm_columns(lang), start=1):
+        blocks.append(f"#### {name}\n" + "\n".join(f"- **{row[0]}**: {row[i]}" for row in aspects))
+    return "\n\n".join(blocks)
+
+
 def md_token(token: str) -> str:
     """A token safe inside Markdown: special tokens like <eos> shown as ‹eos›, never as HTML or a link."""
     return token.replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")

@@ -21,10 +21,11 @@ def topk_bars(
     accepted: Sequence[bool] | None = None,
     presentation: bool = False,
     x_title: str = "probability",
-    legend: tuple[str, str] = ("fits the sentence", "does not fit"),
+    legend: tuple[str, str] = ("✓ fits the sentence", "✗ does not fit"),
 ) -> go.Figure:
     """Horizontal bars, most probable on top, probability printed at the end of each bar. With
-    `accepted`, bars are green where the word fits the sentence and grey where it does not."""
+    `accepted`, bars are green and marked ✓ where the word fits the sentence, grey and marked ✗ where it does
+    not (never colour alone)."""
     sizes = font_sizes(presentation)
     labels = [display_label(t) for t in tokens]
     colors = [PLAIN_COLOR] * len(labels) if accepted is None else [GOOD_COLOR if ok else OTHER_COLOR for ok in accepted]
@@ -35,7 +36,12 @@ def topk_bars(
             y=list(range(len(labels))),
             orientation="h",
             marker={"color": colors},
-            text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs],
+            text=[f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" for p in probs]
+            if accepted is None
+            else [
+                f"{p:.0%} {'✓' if ok else '✗'}" if p >= 0.01 else f"{p:.1%} {'✓' if ok else '✗'}"
+                for p, ok in zip(probs, accepted, strict=True)
+            ],
             textposition="outside",
             textfont={"size": sizes["cell"]},
             cliponaxis=False,

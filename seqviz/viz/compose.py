@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from .style import axis_suffix, font_sizes, make_figure, text_width_px
@@ -116,3 +117,73 @@ def figure_grid(
         **axes,
         **extra,
     )
+
+
+PHONE_PANEL_PX = 300  # a panel's height on a phone, where it gets the screen's whole width
+PHONE_TITLE_PX = 90  # room between panels: the tick labels of one, the title of the next
+PHONE_TEXT_PX = 330  # the width a title wraps to
+
+
+def for_phone(fig: go.Figure) -> go.Figure:
+    """A slide's figure remade for a phone's width: its panels one under another, each the screen's width,
+    and the page's font sizes instead of the projector's (a slide shrunk to 360 px piles its labels up).
+    Changes `fig` and returns it."""
+    scale = font_sizes(False)["tick"] / font_sizes(True)["tick"]
+    layout = _scaled_fonts(fig.layout.to_plotly_json(), scale)
+    panels = _panels(layout)
+    size = font_sizes(False)["base"]
+    title = layout.get("title", {})
+    if title.get("text"):
+        title["text"] = wrapped(title["text"].replace("<br>", " "), PHONE_TEXT_PX, size)
+        title.update(x=0, xanchor="left", xref="paper")
+    for note in layout.get("annotations", []):
+        if str(note.get("xref", "")).endswith(" domain") and note.get("text"):  # a panel's title
+            note["text"] = wrapped(note["text"].replace("<br>", " "), PHONE_TEXT_PX, size)
+    lines = title.get("text", "").count("<br>") + 1 if title.get("text") else 0
+    top = lines * int(size * 1.5) + 30
+    bottom = int(layout.get("margin", {}).get("b", 40) * scale) + 24
+    height = len(panels) * (PHONE_PANEL_PX + PHONE_TITLE_PX)
+    for i, (x_name, y_name) in enumerate(panels):
+        y1 = 1 - (i * (PHONE_PANEL_PX + PHONE_TITLE_PX) + PHONE_TITLE_PX * (i > 0)) / height
+        layout[x_name]["domain"] = [0, 1]
+        layout[y_name]["domain"] = [max(y1 - PHONE_PANEL_PX / height, 0), y1]
+    if layout.get("showlegend") is not False:
+        layout["legend"] = {**layout.get("legend", {}), **_PHONE_LEGEND}
+    layout.update(width=None, autosize=True, height=height + top + bottom)
+    layout["margin"] = {**layout.get("margin", {}), "t": top, "b": bottom, "l": 10, "r": 10}
+    fig.layout = layout
+    for trace in fig.data:
+        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+            trace.textfont.size = round(trace.textfont.size * scale)
+        if trace.type == "scatter" and trace.marker.size is not None and np.isscalar(trace.marker.size):
+            trace.marker.size = max(round(trace.marker.size * scale), 4)
+    return fig
+
+
+_PHONE_LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"}
+
+
+def _panels(layout: dict) -> list[tuple[str, str]]:
+    """The (x axis, y axis) names of each panel, in reading order: rows from the top, left to right."""
+    found = []
+    for name, axis in layout.items():
+        if re.fullmatch(r"xaxis\d*", name) and "domain" in axis and not axis.get("overlaying"):
+            y_name = "yaxis" + (axis.get("anchor", "y")[1:] if axis.get("anchor", "y") != "free" else "")
+            if y_name in layout and "domain" in layout[y_name]:
+                found.append((name, y_name))
+    return sorted(found, key=lambda p: (-layout[p[1]]["domain"][1], layout[p[0]]["domain"][0]))
+
+
+def _scaled_fonts(item, scale: float):
+    """A layout (as plotly's JSON) with every font's size times `scale`."""
+    if isinstance(item, dict):
+        return {key: _scaled_fonts_in(key, value, scale) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_scaled_fonts(value, scale) for value in item]
+    return item
+
+
+def _scaled_fonts_in(key: str, value, scale: float):
+    if key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), int | float):
+        return {**_scaled_fonts(value, scale), "size": max(round(value["size"] * scale), 9)}
+    return _scaled_fonts(value, scale)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from .style import TEXT_COLOR, display_label, font_sizes, legend_below, make_figure, text_width_px, trace
 
 BEFORE_COLOR, AFTER_COLOR = "#9ecae1", "#1f5fa8"
-CACHED_COLOR, RECOMPUTE_COLOR = "#1b7f3b", "#d95f02"
+CACHED_COLOR, RECOMPUTE_COLOR = "#1f5fa8", "#d95f02"  # blue and orange: apart for red-green colour blindness too
 CHOSEN_BAND = "#fde7d4"  # the chosen token's row
 REMOVED_COLOR, REMOVED_MARK = "#9a9a9a", "#b2182b"  # a removed token's label, its ✕
 GRID_COLOR = "#eeeeee"

@@ -23,7 +23,7 @@ class LatencySeries:
     p95_ms: Sequence[float]
 
 
-SERIES_COLORS = (PLAIN_COLOR, HIGHLIGHT_COLOR, "#1b7f3b", "#7b3fa0")
+SERIES_COLORS = (PLAIN_COLOR, HIGHLIGHT_COLOR, "#009e73", "#000000")  # apart for red-green colour blindness too
 
 
 def latency_against_sessions(

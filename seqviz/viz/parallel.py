@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from .style import WEIGHT_COLORSCALE, as_array, display_label, font_sizes, make_figure, plain_text, text_width_px, trace
 
-METHOD_COLORS = {"ar": "#d95f02", "nat": "#1f5fa8", "ctc": "#1b7f3b", "mask_predict": "#7b3294"}
+# Okabe and Ito's colours and black: the four stay apart for red-green colour blindness (test_colour_blind.py)
+METHOD_COLORS = {"ar": "#d55e00", "nat": "#0072b2", "ctc": "#009e73", "mask_predict": "#000000"}
 RING_COLOR = "#e6550d"
 
 

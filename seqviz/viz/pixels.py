@@ -25,7 +25,12 @@ INK_COLOR, PAPER_COLOR, UNDRAWN_COLOR = "#111111", "#ffffff", "#d9d9d9"
 GRID_COLOR = "#bdbdbd"  # the lines between pixels, and what shows where nothing is drawn
 NEXT_COLOR = "#e6550d"  # the pixel drawn next (or the one whose reach is shown)
 # a pixel grid's states: the one predicted, pixels it reads, earlier pixels it cannot read, later pixels
-STATE_COLORS = ("#e6550d", "#1f5fa8", "#f2b134", "#e3e3e3")
+STATE_COLORS = (
+    "#e6550d",
+    "#1f5fa8",
+    "#f0e442",
+    "#e3e3e3",
+)  # orange and yellow stay apart for red-green colour blindness
 KERNEL_COLORS = (STATE_COLORS[0], STATE_COLORS[1], STATE_COLORS[3])  # predicted, read, not read
 
 

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from .style import SCORE_COLORSCALE, as_array, font_sizes, make_figure, plain_text, trace
 
 LINE_COLORS = ("#1f5fa8", "#e08214", "#2ca02c", "#b2182b", "#6a3d9a", "#8c564b")  # distinct in print and projected
-DASHES = ("solid", "dash", "dot", "dashdot")  # overlapping curves stay visible under each other
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # overlapping curves stay visible, and
+# each curve is told apart without its colour
 
 
 def encoding_heatmap(

@@ -99,11 +99,12 @@ def safe_filename(*parts: Any) -> str:
 
 
 def plotly_config(filename: str) -> dict[str, Any]:
-    """`config=` for st.plotly_chart: no logo, camera button saves a 3x PNG with a safe name."""
+    """`config=` for st.plotly_chart: no logo; the toolbar keeps the camera (a 3x PNG with a safe name) and
+    reset, so it stays short, at the corner (dragging still zooms). Touch screens do without it (page CSS)."""
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 3, "filename": safe_filename(filename)},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
         "responsive": True,
     }
 

@@ -158,3 +158,32 @@ def note_outside(page, host: str, outside: list[str]) -> None:
             outside.append(request.url)
 
     page.on("request", seen)
+
+
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"  # `make test` installs it (npm ci)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # WCAG 2.2 AA, target sizes included
+
+_AXE_RUN = """async tags => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => (
+        {rule: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': '
+            + n.failureSummary.split('\\n').slice(1, 2).join('').trim())}));
+}"""
+
+
+def serious_accessibility_findings(page) -> list[dict]:
+    """axe-core's serious and critical WCAG 2.2 AA findings on the page as it stands."""
+    if not AXE.exists():
+        _unavailable(f"axe-core is not installed ({AXE.relative_to(ROOT)}: make test runs npm ci)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(_AXE_RUN, AXE_TAGS)
+
+
+def unnamed_figures(page) -> list[str]:
+    """Figures on the page that assistive technology cannot name: each plotly or vega chart is a figure
+    labelled by the text alternative placed before it (seqviz.ui.figures, seqviz.ui.client)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot, .vega-embed')].filter(figure => {
+        const label = document.getElementById(figure.getAttribute('aria-labelledby') || '');
+        return figure.getAttribute('role') !== 'figure' || !label || label.textContent.trim().length < 20;
+    }).map(figure => figure.closest('[class*="st-key-"]')?.className.match(/st-key-\\S+/)?.[0] || 'a figure')""")

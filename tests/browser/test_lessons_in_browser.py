@@ -1,5 +1,6 @@
 """A teacher runs a lesson with the keyboard only, in presentation mode at 1920×1080: → moves on, space reveals
-the model's answer (and then moves on), ← goes back, and the address follows each step."""
+the model's answer (and then moves on; the revealed step fits the wall with its figure), ← goes back, and the
+address follows each step. A student follows one on a phone, by touch."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import torch
 from seqviz.export.deck import DEFAULT_SENTENCE, Deck
 from seqviz.lessons import LESSONS
 from seqviz.lessons.masks import causal_row
+from tests.browser.conftest import serious_accessibility_findings
 from tests.browser.test_pages_in_browser import _full_page_screenshot, _wait_for, _wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -50,6 +52,11 @@ def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, s
     answer = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
     assert question.choices[question.answer] in answer, answer
     page.screenshot(path=str(screenshot_dir / f"Lessons_wall_{lang}.png"))  # what the back of the room sees
+    # the revealed step fits the wall: the answer and its figure are on screen together, nobody scrolls
+    figure = page.locator(".st-key-les_answer_masks_1 .js-plotly-plot").bounding_box()
+    answer = page.locator('[data-testid="stAlertContentInfo"]').first.bounding_box()
+    assert figure and answer and figure["y"] >= 0 and figure["y"] + figure["height"] <= 1080, figure
+    assert answer["y"] + answer["height"] <= 1080, answer
     _full_page_screenshot(page, screenshot_dir / f"Lessons_revealed_{lang}_present.png")
     _press(page, "Space", _at_step(title, 3))  # revealed: space moves on
     assert title[2] in _heading(page) and "step=3" in page.url
@@ -61,3 +68,29 @@ def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, s
     assert title[-1] in _heading(page) and f"step={len(steps)}" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_a_student_follows_a_lesson_on_a_phone_by_touch(server, browser, screenshot_dir):
+    """On a phone (390 px, touch): the step's figure is a phone's figure, Reveal and Next are tapped, each a
+    target a thumb finds (at least 24 px high, the screen's width)."""
+    steps = LESSONS["masks"].steps
+    deck = Deck("en", DEFAULT_SENTENCE.split(), torch.device("cpu"))
+    title = [deck.t(step.title) for step in steps]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{server}/Lessons?lesson=masks&step=2")
+    _wait_for(page, lambda p: p.evaluate("document.documentElement.dataset.seqvizWidth") == "phone")
+    question = causal_row(deck)
+    reveal = page.get_by_role("button", name=deck.t("les_reveal"))
+    box = reveal.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 300, box  # stacked full width under the question
+    reveal.tap()
+    _wait_for(page, _showing(question.choices[question.answer]))
+    _full_page_screenshot(page, screenshot_dir / "Lessons_phone_revealed_en.png")
+    figure = page.locator(".st-key-les_answer_masks_1 .js-plotly-plot").bounding_box()
+    assert figure["width"] <= 390, figure  # drawn for the phone, not a slide squeezed into it
+    page.get_by_role("button", name=deck.t("les_next")).first.tap()
+    _wait_for(page, _at_step(title, 3))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not (found := serious_accessibility_findings(page)), f"axe-core on a phone: {found}"
+    context.close()

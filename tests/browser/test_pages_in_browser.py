@@ -1,5 +1,7 @@
 """Open every page by its URL on a fresh server, in English and in Chinese presentation mode: the script
-finishes, no exception box, no request leaves the machine, a full-page screenshot is saved."""
+finishes, no exception box, no request leaves the machine, the root element names the page's language, every
+figure has its text alternative, axe-core finds nothing serious; then the same pages at a tablet's and a
+phone's width. Full-page screenshots of each are saved (artifacts/screenshots)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import pytest
 
 from seqviz.explorer.loading import transformers_available
 from seqviz.explorer.tiny import save_tiny_model
+from seqviz.ui.client import PHONE_MAX_PX
 from seqviz.ui.page import PAGES
-from tests.browser.conftest import note_outside
+from tests.browser.conftest import note_outside, serious_accessibility_findings, unnamed_figures
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +58,13 @@ def test_page_files_follow_the_sidebar_and_keep_every_address():
 
 # Chinese and presentation mode share one load per page: the suite stays short as pages are added.
 VARIANTS = {"en": "", "zh_present": "lang=zh&present=1"}
+ROOT_LANG = {"en": "en", "zh_present": "zh-Hans"}
+DESKTOP = {"width": 1400, "height": 900}
+# After the desktop checks each tab narrows, as a student's device would: the English one to a tablet, the
+# Chinese one to a phone (a phone's page is remade for its width: the server is told, and the page reruns).
+# English on a phone: the Lessons page by touch (test_lessons_in_browser.py) and the home page here.
+NARROWER = {"en": (("tablet", 768, 1024),), "zh_present": (("phone", 390, 844),)}
+ENGLISH_PHONE = ("app.py",)  # the first page a student opens
 
 
 _IDLE = """() => {
@@ -100,7 +110,8 @@ def _wait_for(page, condition, timeout_s: float = 120) -> None:
 _WHOLE_PAGE_CSS = """
 html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important;
-}"""
+}
+[data-testid="stSidebar"][data-collapsed="true"] { display: none !important; }  /* off screen on a phone */"""
 
 
 def _full_page_screenshot(page, path):
@@ -161,11 +172,15 @@ def test_page_opens_by_url_offline_without_errors(server, tabs, screenshot_dir, 
     for variant, query in VARIANTS.items():
         tab = tabs[variant]
         tab.outside.clear(), tab.errors.clear()
-        tab.page.set_viewport_size({"width": 1400, "height": 900})
+        tab.page.set_viewport_size(DESKTOP)
         tab.page.goto(f"{server}/{address}?{query}")
     for variant, tab in tabs.items():
         _check_page(tab.page, script, variant, tiny_t5, screenshot_dir, tab.outside, tab.errors)
-    if script in TYPED_BOXES:
+    for variant, tab in tabs.items():
+        narrower = NARROWER[variant] + ((("phone", 390, 844),) if variant == "en" and script in ENGLISH_PHONE else ())
+        for device, width, height in narrower:
+            _check_narrow(tab.page, script, variant, device, {"width": width, "height": height}, screenshot_dir)
+    if script in TYPED_BOXES:  # typed on the phone
         _check_typed_html_stays_text(tabs["en"].page, TYPED_BOXES[script])
 
 
@@ -198,6 +213,23 @@ def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
     assert not errors, f"{variant}: JavaScript errors: {errors}"
     if variant == "zh_present":
         assert "页面" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert page.evaluate("document.documentElement.lang") == ROOT_LANG[variant]
+    assert not unnamed_figures(page), f"{variant}: figures without a text alternative: {unnamed_figures(page)}"
+    assert not (found := serious_accessibility_findings(page)), f"{variant}: axe-core: {found}"
+
+
+def _check_narrow(page, script, variant, device, viewport, screenshot_dir) -> None:
+    """The page at a narrower width: still no exception, no sideways scrolling of the whole page, a
+    screenshot to look at, and on a phone nothing serious for axe-core (touch targets of 24 px included)."""
+    page.set_viewport_size(viewport)
+    made_for = "phone" if viewport["width"] <= PHONE_MAX_PX else "wide"  # the browser tells the server; a rerun
+    _wait_for(page, lambda p: p.evaluate("document.documentElement.dataset.seqvizWidth") == made_for)
+    name = ROUTES[script] or "Home"
+    _full_page_screenshot(page, screenshot_dir / f"{name}_{device}_{variant}.png")
+    assert page.locator('[data-testid="stException"]').count() == 0, (variant, device)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], f"{device}: scrolls sideways"
+    if device == "phone":
+        assert not (found := serious_accessibility_findings(page)), f"{variant}, {device}: axe-core: {found}"
 
 
 def test_language_survives_links_reloads_and_switching(server, browser):
@@ -207,6 +239,7 @@ def test_language_survives_links_reloads_and_switching(server, browser):
     page.goto(f"{server}/?lang=zh")
     _wait_until_idle(page)
     assert "序列模型" in page.locator("h1").first.inner_text()
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"  # a screen reader reads Chinese
     page.locator('[data-testid="stSidebar"] a', has_text="掩码").first.click()
     _wait_until_idle(page)
     assert "lang=zh" in page.url and "掩码" in page.locator("h1").first.inner_text()
@@ -218,6 +251,7 @@ def test_language_survives_links_reloads_and_switching(server, browser):
     page.reload()
     _wait_until_idle(page)
     assert "lang=zh" not in page.url and "Masks" in page.locator("h1").first.inner_text()
+    assert page.evaluate("document.documentElement.lang") == "en"
     page.close()
 
 
@@ -237,5 +271,6 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     _full_page_screenshot(page, screenshot_dir / "Autoencoding_finetuned.png")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "held-out accuracy" in page.locator('[data-testid="stMain"]').inner_text()
+    assert not unnamed_figures(page), unnamed_figures(page)  # vega's curves too
     assert not outside, f"requests left the machine: {outside}"
     page.close()

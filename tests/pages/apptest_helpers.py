@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -44,4 +46,25 @@ def assert_figures_export(at: AppTest, page: str) -> int:
         names.append(embed["downloadFileName"])
     assert all(name.startswith(page + "_") and name.isascii() for name in names), names
     assert len(set(names)) == len(names), f"two figures would save under one name: {names}"
+    assert_figures_described(at, len(names))
     return len(names)
+
+
+def figure_descriptions(at: AppTest) -> list[str]:
+    """The text alternatives placed before the page's figures (seqviz.ui.figures), as plain text."""
+    bodies = [element.proto.body for element in at.get("html")]
+    return [
+        re.sub(r"<[^>]+>", "", html.unescape(body.split("</style>")[-1]))
+        for body in bodies
+        if 'class="seqviz-alt' in body
+    ]
+
+
+def assert_figures_described(at: AppTest, figures: int) -> None:
+    """Every figure has its text alternative, in the page's language, that says more than its title."""
+    described = figure_descriptions(at)
+    assert len(described) == figures, (len(described), figures)
+    for text in described:
+        assert len(text) > 30, text
+    if at.query_params.get("lang") in ("zh", ["zh"]):
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in described), described

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.ui.page import PAGES
 from seqviz.viz.static_export import static_export_available
+from tests.pages.apptest_helpers import ROOT, TIMEOUT, assert_figures_export
 from tests.pages.apptest_helpers import all_text as _all_text
-from tests.pages.apptest_helpers import assert_figures_export
 from tests.pages.apptest_helpers import open_page as _open
 
 SCRIPTS = [path for path, *_ in PAGES]
@@ -503,3 +503,24 @@ def test_positions_page_shuffles_a_sentence_and_shows_the_blind_model_does_not_n
     blind = rows[rows.iloc[:, 0] == "positions removed"]
     assert blind.iloc[0, 3] == blind.iloc[1, 3]  # the same top 3 for the blank, whatever the order
     assert "RoPE score varies by at most" in _all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_as_text_show_each_description_and_its_data(lang):
+    """With "figures as text and tables" on (?text=1, or the sidebar's switch), every figure's description
+    shows on the page, and under the figure its numbers as a table: a mask's table has its words as rows."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(lang=lang, text="1")
+    at.run()
+    at.switch_page("pages/2_Masks.py").run()
+    assert not at.exception, at.exception
+    figures = len(at.get("plotly_chart"))
+    shown = [h.proto.body for h in at.get("html") if 'class="seqviz-alt seqviz-alt-shown' in h.proto.body]
+    assert figures >= 10 and len(shown) == figures and at.sidebar.toggle(key="text_widget").value
+    tables = [table.value for table in at.dataframe]
+    assert len(tables) >= figures
+    words = "the black cat sleeps".split()
+    assert any(list(table.iloc[:, 0]) == words for table in tables), [list(t.iloc[:, 0]) for t in tables[:3]]
+    at.sidebar.toggle(key="text_widget").set_value(False).run()  # off: the descriptions are for screen readers
+    assert not [h for h in at.get("html") if 'class="seqviz-alt seqviz-alt-shown' in h.proto.body]
+    assert len(at.dataframe) <= len(tables) - figures

@@ -1,0 +1,71 @@
+"""The browser's side of a page, one small component mounted by setup_page: it sets the root element's
+language (Streamlit writes `<html lang="en">` whatever the page's language), tells the server whether the
+screen is a phone's (so figures can be built for that width), and names each figure for assistive
+technology after the text alternative placed before it (seqviz.ui.figures)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PHONE_MAX_PX = 640  # Streamlit stacks columns below this width too
+BCP47 = {"en": "en", "zh": "zh-Hans"}  # the page's language as the root element names it
+
+_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  document.documentElement.lang = data.lang;
+  const phone = window.matchMedia(`(max-width: ${data.phone_max}px)`);
+  const report = () => { if (phone.matches !== data.narrow) setStateValue('narrow', phone.matches); };
+  // what the page on screen was made for (a test waits for this after changing the width)
+  document.documentElement.dataset.seqvizWidth = data.narrow ? 'phone' : 'wide';
+  report();
+  phone.addEventListener('change', report);
+  window.addEventListener('resize', () => focusable());
+  // A figure is named by the text alternative just before it: an image whose name is that text.
+  const name = () => {
+    for (const alt of document.querySelectorAll('.seqviz-alt[id]')) {
+      const holder = alt.closest('.stElementContainer');
+      const next = holder && holder.nextElementSibling;
+      const figure = next && next.querySelector('.js-plotly-plot, .vega-embed');
+      if (figure && figure.getAttribute('aria-labelledby') !== alt.id) {
+        figure.setAttribute('role', 'figure');
+        alt.setAttribute('aria-hidden', 'true');
+        figure.setAttribute('aria-labelledby', alt.id);
+      }
+    }
+  };
+  // A box that scrolls sideways (a wide table, code) takes the keyboard's focus, so it scrolls without a mouse.
+  const focusable = () => {
+    const boxes = '[data-testid="stTable"] > div, [data-testid="stMarkdownContainer"] table, pre';
+    for (const box of document.querySelectorAll(boxes)) {
+      if (box.scrollWidth > box.clientWidth + 1) { if (!box.hasAttribute('tabindex')) box.tabIndex = 0; }
+      else if (box.tabIndex === 0) box.removeAttribute('tabindex');
+    }
+  };
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; name(); focusable(); }); }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  name();
+  return () => { phone.removeEventListener('change', report); observer.disconnect(); };
+}
+"""
+
+_client = st.components.v2.component("seqviz_client", js=_JS)
+
+
+def client(lang: str) -> bool:
+    """Mount the page's browser side; -> whether the screen is a phone's (False until the browser says)."""
+    narrow = bool(st.session_state.get("_narrow", False))
+    result = _client(
+        key="seqviz_client",
+        data={"lang": BCP47.get(lang, lang), "narrow": narrow, "phone_max": PHONE_MAX_PX},
+        default={"narrow": narrow},
+        on_narrow_change=_remember_width,
+    )
+    return bool(getattr(result, "narrow", narrow))
+
+
+def _remember_width() -> None:
+    st.session_state["_narrow"] = bool(st.session_state["seqviz_client"].get("narrow"))
