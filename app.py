@@ -8,7 +8,7 @@ from seqviz.ui.page import PAGES, page_link, setup_page
 from seqviz.ui.text import paradigm_cards_markdown, paradigm_columns, paradigm_table_markdown
 from seqviz.viz.masks import mask_figure
 
-ctx = setup_page("page_home")
+ctx = setup_page("page_home", by_width=True)  # the paradigm map
 st.title(ctx.t("home_title"))
 st.markdown(ctx.t("home_intro"))
 

@@ -3,7 +3,7 @@
 from seqviz.ui import lessons as sections
 from seqviz.ui.page import device_fallback, setup_page
 
-ctx = setup_page("page_lessons")
+ctx = setup_page("page_lessons", by_width=True)  # a step's figure
 lesson, index = sections.position(ctx)
 deck = sections.opening(ctx, lesson)
 

@@ -15,9 +15,14 @@ export default function (component) {
   const { data, setStateValue } = component;
   document.documentElement.lang = data.lang;
   const phone = window.matchMedia(`(max-width: ${data.phone_max}px)`);
-  const report = () => { if (phone.matches !== data.narrow) setStateValue('narrow', phone.matches); };
-  // what the page on screen was made for (a test waits for this after changing the width)
-  document.documentElement.dataset.seqvizWidth = data.narrow ? 'phone' : 'wide';
+  // A page that builds something for the width (data.report) hears when a phone's width is crossed, and
+  // reruns; any other page would only spend a rerun on it. The root element says what the page on screen
+  // was made for (a test waits for it after changing the width).
+  const report = () => {
+    if (data.report && phone.matches !== data.narrow) setStateValue('narrow', phone.matches);
+    const madeFor = data.report ? data.narrow : phone.matches;
+    document.documentElement.dataset.seqvizWidth = madeFor ? 'phone' : 'wide';
+  };
   report();
   phone.addEventListener('change', report);
   window.addEventListener('resize', () => focusable());
@@ -36,7 +41,9 @@ export default function (component) {
   };
   // A box that scrolls sideways (a wide table, code) takes the keyboard's focus, so it scrolls without a mouse.
   const focusable = () => {
-    const boxes = '[data-testid="stTable"] > div, [data-testid="stMarkdownContainer"] table, pre';
+    const boxes = [
+      '[data-testid="stTable"] > div', '[data-testid="stMarkdownContainer"] table', 'pre', '[class*="st-key-scroll_"]',
+    ].join(', ');
     for (const box of document.querySelectorAll(boxes)) {
       if (box.scrollWidth > box.clientWidth + 1) { if (!box.hasAttribute('tabindex')) box.tabIndex = 0; }
       else if (box.tabIndex === 0) box.removeAttribute('tabindex');
@@ -55,12 +62,13 @@ export default function (component) {
 _client = st.components.v2.component("seqviz_client", js=_JS)
 
 
-def client(lang: str) -> bool:
-    """Mount the page's browser side; -> whether the screen is a phone's (False until the browser says)."""
+def client(lang: str, by_width: bool) -> bool:
+    """Mount the page's browser side; -> whether the screen is a phone's (False until the browser says). Only
+    a page that builds something `by_width` is told, and reruns, when the width crosses a phone's."""
     narrow = bool(st.session_state.get("_narrow", False))
     result = _client(
         key="seqviz_client",
-        data={"lang": BCP47.get(lang, lang), "narrow": narrow, "phone_max": PHONE_MAX_PX},
+        data={"lang": BCP47.get(lang, lang), "narrow": narrow, "phone_max": PHONE_MAX_PX, "report": by_width},
         default={"narrow": narrow},
         on_narrow_change=_remember_width,
     )

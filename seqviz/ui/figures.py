@@ -16,7 +16,7 @@ from ..export.animation import FRAME_MS, Animation, gif_bytes
 from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
 from ..i18n import tr
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
-from ..viz.describe import altair_table, describe_altair, describe_plotly, plotly_tables
+from ..viz.describe import altair_table, describe_altair, describe_plotly, figure_spec, plotly_tables
 from ..viz.static_export import static_export_available, to_svg_bytes
 from ..viz.style import altair_download_name, plotly_config, safe_filename
 from .page import page_settings
@@ -31,8 +31,13 @@ def show_plotly(fig, *parts: str, key: str, alt: str | None = None, scroll: bool
     name = safe_filename(*parts)
     lang, as_text = page_settings()
     t = partial(tr, lang)
-    _text_alternative(alt or _described(fig, lang), key, as_text, scroll)
-    st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None, width="content" if scroll else "stretch")
+    _text_alternative(alt or _described(fig, lang), key, as_text)
+    width = figure_spec(fig).get("layout", {}).get("width") if scroll else None
+    if width:  # a box of the figure's own width, in a box that scrolls sideways (the client makes it focusable)
+        with st.container(key=f"scroll_{key}"), st.container(width=int(width)):
+            st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
+    else:
+        st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
     if as_text:
         _tables(plotly_tables(fig), t)
     if static_export_available():
@@ -108,13 +113,12 @@ def _described(fig, lang: str) -> str:
     return text
 
 
-def _text_alternative(text: str, key: str, shown: bool, scroll: bool = False) -> None:
+def _text_alternative(text: str, key: str, shown: bool) -> None:
     """The figure's description, just before it: read by a screen reader (the page's client names the
-    figure after it), and on the page too when figures are shown as text. (And the scrolling box's style.)"""
+    figure after it), and on the page too when figures are shown as text."""
     label = f"<strong>{html.escape(tr(page_settings()[0], 'figure_alt_label'))}:</strong> " if shown else ""
     css = "seqviz-alt seqviz-alt-shown" if shown else "seqviz-alt"
-    box = f"<style>.st-key-{key} {{ overflow-x: auto; max-width: 100%; }}</style>" if scroll else ""
-    st.html(f'{box}<p class="{css}" id="seqviz-alt-{html.escape(key)}">{label}{html.escape(text)}</p>')
+    st.html(f'<p class="{css}" id="seqviz-alt-{html.escape(key)}">{label}{html.escape(text)}</p>')
 
 
 def _tables(tables: list[tuple[str, dict[str, list]]], t) -> None:

@@ -36,17 +36,18 @@ PAGES = (
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU
 
-# The page's own CSS: page names in the sidebar wrap onto a second line instead of being cut; the browser
+# The page's own CSS: page names (the sidebar's, the home page's) wrap instead of being cut; the browser
 # side's component takes no room; plotly's toolbar stays off touch screens; a wide Markdown table scrolls in
 # its box; the contrast the theme cannot set (code in a caption, an inactive widget's label, a key's hint on
 # a red button); a figure's text alternative is for screen readers only (seqviz.ui.figures).
 _PAGE_CSS = """
 <style>
-  [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
-    white-space: normal; overflow: visible; text-overflow: clip; }
+  [data-testid="stPageLink-NavLink"] * { white-space: normal; overflow: visible; text-overflow: clip; }
   .st-key-seqviz_client { display: none; }
   @media (hover: none), (max-width: 640px) { .modebar-container { display: none !important; } }
   [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+  [class*="st-key-scroll_"] { overflow-x: auto; }  /* a figure too wide to reflow (seqviz.ui.figures) */
+  [class*="st-key-scroll_"] > [data-testid="stLayoutWrapper"] { max-width: none !important; }
   [data-testid="stCaptionContainer"] code { color: inherit; }
   [data-testid="stWidgetLabel"][disabled] p { color: rgba(14, 17, 23, 0.6); }  /* inactive, as a caption: 5 : 1 */
   /* a key's hint on a button of the theme's red: white, 6 : 1 */
@@ -153,9 +154,10 @@ def _choose(name: str) -> None:
     _write_url(*(st.session_state.get(f"_{name}", default) for name, default in SETTINGS))
 
 
-def setup_page(title_key: str) -> PageContext:
+def setup_page(title_key: str, *, by_width: bool = False) -> PageContext:
     """Call first on every page. Language and presentation mode live in the session and in the URL
-    (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them."""
+    (?lang=zh&present=1), so a page opened by its address, a reload, or a link keeps them. A page that builds
+    something for a phone's width (ctx.narrow) says `by_width`: it reruns when the width crosses a phone's."""
     warm_up()  # done before the server started (seqviz.ui.serve); otherwise here, once
     st.set_page_config(page_title=f"seqviz · {tr('en', title_key)}", page_icon=_favicon(), layout="wide")
     restarted = _restarted_session()
@@ -191,7 +193,7 @@ def setup_page(title_key: str) -> PageContext:
         device = _device_select(lang)
         st.caption(describe(device))
         st.caption(tr(lang, "offline_note"))
-        narrow = client(lang)
+        narrow = client(lang, by_width)
     ctx = PageContext(lang, device, presentation, narrow, as_text)
     with navigation:
         for path, label_key, _, icon in PAGES:

@@ -12,7 +12,6 @@ import pytest
 
 from seqviz.explorer.loading import transformers_available
 from seqviz.explorer.tiny import save_tiny_model
-from seqviz.ui.client import PHONE_MAX_PX
 from seqviz.ui.page import PAGES
 from tests.browser.conftest import note_outside, serious_accessibility_findings, unnamed_figures
 
@@ -56,15 +55,16 @@ def test_page_files_follow_the_sidebar_and_keep_every_address():
     assert list(ROUTES.values()) == list(ADDRESSES)
 
 
-# Chinese and presentation mode share one load per page: the suite stays short as pages are added.
-VARIANTS = {"en": "", "zh_present": "lang=zh&present=1"}
-ROOT_LANG = {"en": "en", "zh_present": "zh-Hans"}
-DESKTOP = {"width": 1400, "height": 900}
-# After the desktop checks each tab narrows, as a student's device would: the English one to a tablet, the
-# Chinese one to a phone (a phone's page is remade for its width: the server is told, and the page reruns).
-# English on a phone: the Lessons page by touch (test_lessons_in_browser.py) and the home page here.
-NARROWER = {"en": (("tablet", 768, 1024),), "zh_present": (("phone", 390, 844),)}
-ENGLISH_PHONE = ("app.py",)  # the first page a student opens
+# Two tabs load every page at once: English on a tablet (768 px: Streamlit's desktop layout, the sidebar
+# folded away), Chinese in presentation mode on a desktop; the Chinese one then narrows to a phone, as a
+# student's device would (a page made for the width is told and reruns). Chinese and presentation mode share
+# one load per page, and English on a phone is the home page here and a lesson by touch
+# (test_lessons_in_browser.py): the suite stays short as pages are added.
+VARIANTS = {"tablet_en": "", "zh_present": "lang=zh&present=1"}
+VIEWPORTS = {"tablet_en": {"width": 768, "height": 1024}, "zh_present": {"width": 1400, "height": 900}}
+ROOT_LANG = {"tablet_en": "en", "zh_present": "zh-Hans"}
+PHONE = {"width": 390, "height": 844}
+NARROWER = {"tablet_en": {"app.py"}, "zh_present": {path for path, *_ in PAGES}}  # the pages seen on a phone too
 
 
 _IDLE = """() => {
@@ -145,7 +145,7 @@ def tabs(server, browser):
     host = urlparse(server).netloc
     opened = {}
     for variant in VARIANTS:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+        context = browser.new_context(viewport=VIEWPORTS[variant], device_scale_factor=1)
         tab = Tab(context.new_page())
         note_outside(tab.page, host, tab.outside)
         tab.page.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
@@ -168,20 +168,22 @@ PAYLOAD = '<b id=injected>bold</b><img src=x onerror="window.__pwned=1"><script>
 @pytest.mark.parametrize("script, address", list(zip(ROUTES, ADDRESSES, strict=True)), ids=list(ROUTES))
 def test_page_opens_by_url_offline_without_errors(server, tabs, screenshot_dir, tiny_t5, script, address):
     """The page opens at its bookmarked address; both variants load at once (the server runs one while the
-    browser draws the other). Where a user types a sentence, HTML and script typed there stay text."""
+    browser draws the other), then narrow to a phone at once. Where a user types a sentence, HTML and script
+    typed there stay text."""
     for variant, query in VARIANTS.items():
         tab = tabs[variant]
         tab.outside.clear(), tab.errors.clear()
-        tab.page.set_viewport_size(DESKTOP)
+        tab.page.set_viewport_size(VIEWPORTS[variant])
         tab.page.goto(f"{server}/{address}?{query}")
     for variant, tab in tabs.items():
         _check_page(tab.page, script, variant, tiny_t5, screenshot_dir, tab.outside, tab.errors)
-    for variant, tab in tabs.items():
-        narrower = NARROWER[variant] + ((("phone", 390, 844),) if variant == "en" and script in ENGLISH_PHONE else ())
-        for device, width, height in narrower:
-            _check_narrow(tab.page, script, variant, device, {"width": width, "height": height}, screenshot_dir)
-    if script in TYPED_BOXES:  # typed on the phone
-        _check_typed_html_stays_text(tabs["en"].page, TYPED_BOXES[script])
+    narrowing = [variant for variant in tabs if script in NARROWER[variant]]
+    for variant in narrowing:  # all at once: one tab redraws while the server reruns the other
+        tabs[variant].page.set_viewport_size(PHONE)
+    for variant in narrowing:
+        _check_phone(tabs[variant].page, script, variant, screenshot_dir)
+    if script in TYPED_BOXES:
+        _check_typed_html_stays_text(tabs["tablet_en"].page, TYPED_BOXES[script])
 
 
 def _check_typed_html_stays_text(page, label: str) -> None:
@@ -218,18 +220,15 @@ def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
     assert not (found := serious_accessibility_findings(page)), f"{variant}: axe-core: {found}"
 
 
-def _check_narrow(page, script, variant, device, viewport, screenshot_dir) -> None:
-    """The page at a narrower width: still no exception, no sideways scrolling of the whole page, a
-    screenshot to look at, and on a phone nothing serious for axe-core (touch targets of 24 px included)."""
-    page.set_viewport_size(viewport)
-    made_for = "phone" if viewport["width"] <= PHONE_MAX_PX else "wide"  # the browser tells the server; a rerun
-    _wait_for(page, lambda p: p.evaluate("document.documentElement.dataset.seqvizWidth") == made_for)
+def _check_phone(page, script, variant, screenshot_dir) -> None:
+    """The page narrowed to a phone: once it is made for the width, no exception, no sideways scrolling of the
+    whole page, nothing serious for axe-core (touch targets of 24 px included), and a screenshot to look at."""
+    _wait_for(page, lambda p: p.evaluate("document.documentElement.dataset.seqvizWidth") == "phone")
     name = ROUTES[script] or "Home"
-    _full_page_screenshot(page, screenshot_dir / f"{name}_{device}_{variant}.png")
-    assert page.locator('[data-testid="stException"]').count() == 0, (variant, device)
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], f"{device}: scrolls sideways"
-    if device == "phone":
-        assert not (found := serious_accessibility_findings(page)), f"{variant}, {device}: axe-core: {found}"
+    _full_page_screenshot(page, screenshot_dir / f"{name}_phone_{variant.removeprefix('tablet_')}.png")
+    assert page.locator('[data-testid="stException"]').count() == 0, variant
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{variant}: scrolls sideways"
+    assert not (found := serious_accessibility_findings(page)), f"{variant}, phone: axe-core: {found}"
 
 
 def test_language_survives_links_reloads_and_switching(server, browser):
