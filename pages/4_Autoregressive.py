@@ -11,7 +11,7 @@ from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 from seqviz.ui.speculative import speculative_section
 
-ctx = setup_page("page_autoregressive", by_width=True)  # the beam tree
+ctx = setup_page("page_autoregressive")
 page_intro(ctx, "ar_title", "ar_intro", "ar_look")
 
 with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU

@@ -85,7 +85,7 @@ def run_sections(sections, device: torch.device, quick: bool) -> dict:
         "recurrent": ("recurrent_vs_attention", lambda: recurrent_vs_attention(device, repeats)),
         "quality": ("nar_quality", lambda: _lazy("quality", "nar_quality")(device, quick)),
         "fast_path": ("fast_path", lambda: fast_path(device, quick, repeats)),
-        "interaction": ("interaction_ms", lambda: interaction(*((1, 1) if quick else (15, 2)))),
+        "interaction": ("interaction_ms", lambda: interaction(*((1, 0) if quick else (15, 2)))),  # quick: no warm-up
         "pages": ("page_cpu", lambda: _lazy("page_cost", "page_costs")(*((1, 1) if quick else (7, 2)))),
         "attention": ("attention_512", lambda: _lazy("figures", "attention_512")(1 if quick else repeats)),
         "training": ("train_to_bar", lambda: None if quick else _lazy("training", "train_to_bar")(device)),

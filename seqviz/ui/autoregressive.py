@@ -251,7 +251,7 @@ def beam_section(ctx: PageContext, ckpt: Checkpoint, prompt: list[int]) -> None:
         best_path=best_path(result),
         x_title=ctx.t("ar_beam_steps"),
     )
-    show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree", scroll=ctx.narrow)
+    show_plotly(fig, "autoregressive", "beam_tree", *vocab.decode(prompt[1:4]), key="ar_beam_tree")
     gif_button(
         ctx,
         lambda: beam_animation(page_deck(ctx, vocab.decode(prompt[1:])), prompt, width, steps, penalty),

@@ -39,12 +39,12 @@ export default function (component) {
       }
     }
   };
-  // A box that scrolls sideways (a wide table, code) takes the keyboard's focus, so it scrolls without a mouse.
+  // A box that scrolls sideways (a wide table, code, a wide figure on a phone) takes the keyboard's focus, so
+  // it scrolls without a mouse.
   const focusable = () => {
-    const boxes = [
-      '[data-testid="stTable"] > div', '[data-testid="stMarkdownContainer"] table', 'pre', '[class*="st-key-scroll_"]',
-    ].join(', ');
+    const boxes = '[data-testid="stTable"] > div, [data-testid="stMarkdownContainer"] table, pre, .stElementContainer';
     for (const box of document.querySelectorAll(boxes)) {
+      if (box.classList.contains('stElementContainer') && getComputedStyle(box).overflowX !== 'auto') continue;
       if (box.scrollWidth > box.clientWidth + 1) { if (!box.hasAttribute('tabindex')) box.tabIndex = 0; }
       else if (box.tabIndex === 0) box.removeAttribute('tabindex');
     }

@@ -19,25 +19,22 @@ from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
 from ..viz.describe import altair_table, describe_altair, describe_plotly, figure_spec, plotly_tables
 from ..viz.static_export import static_export_available, to_svg_bytes
 from ..viz.style import altair_download_name, plotly_config, safe_filename
+from .client import PHONE_MAX_PX
 from .page import page_settings
 
 
-def show_plotly(fig, *parts: str, key: str, alt: str | None = None, scroll: bool = False) -> None:
+def show_plotly(fig, *parts: str, key: str, alt: str | None = None) -> None:
     """Show a plotly figure after its text alternative (`alt`, else read from the figure's numbers). Its
     camera button saves a PNG at 3× scale named after page, figure and sentence; where kaleido and a
-    Chromium browser are present, an SVG button saves it as vector art. With `scroll` (a wide figure on a
-    narrow screen: a tree whose labels would pile up), the figure keeps its own width and its box scrolls
-    sideways."""
+    Chromium browser are present, an SVG button saves it as vector art. On a phone a figure drawn to a width
+    of its own (a heatmap's cells, a tree's labels) keeps that width and scrolls sideways in its box instead
+    of shrinking until its labels pile up."""
     name = safe_filename(*parts)
     lang, as_text = page_settings()
     t = partial(tr, lang)
-    _text_alternative(alt or _described(fig, lang), key, as_text)
-    width = figure_spec(fig).get("layout", {}).get("width") if scroll else None
-    if width:  # a box of the figure's own width, in a box that scrolls sideways (the client makes it focusable)
-        with st.container(key=f"scroll_{key}"), st.container(width=int(width)):
-            st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
-    else:
-        st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
+    width = figure_spec(fig).get("layout", {}).get("width")
+    _text_alternative(alt or _described(fig, lang), key, as_text, width)
+    st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
     if as_text:
         _tables(plotly_tables(fig), t)
     if static_export_available():
@@ -113,12 +110,20 @@ def _described(fig, lang: str) -> str:
     return text
 
 
-def _text_alternative(text: str, key: str, shown: bool) -> None:
+SHRINKS_WELL_PX = 420  # a figure up to this wide loses little at a phone's 360 px
+PHONE_CSS = """<style>@media (max-width: {phone}px) {{ .st-key-{key} {{ overflow-x: auto; }}
+  .st-key-{key} [data-testid="stFullScreenFrame"] {{ min-width: {width}px; }} }}</style>"""
+
+
+def _text_alternative(text: str, key: str, shown: bool, width: float | None = None) -> None:
     """The figure's description, just before it: read by a screen reader (the page's client names the
-    figure after it), and on the page too when figures are shown as text."""
+    figure after it), and on the page too when figures are shown as text. (With it, for a figure of a width
+    of its own, the style that keeps that width on a phone, in a box that scrolls: the client makes the box
+    focusable.)"""
     label = f"<strong>{html.escape(tr(page_settings()[0], 'figure_alt_label'))}:</strong> " if shown else ""
     css = "seqviz-alt seqviz-alt-shown" if shown else "seqviz-alt"
-    st.html(f'<p class="{css}" id="seqviz-alt-{html.escape(key)}">{label}{html.escape(text)}</p>')
+    phone = PHONE_CSS.format(phone=PHONE_MAX_PX, key=key, width=int(width)) if (width or 0) > SHRINKS_WELL_PX else ""
+    st.html(f'{phone}<p class="{css}" id="seqviz-alt-{html.escape(key)}">{label}{html.escape(text)}</p>')
 
 
 def _tables(tables: list[tuple[str, dict[str, list]]], t) -> None:

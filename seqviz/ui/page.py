@@ -46,8 +46,8 @@ _PAGE_CSS = """
   .st-key-seqviz_client { display: none; }
   @media (hover: none), (max-width: 640px) { .modebar-container { display: none !important; } }
   [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
-  [class*="st-key-scroll_"] { overflow-x: auto; }  /* a figure too wide to reflow (seqviz.ui.figures) */
-  [class*="st-key-scroll_"] > [data-testid="stLayoutWrapper"] { max-width: none !important; }
+  @media (max-width: 640px) {  /* a phone: a wide table scrolls in its box rather than wrap a word per line */
+    [data-testid="stTable"] td, [data-testid="stTable"] th { min-width: 6.5em; } }
   [data-testid="stCaptionContainer"] code { color: inherit; }
   [data-testid="stWidgetLabel"][disabled] p { color: rgba(14, 17, 23, 0.6); }  /* inactive, as a caption: 5 : 1 */
   /* a key's hint on a button of the theme's red: white, 6 : 1 */

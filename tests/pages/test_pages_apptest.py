@@ -15,6 +15,7 @@ from seqviz.viz.static_export import static_export_available
 from tests.pages.apptest_helpers import ROOT, TIMEOUT, assert_figures_export
 from tests.pages.apptest_helpers import all_text as _all_text
 from tests.pages.apptest_helpers import open_page as _open
+from tests.pages.test_chinese_edition import assert_no_english_left
 
 SCRIPTS = [path for path, *_ in PAGES]
 GIF_BUTTONS = {"pages/4_Autoregressive.py": 2, "pages/7_Parallel.py": 1, "pages/9_Diffusion.py": 1}  # decodings
@@ -27,8 +28,9 @@ def test_page_runs_without_exception(script, lang):
     assert not at.exception, at.exception
     text = _all_text(at)
     assert ("页面" in at.sidebar.markdown[0].value) == (lang == "zh")
-    if lang == "zh":  # the page itself speaks Chinese, not only the sidebar
+    if lang == "zh":  # the page itself speaks Chinese, not only the sidebar, and no English is left
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
+        assert_no_english_left(at, script)
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
     figures_after_a_click = ("pages/4_Autoregressive.py", "pages/13_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
