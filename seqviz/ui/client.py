@@ -25,7 +25,8 @@ export default function (component) {
   };
   report();
   phone.addEventListener('change', report);
-  window.addEventListener('resize', () => focusable());
+  const resized = () => focusable();
+  window.addEventListener('resize', resized);
   // A figure is named by the text alternative just before it: an image whose name is that text.
   const name = () => {
     for (const alt of document.querySelectorAll('.seqviz-alt[id]')) {
@@ -55,7 +56,11 @@ export default function (component) {
   });
   observer.observe(document.body, { childList: true, subtree: true });
   name();
-  return () => { phone.removeEventListener('change', report); observer.disconnect(); };
+  return () => {
+    phone.removeEventListener('change', report);
+    window.removeEventListener('resize', resized);
+    observer.disconnect();
+  };
 }
 """
 

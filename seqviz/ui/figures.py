@@ -16,7 +16,7 @@ from ..export.animation import FRAME_MS, Animation, gif_bytes
 from ..export.deck import SLIDE_HEIGHT, SLIDE_WIDTH
 from ..i18n import tr
 from ..viz.attention import attention_heatmap, head_grid, mean_over_heads
-from ..viz.describe import altair_table, describe_altair, describe_plotly, figure_spec, plotly_tables
+from ..viz.describe import altair_table, describe_altair, describe_plotly, plotly_tables
 from ..viz.static_export import static_export_available, to_svg_bytes
 from ..viz.style import altair_download_name, plotly_config, safe_filename
 from .client import PHONE_MAX_PX
@@ -32,7 +32,8 @@ def show_plotly(fig, *parts: str, key: str, alt: str | None = None) -> None:
     name = safe_filename(*parts)
     lang, as_text = page_settings()
     t = partial(tr, lang)
-    width = figure_spec(fig).get("layout", {}).get("width")
+    spec = fig.__dict__.get("_spec")  # a builder's figure, read without validating it (viz.lazy_figure)
+    width = spec.get("layout", {}).get("width") if spec is not None else fig.layout.width
     _text_alternative(alt or _described(fig, lang), key, as_text, width)
     st.plotly_chart(fig, config=plotly_config(name), key=key, theme=None)
     if as_text:

@@ -140,33 +140,40 @@ def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
     st.header(ctx.t(step.title))
     st.markdown(ctx.t(step.text, sentence=" ".join(deck.words)))
     built = {"lesson_id": lesson.id, "index": index, "words": tuple(deck.words), "lang": ctx.lang}
-    built["device"], built["narrow"] = str(ctx.device), ctx.narrow
-    built["wall"] = ctx.presentation and not ctx.narrow
+    built["device"] = str(ctx.device)
+    wall = ctx.presentation and not ctx.narrow  # the width matters to the figures only, the wall to the answer's
     parts = ("lessons", lesson.id, str(index + 1), *deck.words[:4])
     with st.spinner(ctx.t("les_preparing")):  # a step's first build runs the models (seconds, once per server)
-        figure = _built(part="figure", **built)
-        question = _built(part="question", **built)
+        figure = _built(part="figure", narrow=ctx.narrow, wall=False, **built)
+        question = _built(part="question", narrow=False, wall=False, **built)
     reveal = (lesson.id, index, " ".join(deck.words))
     revealed = question is not None and reveal in st.session_state.get(REVEALED_KEY, set())
     answer_figure = None
     if revealed and step.answer_figure is not None:
         with st.spinner(ctx.t("les_preparing")):
-            answer_figure = _built(part="answer", **built)
-    if ctx.presentation and not ctx.narrow and question is not None:
+            answer_figure = _built(part="answer", narrow=ctx.narrow, wall=wall, **built)
+
+    def show_figure():
+        show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
+
+    def show_answer():
+        show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+
+    if wall and question is not None:
         text, beside = st.columns([1, 1.3], gap="large")
         with beside:
             if answer_figure is not None:
-                show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+                show_answer()
             elif figure is not None:
-                show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
+                show_figure()
         with text:
             _question_and_answer(ctx, lesson, index, question, reveal, revealed, beside_figure=True)
     else:
         if figure is not None:
-            show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
+            show_figure()
         _question_and_answer(ctx, lesson, index, question, reveal, revealed)
         if answer_figure is not None:
-            show_plotly(answer_figure, *parts, "answer", key=f"les_answer_{lesson.id}_{index}")
+            show_answer()
     if index == n - 1:
         _finish(ctx, lesson)
 
