@@ -5,7 +5,8 @@
 #   make serve       REPLICAS app servers (default 2) behind Debian's nginx on PORT, for a school's server
 #                    (python -m seqviz.deploy; SERVE_ARGS="--shared --models DIR" for shared-server mode)
 #   make load-test   the load tests: 20 browsers and 12 protocol-level students on one server, the nginx
-#                    pair, a replica and a server stopped under open pages, a short soak (CI runs it)
+#                    pair, a replica and a server stopped under open pages, a short soak, the installed
+#                    seqviz command serving every page (CI runs it)
 #   make capacity    the load report in docs/: one server and two replicas, 10 to 60 students (~30 min)
 #   make install-hf  the optional transformers extra (the explorer page); make test installs it too
 #   make slides      the slide pack in slides/ (SLIDES_LANG=zh for Chinese; needs kaleido and Chromium)

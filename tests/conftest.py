@@ -17,8 +17,14 @@ import pytest
 
 SPREAD = {"test_hostile_inputs.py", "test_pages_apptest.py", "test_chinese_edition.py", "test_lessons_page.py"}
 # `make load-test` on two workers, about half the work each: the cold starts and the classes on one, the
-# replicas, restarts and soak on the other (start-ups and restarts leave the cores half idle)
-LOAD_GROUPS = {"test_cold_start.py": "classes", "test_load.py": "classes", "test_serving.py": "serving"}
+# replicas, restarts, soak and the installed command on the other (start-ups and restarts leave the cores
+# half idle)
+LOAD_GROUPS = {
+    "test_cold_start.py": "classes",
+    "test_load.py": "classes",
+    "test_serving.py": "serving",
+    "test_packaging.py": "serving",  # the installed command serving every page
+}
 
 if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):  # a worker of `make test`: torch takes its share of the cores
     import torch
@@ -50,8 +56,33 @@ def pytest_xdist_make_scheduler(config, log):
                 return "tests/browser"
             return nodeid if path.rsplit("/", 1)[-1] in SPREAD else path
 
-    config.option.loadscopereorder = False  # collection order: the browser tests, the longest unit, go first
+    config.option.loadscopereorder = False  # in the order pytest_collection_modifyitems leaves them
     return SharedSetUp(config, log)
+
+
+# The longest units after the browser tests (worker-seconds of a run on two cores), so that no long one starts
+# last while the other worker idles; the SPREAD modules' short tests fill in at the end.
+LONGEST_FIRST = (
+    "tests/test_builtin_models.py",
+    "tests/test_bench.py",
+    "tests/pages/test_startup.py",
+    "tests/test_charlm.py",
+    "tests/test_packaging.py",
+    "tests/test_export.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest first (a worker takes the next unit when it is free): the browser tests, one unit of about a
+    third of the run, then LONGEST_FIRST, then the rest in collection order."""
+
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith("tests/browser/"):
+            return 0
+        return 1 + LONGEST_FIRST.index(path) if path in LONGEST_FIRST else 1 + len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: within a unit, collection order
 
 
 def pytest_sessionstart(session):

@@ -108,8 +108,11 @@ def test_the_wheel_carries_the_checkpoints_and_the_app(installed):
     pages = {f"share/seqviz/pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert {"share/seqviz/app.py", "share/seqviz/.streamlit/config.toml", *pages} <= set(data), data
     assert not [n for n in names if n.startswith(("tests/", "artifacts/"))]
+    assets = {f"seqviz/lessons/{p.name}" for p in (ROOT / "seqviz" / "lessons").glob("html_*.*") if p.suffix != ".py"}
+    assert assets and assets <= set(names), assets - set(names)  # a lesson file's template, CSS and script
 
 
+@pytest.mark.load  # a server start-up and every page: with the serving tests (`make load-test`)
 def test_the_installed_seqviz_command_serves_every_page_from_any_folder(installed):
     where = subprocess.run(
         [sys.executable, "-c", "import seqviz, seqviz.ui.serve as s; print(seqviz.__file__); print(s.app_folder())"],

@@ -1,4 +1,6 @@
 """`python -m seqviz.export --out DIR [--lang en|zh] [--sentence "..."]`: the slide pack.
+`python -m seqviz.export --html DIR [--lang en|zh] [--sentence "..."] [--lessons masks ar ...]`: the lessons,
+each as one HTML file that opens in any browser with no server and no internet.
 
 Writes each key figure as NN_name.png (1920 × 1080) and NN_name.svg (1280 × 720, vector), plus index.md with
 what to look at on each slide. With `--animate [NAME ...]` it writes animated GIFs of decoding step by step
@@ -18,6 +20,8 @@ import torch
 
 from ..device import describe, pick_device
 from ..i18n import LANGUAGES
+from ..lessons import LESSONS
+from ..lessons.html_file import SIZE_BUDGET, built_parts, file_name, lesson_html, lessons_index
 from ..viz.static_export import export_session, static_export_available, to_png_bytes, to_svg_bytes
 from .animation import ANIMATIONS, gif_bytes
 from .deck import DEFAULT_SENTENCE, PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, sentence_words
@@ -32,7 +36,14 @@ NO_BROWSER = (
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m seqviz.export", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, type=Path, help="folder for the images (created if missing)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="folder for the slide images (created if missing)")
+    target.add_argument(
+        "--html", type=Path, help="folder for the lesson files, one self-contained .html per lesson, and index.html"
+    )
+    parser.add_argument(
+        "--lessons", nargs="+", metavar="ID", help=f"with --html: only these lessons ({', '.join(LESSONS)})"
+    )
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default="en", help="language of titles and labels")
     parser.add_argument(
         "--sentence", default=DEFAULT_SENTENCE, help=f"an English toy sentence (default: {DEFAULT_SENTENCE!r})"
@@ -98,6 +109,32 @@ def write_animations(args: argparse.Namespace, words: list[str], device) -> int:
     return 0
 
 
+def write_lessons(args: argparse.Namespace, words: list[str], device) -> int:
+    """One HTML file per lesson, and index.html linking them (for a USB stick); each file's size is printed."""
+    chosen = args.lessons or list(LESSONS)
+    unknown = [name for name in chosen if name not in LESSONS]
+    if unknown:
+        print(f"seqviz.export: no lesson {', '.join(unknown)}; lessons: {', '.join(LESSONS)}", file=sys.stderr)
+        return 2
+    args.html.mkdir(parents=True, exist_ok=True)
+    deck = Deck(args.lang, words, device)
+    t, made, sentence = deck.t, time.strftime("%Y-%m-%d"), " ".join(words)
+    written, start = [], time.perf_counter()
+    with torch.no_grad():  # not inference mode: a lesson's saliency needs gradients
+        for lesson_id in chosen:
+            lesson, began = LESSONS[lesson_id], time.perf_counter()
+            page = lesson_html(lesson, built_parts(lesson, deck), t, args.lang, sentence, made, describe(device))
+            name = file_name(lesson, args.lang)
+            size = (args.html / name).write_bytes(page.encode("utf-8"))
+            written.append((name, t(lesson.title), t(lesson.summary)))
+            over = " — over the budget" if size > SIZE_BUDGET else ""
+            print(f"  {name}: {size / 1e6:.2f} MB{over} ({time.perf_counter() - began:.1f} s)")
+    (args.html / "index.html").write_text(lessons_index(written, t, args.lang), encoding="utf-8")
+    took = time.perf_counter() - start
+    print(f"{len(written)} lessons and index.html in {args.html} ({took:.0f} s, {describe(device)})")
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
@@ -109,6 +146,8 @@ def main(argv=None) -> int:
     if min(args.speed_lengths) < 1 or args.speed_repeats < 1:
         print("seqviz.export: speed lengths and repeats must be at least 1", file=sys.stderr)
         return 2
+    if args.html is not None:
+        return write_lessons(args, words, device)
     if not static_export_available():
         print(f"seqviz.export: {NO_BROWSER}", file=sys.stderr)
         return 3

@@ -39,6 +39,20 @@ class Lesson:
     steps: tuple[Step, ...]
 
 
+LETTERS = "ABCDEFGH"  # a choice's name, as the class calls it out
+
+
+def lettered(question: Question, i: int) -> str:
+    """ "B · «the black cat»": a choice with its letter."""
+    return f"{LETTERS[i]} · {question.choices[i]}"
+
+
+def revealed_text(t: Callable[..., str], question: Question) -> str:
+    """What a reveal says, in markdown: the model's answer (bold), then why. The Lessons page and the lesson
+    file both show this text, so a file's answers are the page's."""
+    return f"**{t('les_answer', answer=lettered(question, question.answer))}**\n\n{question.explanation}"
+
+
 def ask(prompt: str, right: str, wrong: Sequence[str], explanation: str) -> Question:
     """A multiple-choice question whose right choice stands among the wrong ones at a place fixed by the
     choices themselves (the same question always looks the same; another input moves it)."""

@@ -4,13 +4,19 @@ answers before the model's answer is revealed. The position lives in the session
 
 from __future__ import annotations
 
+import time
+from functools import partial
+
 import streamlit as st
 import torch
 
 from ..data.text import MASK_TOKEN
-from ..export.deck import DEFAULT_SENTENCE, MAX_WORDS, Deck, on_page
+from ..device import describe
+from ..export.deck import DEFAULT_SENTENCE, MAX_WORDS, Deck
+from ..i18n import tr
 from ..lessons import LESSONS, Lesson, Question, Step
-from ..viz.compose import for_phone
+from ..lessons.html_file import WALL_FIGURE_PX, built_parts, file_name, lesson_html, phone_figure
+from ..lessons.steps import LETTERS, lettered, revealed_text
 from .figures import show_plotly
 from .inputs import toy_words
 from .models import builtin_model, page_deck
@@ -18,7 +24,6 @@ from .page import PageContext, page_intro
 
 LESSON_KEY, STEP_KEY = "_les_lesson", "_les_step"
 REVEALED_KEY, SCORE_KEY = "_les_revealed", "_les_score"  # this session's reveals and answers; never the server's
-LETTERS = "ABCDEFGH"
 
 
 def position(ctx: PageContext) -> tuple[Lesson, int]:
@@ -85,7 +90,45 @@ def _settings(ctx: PageContext, lesson: Lesson) -> Deck:
     st.toggle(ctx.t("les_student"), key="les_student", help=ctx.t("les_student_help"))
     if ctx.presentation:
         st.caption(ctx.t("les_keys"))
+    _download(ctx, lesson, words)
     return page_deck(ctx, words)
+
+
+def _download(ctx: PageContext, lesson: Lesson, words: list[str]) -> None:
+    """The lesson, its sentence and language as one HTML file that needs no server (made when clicked, from
+    the steps this server has built: the file's figures and answers are the page's)."""
+    made = partial(lesson_file, lesson.id, tuple(words), ctx.lang, str(ctx.device))
+    st.download_button(
+        ctx.t("les_download"),
+        data=made,
+        file_name=file_name(lesson, ctx.lang),
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        help=ctx.t("les_download_help"),
+        key="les_download",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)  # about 5 MB each, plotly.js inside
+def lesson_file(lesson_id: str, words: tuple[str, ...], lang: str, device: str) -> bytes:
+    """A lesson as one self-contained HTML file, built from the page's own cached steps: the file's figures
+    and answers are the ones this page shows for the sentence."""
+
+    def part(index: int, name: str):
+        return step_part(lesson_id, index, name, words, lang, device)
+
+    with torch.no_grad():  # made in a thread of the server's, where gradients are on by default
+        page = lesson_html(
+            LESSONS[lesson_id],
+            part,
+            partial(tr, lang),
+            lang,
+            " ".join(words),
+            time.strftime("%Y-%m-%d"),
+            describe(torch.device(device)),
+        )
+    return page.encode("utf-8")
 
 
 def _step_by(lesson_id: str, delta: int) -> None:
@@ -105,27 +148,34 @@ def _reveal(lesson_id: str, reveal: tuple, answer: int) -> None:
         st.session_state.setdefault(SCORE_KEY, {})[reveal[:2]] = choice == answer
 
 
+def step_part(
+    lesson_id: str, index: int, part: str, words: tuple[str, ...], lang: str, device: str, narrow=False, wall=False
+):
+    """A step's part as this server built it: the one way to ask (the cache's key depends on how its arguments
+    are passed, and the page, its phone and wall versions and a lesson's file must find the same entry)."""
+    return _built(lesson_id, index, part, words, lang, device, narrow, wall)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _built(
     lesson_id: str, index: int, part: str, words: tuple[str, ...], lang: str, device: str, narrow: bool, wall: bool
 ):
     """A step's figure, question or answer figure for one sentence and one screen (a phone's; a projector's,
     where an answer's figure stands beside its question; or any other), built once per server (each session
-    gets its own copy)."""
-    step = LESSONS[lesson_id].steps[index]
-    build = {"figure": step.figure, "question": step.question, "answer": step.answer_figure}[part]
+    gets its own copy). A phone's or a wall's figure is remade from the other screens' one."""
+    if part != "question" and (narrow or wall):
+        figure = step_part(lesson_id, index, part, words, lang, device)
+        if figure is None:
+            return None
+        if narrow:
+            return phone_figure(figure)
+        if part == "answer":
+            figure.update_layout(height=min(figure.layout.height or WALL_FIGURE_PX, WALL_FIGURE_PX))
+        return figure
     deck = Deck(lang, list(words), torch.device(device), loader=builtin_model)
-    if build is None:
-        return None
-    if part == "question":
-        return build(deck)
-    figure = for_phone(on_page(build(deck))) if narrow else on_page(build(deck))
-    if wall and part == "answer":
-        figure.update_layout(height=min(figure.layout.height or WALL_FIGURE_PX, WALL_FIGURE_PX))
-    return figure
+    return built_parts(LESSONS[lesson_id], deck)(index, part)
 
 
-WALL_FIGURE_PX = 640  # an answer's figure beside its question, under the step's heading, on a 1080-px wall
 HIDDEN_CSS = "<style>.st-key-les_space { display: none; }</style>"  # our own constant CSS
 
 
@@ -144,14 +194,14 @@ def step_view(ctx: PageContext, lesson: Lesson, index: int, deck: Deck) -> None:
     wall = ctx.presentation and not ctx.narrow  # the width matters to the figures only, the wall to the answer's
     parts = ("lessons", lesson.id, str(index + 1), *deck.words[:4])
     with st.spinner(ctx.t("les_preparing")):  # a step's first build runs the models (seconds, once per server)
-        figure = _built(part="figure", narrow=ctx.narrow, wall=False, **built)
-        question = _built(part="question", narrow=False, wall=False, **built)
+        figure = step_part(part="figure", narrow=ctx.narrow, **built)
+        question = step_part(part="question", **built)
     reveal = (lesson.id, index, " ".join(deck.words))
     revealed = question is not None and reveal in st.session_state.get(REVEALED_KEY, set())
     answer_figure = None
     if revealed and step.answer_figure is not None:
         with st.spinner(ctx.t("les_preparing")):
-            answer_figure = _built(part="answer", narrow=ctx.narrow, wall=wall, **built)
+            answer_figure = step_part(part="answer", narrow=ctx.narrow, wall=wall, **built)
 
     def show_figure():
         show_plotly(figure, *parts, key=f"les_figure_{lesson.id}_{index}")
@@ -185,14 +235,7 @@ def _question_and_answer(
         _question(ctx, question, lesson.id, index, revealed)
     _navigation(ctx, lesson, index, question, reveal, revealed, beside_figure)  # Reveal, then the answer
     if revealed:
-        st.info(
-            f"{ctx.t('les_answer', answer=_lettered(question, question.answer))}\n\n{question.explanation}",
-            icon=":material/lightbulb:",
-        )
-
-
-def _lettered(question: Question, i: int) -> str:
-    return f"{LETTERS[i]} · {question.choices[i]}"
+        st.info(revealed_text(ctx.t, question), icon=":material/lightbulb:")
 
 
 def _question(ctx: PageContext, question: Question, lesson_id: str, index: int, revealed: bool) -> None:
@@ -202,21 +245,21 @@ def _question(ctx: PageContext, question: Question, lesson_id: str, index: int, 
         choice = st.radio(
             ctx.t("les_your_answer"),
             choices,
-            format_func=lambda i: _lettered(question, i),
+            format_func=lambda i: lettered(question, i),
             index=None,
             key=f"les_choice_{lesson_id}_{index}",
             disabled=revealed,
         )
         if revealed and choice is not None:
             right = choice == question.answer
-            said = ctx.t("les_right" if right else "les_wrong", answer=_lettered(question, question.answer))
+            said = ctx.t("les_right" if right else "les_wrong", answer=lettered(question, question.answer))
             if right:  # the icon says it too, not the colour alone
                 st.success(said, icon=":material/check_circle:")
             else:
                 st.error(said, icon=":material/cancel:")
     else:  # the class answers aloud; the reveal marks the right choice
         lines = [
-            f":green[:material/check_circle: **{_lettered(question, i)}**]"
+            f":green[:material/check_circle: **{lettered(question, i)}**]"
             if revealed and i == question.answer
             else f"**{LETTERS[i]}** · {question.choices[i]}"
             for i in choices

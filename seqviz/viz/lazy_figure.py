@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes
 
 CHECK_FIGURES = "SEQVIZ_CHECK_FIGURES"  # set (the test suite sets it): every figure shown is compared with
-# the figure plotly's validation makes of the same dict
+# the figure plotly's validation makes of the same dict, once per shape of dict and process (_checked_shapes)
 
 
 _VALIDATING = threading.Lock()
@@ -50,16 +50,32 @@ class Figure(go.Figure):
         if spec is None:
             return super().to_dict()
         out = _shown(spec)
-        if os.environ.get(CHECK_FIGURES):
+        if os.environ.get(CHECK_FIGURES) and (shape := _shape(spec)) not in _checked_shapes:
             validated = go.Figure(copy.deepcopy(spec)).to_dict()  # a copy: see __getattr__
             if _canonical_json(out) != _canonical_json(validated):
                 difference = _first_difference(out, validated)
                 raise AssertionError(f"a figure's dict is not what plotly's validation makes of it: {difference}")
+            _checked_shapes.add(shape)
         return out
 
     def __reduce__(self):  # pickled (st.cache_data) or deep-copied: as a plain dict again
         spec = self.__dict__.get("_spec")
         return (Figure, (spec if spec is not None else go.Figure.to_dict(self),))
+
+
+_checked_shapes: set = set()  # validation writes a dict's full form from its keys and kinds of value, not its values
+
+
+def _shape(value):
+    """What plotly's validation reads of a dict to write its full form: the keys, and the kind of every value
+    (a numpy array's dtype and rank; a list's kinds of item), not the values themselves."""
+    if isinstance(value, dict):
+        return tuple(sorted((name, _shape(item)) for name, item in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, frozenset(_shape(item) for item in value))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.ndim)
+    return type(value).__name__
 
 
 LAYOUT_ARRAYS = ("annotations", "shapes", "images")  # plotly leaves these out when empty

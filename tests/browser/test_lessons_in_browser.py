@@ -1,16 +1,21 @@
 """A teacher runs a lesson with the keyboard only, in presentation mode at 1920×1080: → moves on, space reveals
 the model's answer (and then moves on; the revealed step fits the wall with its figure), ← goes back, and the
-address follows each step. A student follows one on a phone, by touch."""
+address follows each step; then saves the lesson as one file, which opens offline in Chinese with the page's
+answer. A student follows one on a phone, by touch."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import torch
 
 from seqviz.export.deck import DEFAULT_SENTENCE, Deck
 from seqviz.lessons import LESSONS
+from seqviz.lessons.html_file import file_name
 from seqviz.lessons.masks import causal_row
 from tests.browser.conftest import serious_accessibility_findings
+from tests.browser.test_lesson_files import current, open_offline
 from tests.browser.test_pages_in_browser import _full_page_screenshot, _wait_for, _wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -35,7 +40,7 @@ def _showing(answer: str):
 
 
 @pytest.mark.parametrize("lang", ["zh"])  # English runs every step in AppTest; one walk keeps the suite short
-def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, screenshot_dir, lang):
+def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, screenshot_dir, tmp_path, lang):
     steps = LESSONS["masks"].steps
     deck = Deck(lang, DEFAULT_SENTENCE.split(), torch.device("cpu"))
     title = [deck.t(step.title) for step in steps]
@@ -51,6 +56,7 @@ def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, s
     _press(page, "Space", _showing(question.choices[question.answer]))  # reveal
     answer = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
     assert question.choices[question.answer] in answer, answer
+    said = page.locator('[data-testid="stAlertContentInfo"] [data-testid="stMarkdownContainer"]').first.inner_text()
     page.screenshot(path=str(screenshot_dir / f"Lessons_wall_{lang}.png"))  # what the back of the room sees
     # the revealed step fits the wall: the answer and its figure are on screen together, nobody scrolls
     figure = page.locator(".st-key-les_answer_masks_1 .js-plotly-plot").bounding_box()
@@ -67,7 +73,23 @@ def test_a_lesson_runs_from_the_keyboard_in_presentation_mode(server, browser, s
     _press(page, "ArrowRight", _at_step(title, len(steps)))
     assert title[-1] in _heading(page) and f"step={len(steps)}" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
+    # the page saves the lesson, in its language and for its sentence, as one file that gives the page's answer
+    page.get_by_text(deck.t("les_settings")).click()
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=deck.t("les_download")).click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
     page.close()
+    assert saved.name == file_name(LESSONS["masks"], lang)
+    context, page, requests, errors = open_offline(browser, saved, viewport={"width": 1280, "height": 900})
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.locator("h1").inner_text() == deck.t(LESSONS["masks"].title)
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("button", name=deck.t("les_reveal")).click()
+    assert " ".join(current(page).locator(".answer").inner_text().split()) == " ".join(said.split())
+    assert re.search(r"[\u4e00-\u9fff]", current(page).locator(".narrative").inner_text())
+    assert not requests and not errors, (requests, errors)
+    context.close()
 
 
 def test_a_student_follows_a_lesson_on_a_phone_by_touch(server, browser, screenshot_dir):

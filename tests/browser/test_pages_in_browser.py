@@ -65,6 +65,8 @@ VIEWPORTS = {"tablet_en": {"width": 768, "height": 1024}, "zh_present": {"width"
 ROOT_LANG = {"tablet_en": "en", "zh_present": "zh-Hans"}
 PHONE = {"width": 390, "height": 844}
 NARROWER = {"tablet_en": {"app.py"}, "zh_present": {path for path, *_ in PAGES}}  # the pages seen on a phone too
+# axe-core at a desktop's width and a phone's (every narrowed page); a tablet's findings would be theirs
+AXE_VARIANTS = {"zh_present"}
 
 
 _IDLE = """() => {
@@ -217,7 +219,8 @@ def _check_page(page, script, variant, tiny_t5, screenshot_dir, outside, errors)
         assert "页面" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert page.evaluate("document.documentElement.lang") == ROOT_LANG[variant]
     assert not unnamed_figures(page), f"{variant}: figures without a text alternative: {unnamed_figures(page)}"
-    assert not (found := serious_accessibility_findings(page)), f"{variant}: axe-core: {found}"
+    if variant in AXE_VARIANTS:
+        assert not (found := serious_accessibility_findings(page)), f"{variant}: axe-core: {found}"
 
 
 def _check_phone(page, script, variant, screenshot_dir) -> None:

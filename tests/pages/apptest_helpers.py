@@ -24,6 +24,11 @@ def open_page(script: str, lang: str = "en") -> AppTest:
     return at
 
 
+def as_read(markdown: str) -> str:
+    """Markdown's text as a reader sees it: no ** or *, no list dashes, white space collapsed."""
+    return " ".join(re.sub(r"^- ", "", markdown.replace("**", "").replace("*", ""), flags=re.M).split())
+
+
 def all_text(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
     parts += [e.value for e in at.header] + [e.value for e in at.subheader]

@@ -36,6 +36,8 @@ TECHNICAL = {
     "png",
     "svg",
     "gif",
+    "html",
+    "javascript",
     "cpu",
     "gpu",
     "cuda",

@@ -1,6 +1,8 @@
 """Hostile-input sweep: every widget of every page, through AppTest. Text widgets get each of HOSTILE_TEXTS,
 number inputs and sliders their extremes, select boxes and segmented controls every option, buttons a
-click. No run may raise; the app answers with a message or ignores what it cannot use."""
+click. No run may raise; the app answers with a message or ignores what it cannot use. The sidebar's own
+choices (language, device), the same on every page, are swept on the home page; every page's Chinese run
+is tests/pages/test_pages_apptest.py's."""
 
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ def test_every_number_slider_choice_and_button(script):
                 widget.set_value(value).run()
                 _check(at, f"{script}, {label!r} <- {end} {value}")
     for kind in CHOICE_KINDS:
-        for label in [w.label for w in _widgets(at, kind)]:
+        for label in [w.label for w in _widgets(at if script == "app.py" else at.main, kind)]:
             count = len(_find(at, kind, label).options)
             for index in range(count):
                 widget = _find(at, kind, label)

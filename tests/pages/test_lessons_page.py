@@ -1,13 +1,18 @@
 """The Lessons page as a class and a student drive it: every step of every lesson, revealed, in both
-languages; deep links to a step; a bad link answered by a message; the score kept in the session; and an
-answer that follows the sentence."""
+languages, and the lesson file the page saves giving the same answers; deep links to a step; a bad link
+answered by a message; the score kept in the session; and an answer that follows the sentence."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
+from seqviz.export.deck import DEFAULT_SENTENCE
 from seqviz.lessons import LESSONS
-from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
+from seqviz.ui.lessons import lesson_file
+from tests.pages.apptest_helpers import all_text, as_read, assert_figures_export, open_page
 
 PAGE = "pages/1_Lessons.py"
 
@@ -30,12 +35,14 @@ def _step_title(at) -> str:
 def test_every_step_runs_and_reveals_in_both_languages(lang, lesson):
     at = _lesson_page(lang, lesson)
     steps = LESSONS[lesson].steps
+    said = []  # each reveal's text, as a reader sees it
     for index, step in enumerate(steps):
         assert at.progress[0].proto.text.startswith(("Step", "第")), at.progress[0].proto.text
         if step.question is not None and at.button(key="les_reveal") is not None:
             at.button(key="les_reveal").click().run()
             assert not at.exception, (lesson, index, at.exception)
             assert at.info, f"{lesson} step {index + 1}: nothing revealed"
+            said.append(as_read(at.info[0].value))
         assert at.query_params["step"] == [str(index + 1)] or at.query_params["step"] == str(index + 1)
         if index < len(steps) - 1:
             at.button(key="les_forward").click().run()
@@ -43,6 +50,15 @@ def test_every_step_runs_and_reveals_in_both_languages(lang, lesson):
     assert at.button(key="les_forward").disabled  # the last step
     assert at.success, "the last step says the lesson is over"
     assert_figures_export(at, "lessons")
+    # the file the page's button saves (from the steps this server built) gives every answer the page gave
+    saved = lesson_file(lesson, tuple(DEFAULT_SENTENCE.split()), lang, "cpu").decode("utf-8")
+    answers = [_text(a) for a in re.findall(r'<div class="answer" hidden>(.*?)</div>', saved, flags=re.S)]
+    assert answers == said
+
+
+def _text(markup: str) -> str:
+    """An HTML reveal's text as a reader sees it."""
+    return as_read(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"</?(strong|em)>", "", markup))))
 
 
 def test_a_deep_link_opens_the_stated_step_and_back_returns():

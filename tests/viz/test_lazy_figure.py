@@ -88,3 +88,19 @@ def test_a_shared_figure_read_by_many_sessions_at_once_is_validated_once():
             assert all(r["layout"]["title"]["text"] == "every head" for r in reads[::2])
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_check_validates_each_shape_of_figure_once(monkeypatch):
+    """The suite's check runs plotly's validation once per shape of dict (its keys and kinds of value): another
+    sentence's figure of the same kind is not validated again, a figure of another shape is."""
+    import seqviz.viz.lazy_figure as lazy
+
+    monkeypatch.setenv(CHECK_FIGURES, "1")
+    monkeypatch.setattr(lazy, "_checked_shapes", set())
+    validated, plotly_figure = [], go.Figure
+    monkeypatch.setattr(lazy.go, "Figure", lambda spec: validated.append(spec) or plotly_figure(spec))
+    for title in ("one", "two"):
+        Figure(make_figure([trace("bar", x=[0.5, 1.5], y=[0, 1])], title).__dict__["_spec"]).to_dict()
+    assert len(validated) == 1
+    Figure(make_figure([trace("bar", x=["a"], y=[0])], "three").__dict__["_spec"]).to_dict()  # labels, not numbers
+    assert len(validated) == 2
