@@ -7,11 +7,12 @@ import xml.etree.ElementTree as ET
 
 import plotly.graph_objects as go
 import pytest
+import torch
 from PIL import Image
 
 from seqviz.export import __main__ as export
-from seqviz.export.deck import PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, sentence_words
-from seqviz.export.slides import SLIDES
+from seqviz.export.deck import PNG_SCALE, SLIDE_HEIGHT, SLIDE_WIDTH, Deck, sentence_words
+from seqviz.export.slides import SLIDES, build_slides
 from seqviz.viz.compose import figure_grid, wrapped
 from seqviz.viz.parallel import log_ticks
 from seqviz.viz.static_export import static_export_available
@@ -33,10 +34,15 @@ def _svg_size(path) -> tuple[float, float]:
     return float(root.get("width")), float(root.get("height"))
 
 
-def test_pack_renders_every_slide_as_png_and_svg_of_the_stated_size(renderer, tmp_path, capsys):
-    assert export.main(["--out", str(tmp_path), *FAST]) == 0
-    names = [name for name, _, _ in SLIDES]
-    assert len(names) == 17
+# Rendered by kaleido in the test: one slide of each kind of drawing (a grid of heatmaps, a tree of annotated
+# points, log-scale curves, images, line charts); every slide is built at the slide's size below.
+RENDERED = ("01_", "05_", "09_", "15_", "17_")
+
+
+def test_pack_renders_slides_as_png_and_svg_of_the_stated_size(renderer, tmp_path, capsys):
+    assert export.main(["--out", str(tmp_path), *FAST, "--only", *RENDERED]) == 0
+    names = [name for name, _, _ in SLIDES if name.startswith(RENDERED)]
+    assert len(names) == len(RENDERED)
     for name in names:
         png, svg = tmp_path / f"{name}.png", tmp_path / f"{name}.svg"
         with Image.open(png) as image:
@@ -50,7 +56,17 @@ def test_pack_renders_every_slide_as_png_and_svg_of_the_stated_size(renderer, tm
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     assert all(f"({name}.png)" in index for name in names)
     assert "the black cat sees the small dogs" in index
-    assert "17 slides (34 files)" in capsys.readouterr().out
+    assert f"{len(names)} slides ({2 * len(names)} files)" in capsys.readouterr().out
+
+
+def test_every_slide_is_built_at_the_slide_size():
+    deck = Deck("en", sentence_words("the black cat sees the small dogs"), torch.device("cpu"), (4, 8), speed_repeats=1)
+    with torch.no_grad():
+        slides = list(build_slides(deck))
+    assert [slide.name for slide in slides] == [name for name, _, _ in SLIDES] and len(slides) == 17
+    for slide in slides:
+        assert (slide.figure.layout.width, slide.figure.layout.height) == (SLIDE_WIDTH, SLIDE_HEIGHT), slide.name
+        assert slide.figure.data and slide.look, slide.name
 
 
 def test_chinese_pack_draws_chinese_titles_and_the_given_sentence(renderer, tmp_path):

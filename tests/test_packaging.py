@@ -46,10 +46,9 @@ def test_every_command_points_at_a_main():
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> dict:
-    """seqviz built as a wheel and installed (without its dependencies, which this environment has) under a
-    prefix of its own."""
-    where = tmp_path_factory.mktemp("install")
+def wheel(tmp_path_factory) -> Path:
+    """seqviz built as a wheel."""
+    where = tmp_path_factory.mktemp("wheel")
     source = where / "source"  # a copy: an in-tree build leaves build/ and *.egg-info behind, and reuses them
     shutil.copytree(
         ROOT,
@@ -84,8 +83,13 @@ def installed(tmp_path_factory) -> dict:
         timeout=300,
     )
     assert build.returncode == 0, build.stderr[-2000:]
-    wheel = next((where / "wheel").glob("seqviz-*.whl"))
-    prefix = where / "prefix"
+    return next((where / "wheel").glob("seqviz-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> dict:
+    """The wheel installed (without its dependencies, which this environment has) under a prefix of its own."""
+    prefix = tmp_path_factory.mktemp("install") / "prefix"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--prefix", str(prefix), str(wheel)],
         capture_output=True,
@@ -95,11 +99,11 @@ def installed(tmp_path_factory) -> dict:
     assert install.returncode == 0, install.stderr[-2000:]
     site = next(prefix.glob("lib/python*/site-packages"))
     env = {**os.environ, "PYTHONPATH": str(site)}
-    return {"wheel": wheel, "prefix": prefix, "site": site, "env": env, "cwd": tmp_path_factory.mktemp("elsewhere")}
+    return {"prefix": prefix, "site": site, "env": env, "cwd": tmp_path_factory.mktemp("elsewhere")}
 
 
-def test_the_wheel_carries_the_checkpoints_and_the_app(installed):
-    names = zipfile.ZipFile(installed["wheel"]).namelist()
+def test_the_wheel_carries_the_checkpoints_and_the_app(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
     shipped = {p.parent.name for p in (ROOT / "seqviz" / "checkpoints").glob("*/model.safetensors")}
     assert {
         n.split("/")[2] for n in names if n.startswith("seqviz/checkpoints/") and n.endswith("model.safetensors")

@@ -55,8 +55,8 @@ def made(tmp_path_factory):
 
 
 def open_offline(browser, path, **context_options):
-    """A page showing the file with the network off: any request that is not the file itself is refused and
-    recorded, and so is every console error."""
+    """A page showing the file (or, without one, blank) with the network off: any request that is not the file
+    itself is refused and recorded, and so is every console error."""
     context = browser.new_context(**context_options)
     context.set_offline(True)
     requests, errors = [], []
@@ -72,9 +72,18 @@ def open_offline(browser, path, **context_options):
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(path.as_uri())
-    page.wait_for_selector(".step.current")
+    if path is not None:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".step.current")
     return context, page, requests, errors
+
+
+@pytest.fixture(scope="module")
+def offline(browser):
+    """One offline page for every file's walk (a browser context per file costs a second more each)."""
+    context, page, requests, errors = open_offline(browser, None, viewport={"width": 1280, "height": 900})
+    yield page, requests, errors
+    context.close()
 
 
 def current(page):
@@ -86,13 +95,16 @@ def drawn_plots(page) -> int:
 
 
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
-def test_every_step_of_a_lesson_file_shows_and_reveals_the_answer_it_was_made_with(made, browser, lesson_id):
+def test_every_step_of_a_lesson_file_shows_and_reveals_the_answer_it_was_made_with(made, offline, lesson_id):
     out, questions = made
     lang = LANGUAGE_OF[lesson_id]
     lesson, deck = LESSONS[lesson_id], Deck(lang, DEFAULT_SENTENCE.split(), torch.device("cpu"))
     path = out / file_name(lesson, lang)
     assert path.stat().st_size <= SIZE_BUDGET, f"{path.name}: {path.stat().st_size:,} bytes"
-    context, page, requests, errors = open_offline(browser, path, viewport={"width": 1280, "height": 900})
+    page, requests, errors = offline
+    requests.clear(), errors.clear()
+    page.goto(path.as_uri())
+    page.wait_for_selector(".step.current")
     assert page.evaluate("document.documentElement.lang") == {"en": "en", "zh": "zh-Hans"}[lang]
     for index, step in enumerate(lesson.steps):
         where = f"{lesson_id} step {index + 1}"
@@ -116,7 +128,6 @@ def test_every_step_of_a_lesson_file_shows_and_reveals_the_answer_it_was_made_wi
     assert page.locator("#finished").is_visible() and page.locator("#next").is_disabled()
     assert not requests, f"requests left the file: {requests[:5]}"
     assert not errors, f"console errors: {errors[:5]}"
-    context.close()
 
 
 def test_a_lesson_file_by_keyboard_on_the_wall_and_by_touch_on_a_phone(made, browser, screenshot_dir):

@@ -5,6 +5,7 @@ sessions ask for them at the same instant, and never seen half-built."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ import time
 
 import pytest
 
+from seqviz.viz.lazy_figure import CHECK_FIGURES
 from tests.pages.apptest_helpers import ROOT
 
 # Run in a fresh interpreter: this process has imported everything already, which would hide a gap.
@@ -71,7 +73,10 @@ PROBE = textwrap.dedent("""
 @pytest.fixture(scope="module")
 def probe() -> dict:
     code = PROBE.format(root=str(ROOT), app=str(ROOT / "app.py"))
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    served = {name: value for name, value in os.environ.items() if name != CHECK_FIGURES}  # as the server runs
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=served, capture_output=True, text=True, timeout=300
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     return json.loads(lines[-1].removeprefix("RESULT "))
