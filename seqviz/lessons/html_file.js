@@ -36,6 +36,8 @@
     var layout = copy(phone ? spec.phone.layout : spec.layout);
     if (wall) layout.height = Math.min(layout.height || window.SEQVIZ_WALL_PX, window.SEQVIZ_WALL_PX);
     if (drawn[k] !== undefined) Plotly.purge(plot);
+    // the box keeps the figure's height: on a resize, plotly.js sizes a responsive figure to its box
+    plot.style.height = (layout.height || 450) + "px";
     Plotly.newPlot(plot, data, layout, config);
     drawn[k] = key;
   }

@@ -154,6 +154,12 @@ def test_a_lesson_file_by_keyboard_on_the_wall_and_by_touch_on_a_phone(made, bro
         bounds = box.bounding_box()
         assert bounds and 0 <= bounds["y"] and bounds["y"] + bounds["height"] <= 1080, bounds  # nobody scrolls
     assert current(page).locator(".main-figure").is_hidden()  # the answer's figure took its place
+    drawn = current(page).locator(".answer-figure .js-plotly-plot")
+    height = drawn.bounding_box()["height"]
+    page.set_viewport_size({"width": 1600, "height": 1000})  # a window made smaller: the figure keeps its height
+    page.wait_for_timeout(300)  # plotly.js redraws a responsive figure after the resize event
+    assert drawn.bounding_box()["height"] == height
+    page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(screenshot_dir / "Lesson_file_wall_en.png"))
     page.keyboard.press("Space")  # revealed: moves on
     assert at(3)
