@@ -38,7 +38,8 @@ def test_every_built_in_model_has_a_bar_and_the_issue_target():
             "accuracy_with_retrieval",
         )
         images = ("accuracy", "recognised")
-        assert 0 < bar <= 1 and metric in known + fusions + images, name
+        autoencoders = ("detection_auc", "mask.grammatical_and_explains_input", "prior_grammatical")
+        assert 0 < bar <= 1 and metric in known + fusions + images + autoencoders, name
 
 
 def test_tiny_budget_stops_at_the_cap_with_real_evaluation(monkeypatch):

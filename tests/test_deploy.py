@@ -77,9 +77,9 @@ def test_memory_growth_per_closed_session_is_the_median_slope_and_one_spike_cann
 
 RUNNER = "ScriptRunner._run_script (streamlit/runtime/scriptrunner/script_runner.py:961)"
 RAW = [  # py-spy's raw lines: a stack, outermost first, and its samples
-    f"{RUNNER};<module> (7_Parallel.py:30);_decode_all (seqviz/ui/parallel.py:68);"
+    f"{RUNNER};<module> (8_Parallel.py:30);_decode_all (seqviz/ui/parallel.py:68);"
     "Linear.forward (torch/nn/modules/linear.py:125) 30",
-    f"{RUNNER};<module> (7_Parallel.py:40);show_plotly (seqviz/ui/figures.py:50);"
+    f"{RUNNER};<module> (8_Parallel.py:40);show_plotly (seqviz/ui/figures.py:50);"
     "to_json_plotly (plotly/io/_json.py:170) 10",
     f"{RUNNER};marshall (streamlit/elements/lib/x.py:9) 5",
     "IOLoop.start (tornado/platform/asyncio.py:10);select (selectors.py:400) 5",

@@ -225,3 +225,35 @@ def test_the_recurrent_lesson_draws_the_lstm_units_of_its_sentence_or_the_long_e
     assert list(with_case.layout.xaxis2.ticktext)[:3] == ["&lt;bos&gt;", "the", "cats"]
     without = recurrent._inside(_deck(models, "a dog runs"))  # nothing across words: the page's example
     assert "bike" in list(without.layout.xaxis2.ticktext)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES[::2])
+def test_the_autoencoder_relatives_answers_follow_the_models(models, sentence):
+    """ELECTRA's flagged word is the discriminator's most likely replacement; BART's gap is where its output
+    first leaves the input; the VAE question names exactly the models that write the sentence back."""
+    from seqviz.export.autoencoder_slides import deck_deletion, deck_detection, deck_posteriors
+    from seqviz.lessons import autoencoders as relatives
+
+    deck = _deck(models, sentence)
+    detection = deck_detection(deck)
+    assert detection.replaced.any()  # a draw that replaced a word was found
+    question = relatives.flagged_word(deck)
+    read = deck.model("toy_electra").vocab.decode(list(detection.read[1:-1]))
+    assert f"«{read[int(detection.p_replaced[1:-1].argmax())]}»" in question.choices[question.answer]
+
+    question, deletion = relatives.where_missing(deck), deck_deletion(deck)
+    at = next((i for i, (a, b) in enumerate(zip(deletion.noised, deletion.written, strict=False)) if a != b), None)
+    if at is not None and len(deletion.written) == len(deletion.noised) + 1 and at >= 1:
+        assert question.choices[question.answer] == deck.t(
+            "les_aef_gap", before=deletion.noised[at - 1], after=deletion.noised[at]
+        )
+
+    question = relatives.which_vae_remembers(deck)
+    back = {name: list(w) == deck.words for name, (_, _, w) in deck_posteriors(deck).items()}
+    expected = {(True, True): "les_aef_both", (False, False): "les_aef_neither"}.get(tuple(back.values()))
+    if expected:
+        assert question.choices[question.answer] == deck.t(expected)
+    else:
+        assert question.choices[question.answer] == deck.t(
+            relatives.VAE_NAME_KEYS[next(n for n, b in back.items() if b)]
+        )

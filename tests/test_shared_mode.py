@@ -288,7 +288,7 @@ def test_explorer_offers_the_folders_models_by_name_and_loads_one(environment, o
 
     save_tiny_model("gpt2", offered / "tiny-gpt2")
     shared_server(environment, offered)
-    at = open_page("pages/13_Explorer.py")
+    at = open_page("pages/14_Explorer.py")
     assert not at.exception, at.exception
     assert not [box for box in at.text_input if box.key == "hf_source"]  # no path is typed
     choice = at.selectbox(key="hf_shared_model")
@@ -306,7 +306,7 @@ def test_explorer_offers_the_folders_models_by_name_and_loads_one(environment, o
 def test_explorer_without_models_says_none_are_offered(environment, tmp_path, no_hub):
     pytest.importorskip("transformers", reason="the explorer's extra (requirements-hf.txt) is not installed")
     shared_server(environment, tmp_path / "nowhere")
-    at = open_page("pages/13_Explorer.py", lang="zh")
+    at = open_page("pages/14_Explorer.py", lang="zh")
     assert not at.exception
     assert "还没有为探索页提供模型" in all_text(at)
     assert not [box for box in at.text_input if box.key == "hf_source"]
@@ -341,7 +341,7 @@ def quick_training(monkeypatch):
 def test_live_training_on_a_busy_server_says_so_and_keeps_the_models(environment, quick_training):
     mode = shared_server(environment, **{shared.TRAINING_SLOTS: "1", shared.TRAININGS_PER_SESSION: "2"})
     slots = server_slots(mode.training_slots)
-    at = open_page("pages/4_Autoregressive.py")
+    at = open_page("pages/5_Autoregressive.py")
     at.button(key="char_train").click().run()
     assert not at.exception, at.exception
     trained = at.session_state["char_models"]
@@ -380,7 +380,7 @@ def test_fine_tuning_on_a_busy_server_says_so(environment):
 
 
 def test_laptop_mode_trains_without_limits(environment, quick_training):
-    at = open_page("pages/4_Autoregressive.py")
+    at = open_page("pages/5_Autoregressive.py")
     for _ in range(4):  # more than a shared server's per-session limit
         at.button(key="char_train").click().run()
         assert not at.exception, at.exception

@@ -40,13 +40,13 @@ def rerun_ms(app: AppTest, interact: Callable[[AppTest, int], object], repeats: 
 
 def next_token_ms(repeats: int, warmup: int = 2) -> float:
     """One "Next token" click on the autoregressive page."""
-    app = opened("pages/4_Autoregressive.py")
+    app = opened("pages/5_Autoregressive.py")
     return rerun_ms(app, lambda app, i: app.button(key="ar_next").click().run(), repeats, warmup)
 
 
 def mask_predict_iteration_ms(repeats: int, warmup: int = 2) -> float:
     """Moving the mask-predict iteration slider on the parallel page (alternately 9 and 10 iterations)."""
-    app = opened("pages/7_Parallel.py")
+    app = opened("pages/8_Parallel.py")
     return rerun_ms(app, lambda app, i: app.slider(key="par_iterations").set_value(9 + i % 2).run(), repeats, warmup)
 
 
@@ -64,7 +64,7 @@ def inside_ms(repeats: int, warmup: int = 2) -> dict[str, float]:
     """Three interactions of the Inside page, one after another on one session: moving the held-out example
     slider (pairs 2 and 3 in turn), typing another logit-lens sentence (two in turn), and switching the
     ablation grid between the translator and the masked LM."""
-    app = opened("pages/12_Inside.py")
+    app = opened("pages/13_Inside.py")
     return {
         "example": rerun_ms(
             app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats, warmup

@@ -35,6 +35,7 @@ from ..viz.generation import distribution_before_after
 from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
+from .autoencoder_slides import bart_denoising, electra_detection, vae_posteriors
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
@@ -326,6 +327,9 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("15_pixelcnn_vs_one_shot", pixels_vs_one_shot, "slide_pixels_look"),
     ("16_which_heads_align", heads_against_truth, "slide_heads_look"),
     ("17_recurrent_vanishing_gradient", vanishing_gradient, "slide_rnn_look"),
+    ("18_electra_replaced_token_detection", electra_detection, "slide_electra_look"),
+    ("19_bart_denoising", bart_denoising, "slide_bart_look"),
+    ("20_vae_posterior_collapse", vae_posteriors, "slide_vae_look"),
 )
 
 

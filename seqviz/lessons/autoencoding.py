@@ -17,6 +17,7 @@ from ..export.slides import attention_bidirectional_causal, masks_self
 from ..models.autoencoding import describe_corruption, masked_lm_corruption
 from ..models.probe import right_share, self_attention
 from ..viz.bars import topk_bars
+from .autoencoders import STEPS as RELATIVES
 from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted, share_labels
 
 TOP_K = 5  # bars per blank
@@ -249,6 +250,7 @@ LESSON = Lesson(
         ),
         Step("les_bert_5_title", "les_bert_5_text", question=corruption_rule),
         Step("les_bert_6_title", "les_bert_6_text", question=two_at_once),
+        *RELATIVES,  # BERT's relatives: ELECTRA, BART, a VAE
         Step("les_bert_7_title", "les_bert_7_text", figure=masks_self),
     ),
 )

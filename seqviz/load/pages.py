@@ -50,6 +50,7 @@ PAGES = (
     PageInteraction("Lessons", "next step", "click", "les_forward"),
     PageInteraction("Masks", "type a sentence", "type", "sentence"),
     PageInteraction("Autoencoding", "type a sentence", "type", "ae_sentence"),
+    PageInteraction("Autoencoders", "type a sentence for ELECTRA", "type", "aef_electra_sentence"),
     PageInteraction("Autoregressive", "next token", "click", "ar_next"),
     PageInteraction("Recurrent", "type a sentence", "type", "rnn_sentence"),
     PageInteraction("Seq2Seq", "type a sentence", "type", "s2s_sentence"),

@@ -22,7 +22,7 @@ LIBRARIES = (
     ("Streamlit: script runs, widgets, messages", ("streamlit/", "google/protobuf/")),
     ("the server's network loop (websocket, asyncio)", ("tornado/", "asyncio/", "websockets/", "starlette/")),
 )
-PAGE_SCRIPT = re.compile(r"(^|/)(\d+_\w+|app)\.py$")  # pages/4_Autoregressive.py, named by its file alone
+PAGE_SCRIPT = re.compile(r"(^|/)(\d+_\w+|app)\.py$")  # pages/5_Autoregressive.py, named by its file alone
 OTHER = "other"
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^:()]*)(?::\d+)?\)$")
 
@@ -56,7 +56,7 @@ def library_of(frames: list[tuple[str, str]]) -> str:
 
 
 def section_of(frames: list[tuple[str, str]]) -> str:
-    """The innermost frame of the app's own pages: "ui/parallel.py: _decode_all", "7_Parallel.py: <module>"."""
+    """The innermost frame of the app's own pages: "ui/parallel.py: _decode_all", "8_Parallel.py: <module>"."""
     for function, file in reversed(frames):
         if _in(file, "seqviz/ui/serve.py") or _in(file, "seqviz/ui/startup.py"):
             continue  # the server's own thread, started from serve.main

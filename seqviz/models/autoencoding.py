@@ -41,6 +41,19 @@ class MaskedLM(nn.Module):
         return ModelOutput(logits, loss, out.self_attention)
 
 
+def choose_positions(
+    maskable: torch.Tensor, generator: torch.Generator | None = None, select_prob: float = 0.15
+) -> torch.Tensor:
+    """Each maskable position (B, T) chosen with probability select_prob, and at least one per example so
+    every sentence teaches something. -> (B, T) bool"""
+    chosen = (torch.rand(maskable.shape, generator=generator) < select_prob) & maskable
+    none_chosen = ~chosen.any(dim=1)
+    if none_chosen.any():
+        fallback = (torch.rand(maskable.shape, generator=generator) * maskable).argmax(dim=1)  # (B,)
+        chosen[none_chosen, fallback[none_chosen]] = True
+    return chosen
+
+
 def masked_lm_corruption(
     ids: torch.Tensor,
     mask_id: int,
@@ -52,13 +65,7 @@ def masked_lm_corruption(
     """BERT's rule: choose 15% of the maskable positions; of those 80% -> [MASK], 10% -> a random token,
     10% unchanged. Returns (corrupted ids, labels) with labels IGNORE at unchosen positions.
     maskable (B, T) bool excludes specials and padding; random_ids (N,) are the tokens to draw from."""
-    draw = torch.rand(ids.shape, generator=generator)
-    chosen = (draw < select_prob) & maskable
-    # guarantee at least one chosen position per example so every sentence teaches something
-    none_chosen = ~chosen.any(dim=1)
-    if none_chosen.any():
-        fallback = (torch.rand(ids.shape, generator=generator) * maskable).argmax(dim=1)  # (B,)
-        chosen[none_chosen, fallback[none_chosen]] = True
+    chosen = choose_positions(maskable, generator, select_prob)
     labels = torch.where(chosen, ids, torch.full_like(ids, IGNORE))
     action = torch.rand(ids.shape, generator=generator)
     replaced = random_ids[torch.randint(len(random_ids), ids.shape, generator=generator)]
@@ -79,10 +86,11 @@ class SequenceClassifier(nn.Module):
         self.classifier = nn.Linear(config.d_model, n_classes)
 
     @classmethod
-    def from_masked_lm(cls, masked_lm: MaskedLM, n_classes: int) -> SequenceClassifier:
-        """A classifier whose encoder starts as a copy of a pre-trained masked LM's (the LM is not changed)."""
-        model = cls(masked_lm.config, n_classes)
-        model.encoder.load_state_dict(masked_lm.encoder.state_dict())
+    def from_pretrained(cls, pretrained: nn.Module, n_classes: int) -> SequenceClassifier:
+        """A classifier whose encoder starts as a copy of a pre-trained one (a masked LM's, or ELECTRA's
+        discriminator), which is not changed."""
+        model = cls(pretrained.config, n_classes)
+        model.encoder.load_state_dict(pretrained.encoder.state_dict())
         return model
 
     def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None, need_weights: bool = False) -> ModelOutput:

@@ -22,7 +22,9 @@ from ..data.chars import CharVocab
 from ..data.vocab import Vocab
 from .autoencoding import MaskedLM
 from .autoregressive import CausalLM
+from .bart import BART
 from .diffusion import MaskedDiffusionLM
+from .electra import ELECTRA
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
 from .pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
@@ -30,17 +32,20 @@ from .recurrent import GRULM, LSTMLM, TanhRNNLM
 from .retro import RetroLM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from .unilm import UniLM
+from .vae import SentenceVAE
 from .xlnet import PermutationLM
 
 ARCHITECTURES: dict[str, type[nn.Module]] = {
     cls.__name__: cls
     for cls in (
         MaskedLM,
+        ELECTRA,
         CausalLM,
         GRULM,
         LSTMLM,
         TanhRNNLM,
         TransformerSeq2Seq,
+        BART,
         RNNSeq2Seq,
         BahdanauSeq2Seq,
         NARTransformer,
@@ -52,6 +57,7 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         PixelCNN,
         OneShotPixels,
         GlyphClassifier,
+        SentenceVAE,
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}

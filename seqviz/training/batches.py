@@ -14,7 +14,8 @@ from ..data.text_to_text import corrupt_spans, fill_spans, with_prefix
 from ..data.toy import EN_WORDS
 from ..data.vocab import Vocab
 from ..decoding.retrieval import FactKeys, neighbour_ids, retrieve, world_store
-from ..models.autoencoding import IGNORE, masked_lm_corruption
+from ..models.autoencoding import IGNORE, choose_positions, masked_lm_corruption
+from ..models.bart import NOISES, noise
 from ..models.diffusion import diffusion_corruption
 from ..models.inputs import encode_clm, encode_mlm, encode_pairs, encode_prefix_pairs, next_token_targets, pad_rows
 from ..models.unilm import MODES, unilm_mask, unilm_segments
@@ -40,17 +41,26 @@ def maskable_positions(ids: torch.Tensor, vocab: Vocab) -> torch.Tensor:
     return ~torch.isin(ids, torch.tensor(sorted(vocab.special_ids)))
 
 
-def mlm_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
-    draw, random_ids = length_windows(sentences, batch_size), torch.tensor(vocab.regular_ids)
+def mlm_batch(sentences, vocab: Vocab, generator: torch.Generator) -> dict:
+    """BERT's corruption of the sentences (masked_lm_corruption)."""
+    ids = encode_mlm(sentences, vocab)
+    random_ids = torch.tensor(vocab.regular_ids)
+    corrupted, labels = masked_lm_corruption(ids, vocab.mask_id, maskable_positions(ids, vocab), random_ids, generator)
+    return {"ids": corrupted, "labels": labels}
 
-    def next_batch(generator: torch.Generator) -> dict:
-        ids = encode_mlm(draw(generator), vocab)
-        corrupted, labels = masked_lm_corruption(
-            ids, vocab.mask_id, maskable_positions(ids, vocab), random_ids, generator
-        )
-        return {"ids": corrupted, "labels": labels}
 
-    return next_batch
+def electra_batch(sentences, vocab: Vocab, generator: torch.Generator) -> dict:
+    """ELECTRA: 15% of the words chosen for the generator to fill (all as [MASK], no 80/10/10 rule), and
+    the uniform draws that pick its samples."""
+    ids = encode_mlm(sentences, vocab)
+    masked = choose_positions(maskable_positions(ids, vocab), generator)
+    return {"ids": ids, "masked": masked, "uniforms": torch.rand(ids.shape, generator=generator)}
+
+
+def mlm_batches(sentences, vocab: Vocab, batch_size: int, batch=mlm_batch) -> Callable[[torch.Generator], dict]:
+    """Batches of sentences of similar length, each made into a training batch by batch (BERT's, ELECTRA's)."""
+    draw = length_windows(sentences, batch_size)
+    return lambda generator: batch(draw(generator), vocab, generator)
 
 
 def diffusion_batches(sentences, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
@@ -93,6 +103,28 @@ def clm_distill_batches(sentences, vocab: Vocab, batch_size: int, teacher) -> Ca
 def pair_batches(pairs, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
     draw = length_windows(pairs, batch_size, length=lambda pair: len(pair[0]))  # similar source lengths
     return lambda generator: encode_pairs(draw(generator), vocab)
+
+
+def monolingual_sentences(pairs) -> list[tuple[str, ...]]:
+    """mBART-style monolingual data from translation pairs: the English side of the even-numbered pairs and
+    the French side of the odd-numbered ones, so no sentence is seen beside its translation."""
+    return [pair[index % 2] for index, pair in enumerate(pairs)]
+
+
+def denoising_batches(pairs, vocab: Vocab, batch_size: int) -> Callable[[torch.Generator], dict]:
+    """BART's pre-training batches over monolingual_sentences(pairs): each sentence noised by one of NOISES,
+    drawn uniformly; the source is the noised words, the target <bos> the original sentence <eos>."""
+    draw, names = length_windows(monolingual_sentences(pairs), batch_size), sorted(NOISES)
+
+    def next_batch(generator: torch.Generator) -> dict:
+        rng = random.Random(int(torch.randint(2**31, (1,), generator=generator)))
+        chosen = []
+        for sentence in draw(generator):
+            noised = noise(rng.choice(names), vocab.encode(sentence), rng)
+            chosen.append((vocab.decode(noised.ids), sentence))
+        return encode_pairs(chosen, vocab)
+
+    return next_batch
 
 
 def parallel_batches(pairs, vocab: Vocab, batch_size: int, objective: str) -> Callable[[torch.Generator], dict]:
@@ -249,5 +281,43 @@ def image_batches(
         if task == "classify":
             return {"images": images[index], "targets": labels[index]}
         return {"images": images[index], "labels": labels[index], "targets": images[index]}
+
+    return next_batch
+
+
+def kl_weight_at(step: int, anneal_steps: int) -> float:
+    """The sentence VAE's KL weight at a 0-based step: linear from 0 to 1 over anneal_steps, then 1 (Bowman
+    et al. anneal so that z learns to carry the sentence before it is charged for it); 0 steps: 1 at once."""
+    return 1.0 if anneal_steps <= 0 else min(1.0, step / anneal_steps)
+
+
+def word_dropout(ids: torch.Tensor, rate: float, vocab: Vocab, generator: torch.Generator) -> torch.Tensor:
+    """Each word of <bos> w1 .. wn <eos> (B, T) replaced by <unk> with probability rate; <bos>, <eos> and
+    padding stay. The decoder then has to take the dropped words from z."""
+    words = ~torch.isin(ids, torch.tensor(sorted(vocab.special_ids)))  # (B, T)
+    dropped = words & (torch.rand(ids.shape, generator=generator) < rate)
+    return ids.masked_fill(dropped, vocab.unk_id)
+
+
+def vae_batches(
+    sentences, vocab: Vocab, batch_size: int, word_dropout_rate: float = 0.0, kl_anneal_steps: int = 0
+) -> Callable[[torch.Generator], dict]:
+    """The sentence VAE's batches: the words for the encoder, <bos> words <eos> for the decoder (word-dropped)
+    and as labels (clean), and the KL weight of this step. The function counts the batches it has made: one
+    per training step."""
+    draw, made = length_windows(sentences, batch_size), 0
+
+    def next_batch(generator: torch.Generator) -> dict:
+        nonlocal made
+        chosen = draw(generator)
+        labels = encode_clm(chosen, vocab)  # (B, T)
+        weight = kl_weight_at(made, kl_anneal_steps)
+        made += 1
+        return {
+            "ids": pad_rows([vocab.encode(s) for s in chosen], vocab.pad_id),  # (B, S)
+            "decoder_ids": word_dropout(labels, word_dropout_rate, vocab, generator),
+            "labels": labels,
+            "kl_weight": torch.tensor(weight),
+        }
 
     return next_batch

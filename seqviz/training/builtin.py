@@ -25,10 +25,13 @@ from ..models.checkpoint import METRICS, Checkpoint, checkpoint_dir, load_builti
 from ..models.layers import ModelConfig
 from ..models.seq2seq import TransformerSeq2Seq
 from .ablation_evaluation import head_ablation_maps, masked_lm_measures, translator_measures
+from .bart_evaluation import evaluate_bart
 from .batches import (
     clm_batches,
     clm_distill_batches,
+    denoising_batches,
     diffusion_batches,
+    electra_batch,
     image_batches,
     mlm_batches,
     pair_batches,
@@ -37,7 +40,9 @@ from .batches import (
     retro_batches,
     text_to_text_batches,
     unilm_batches,
+    vae_batches,
 )
+from .electra_evaluation import evaluate_electra
 from .evaluation import (
     agreement_by_attractors,
     agreement_by_distance,
@@ -64,6 +69,7 @@ from .splits import (
     retro_splits,
     translation_splits,
 )
+from .vae_evaluation import evaluate_vae, vae_splits
 
 IMAGE_TASKS = {"pixels": evaluate_generator, "classify": evaluate_classifier}  # how each is measured
 PARALLEL_DECODERS = {  # how each objective's model translates a padded batch (B, S)
@@ -81,6 +87,9 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     if recipe.task == "translation":
         vocab, splits = joint_vocab(), translation_splits(**recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task == "denoise":  # BART: monolingual halves of the training pairs, noised
+        vocab, splits = joint_vocab(), translation_splits(**recipe.data)
+        return vocab, splits, denoising_batches(splits["train"], vocab, recipe.batch_size)
     if recipe.task == "retro":
         vocab, splits = en_vocab(), retro_splits(recipe.retriever, **recipe.data)
         return vocab, splits, retro_batches(splits["keys"], vocab, recipe.batch_size, held_out_combinations())
@@ -99,6 +108,10 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     if recipe.task.startswith("digits-"):
         vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task == "vae":  # short English sentences; word dropout and the KL's weight per step
+        vocab, splits = en_vocab(), vae_splits(**recipe.data)
+        dropout, anneal = recipe.model.get("word_dropout", 0.0), recipe.model.get("kl_anneal_steps", 0)
+        return vocab, splits, vae_batches(splits["train"], vocab, recipe.batch_size, dropout, anneal)
     vocab, splits = en_vocab(), english_splits(**recipe.data)
     if recipe.task == "permutation":
         return vocab, splits, permutation_batches(splits["train"], vocab, recipe.batch_size)
@@ -110,6 +123,8 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
             splits,
             clm_distill_batches(splits["train"], vocab, recipe.batch_size, load_builtin(recipe.teacher).model),
         )
+    if recipe.task == "electra":
+        return vocab, splits, mlm_batches(splits["train"], vocab, recipe.batch_size, electra_batch)
     batches = mlm_batches if recipe.architecture is MaskedLM else clm_batches
     return vocab, splits, batches(splits["train"], vocab, recipe.batch_size)
 
@@ -125,6 +140,8 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         if isinstance(model, TransformerSeq2Seq):
             metrics["head_ablation"] = head_ablation_maps(model, translator_measures(model, vocab, splits["test"]))
         return metrics
+    if recipe.task == "denoise":
+        return evaluate_bart(model, vocab, splits)
     if recipe.task == "retro":
         return evaluate_retro(model, vocab, splits["keys"], splits["test"])
     if recipe.task == "t5":
@@ -135,6 +152,11 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         return evaluate_permutation_lm(model, vocab, splits["test"])
     if recipe.task == "diffusion":
         return evaluate_diffusion(model, vocab, splits["test"], lengths_from=splits["train"])
+    if recipe.task == "vae":
+        return evaluate_vae(model, vocab, splits["test"])
+    if recipe.task == "electra":
+        masked_lm = load_builtin("toy_mlm").model
+        return evaluate_electra(model, vocab, splits, recipe.steps, masked_lm, RECIPES["toy_mlm"].steps)
     if recipe.task in PARALLEL_DECODERS:
         return evaluate_translation(model, vocab, splits["test"], check_translation, PARALLEL_DECODERS[recipe.task])
     if recipe.task.startswith("digits-"):
@@ -185,8 +207,9 @@ def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
     torch.manual_seed(recipe.seed)
     if recipe.task in IMAGE_TASKS:
         return recipe.architecture(recipe.architecture.config_class(**recipe.model))
+    config_class = getattr(recipe.architecture, "config_class", ModelConfig)  # a ModelConfig or an extension
     return recipe.architecture(
-        ModelConfig(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)
+        config_class(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)
     )
 
 

@@ -12,13 +12,16 @@ from dataclasses import asdict, dataclass, field
 
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
+from ..models.bart import BART
 from ..models.diffusion import MaskedDiffusionLM
+from ..models.electra import ELECTRA
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from ..models.recurrent import GRULM, LSTMLM, TanhRNNLM
 from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
 from ..models.unilm import N_SEGMENTS, UniLM
+from ..models.vae import SentenceVAE
 from ..models.xlnet import PermutationLM
 from .splits import GLYPH_DATA, TOY_DATA
 
@@ -36,7 +39,7 @@ class Recipe:
     data: dict = field(default_factory=dict)  # arguments of the data generator
     # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
     # permutation (XLNet), t5, retro, diffusion (masked diffusion LM), pixels (an image generator given the
-    # digit), classify (the digit given the image)
+    # digit), classify (the digit given the image), denoise (BART), vae (the sentence VAE and autoencoder)
     task: str = "language"
     teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
     # next-token distributions do (a causal LM)
@@ -50,6 +53,14 @@ class Recipe:
 
 
 TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
+# ELECTRA's generator: a quarter of the discriminator's (toy_mlm's) width, heads as wide, as deep; λ = 50 (the
+# paper's). At half the width it was as good a masked LM as toy_mlm (37.6% top-1): its samples kept the sentence
+# grammatical so often that the discriminator learnt next to nothing (AUC 0.62, worse than random as a start for
+# fine-tuning); at a quarter, AUC 0.66 and a better start than random. The paper's best generators are 1/4–1/2
+ELECTRA_GENERATOR = dict(generator_d_model=32, generator_heads=1, generator_d_ff=128, detection_weight=50.0)
+# equal pre-training compute: one ELECTRA step counts 1.053× toy_mlm's FLOPs (electra_evaluation's count), so
+# 8000 / 1.053 steps; the measured ratio is stored in its metrics
+ELECTRA_STEPS = 7600
 # the draft of speculative decoding: ~1/4 of toy_clm's depth and half its width, same vocabulary and data
 TOY_DRAFT_SIZE = dict(d_model=64, n_heads=2, n_layers=1, d_ff=256, max_len=48, dropout=0.1, positions="learned")
 # the recurrent LMs: two layers each, as wide as gives toy_clm's ~0.82 M parameters (a tanh RNN layer has
@@ -74,6 +85,12 @@ PIXELCNN_SIZE = dict(size=16, n_classes=10, channels=64, n_layers=6, first_kerne
 ONE_SHOT_SIZE = dict(size=16, n_classes=10, hidden=256)
 CLASSIFIER_SIZE = dict(size=16, n_classes=10, channels=16, hidden=64)
 T5_OBJECTIVES = {"translate": 0.25, "fill": 0.45, "number": 0.1, "reverse": 0.1, "sort": 0.1}
+# the sentence VAEs: TOY_DATA four times over in its proportions (so the same hash split, TOY_DATA's own
+# sentences first), cut to sentences of at most 10 words: ~29,000 training sentences (~23,000 distinct)
+# instead of TOY_DATA's ~7,400, so that 8,000 batches of 64 show each one ~17 times rather than ~70
+VAE_DATA = dict(n_train=120_000, n_valid=2_000, n_test=4_000, seed=7, max_words=10)
+VAE_SIZE = dict(d_model=256, n_layers=1, max_len=12, dropout=0.1, latent=16)  # max_len: <bos> 10 words <eos>
+VAE_WORD_DROPOUT, VAE_ANNEAL_STEPS = 0.4, 3000
 
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
@@ -86,6 +103,20 @@ RECIPES: dict[str, Recipe] = {
         lr=2e-3,
         seed=0,
         data=TOY_DATA,
+    ),
+    "toy_electra": Recipe(
+        name="toy_electra",
+        description="ELECTRA: a generator a quarter of toy_mlm's width fills 15% of the words with samples, and a "
+        "discriminator of toy_mlm's size says of every word whether it was replaced; as many training FLOPs "
+        "as toy_mlm, counted",
+        architecture=ELECTRA,
+        model={**TOY_LM_SIZE, **ELECTRA_GENERATOR},
+        steps=ELECTRA_STEPS,
+        batch_size=64,
+        lr=2e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="electra",
     ),
     "toy_clm": Recipe(
         name="toy_clm",
@@ -142,6 +173,20 @@ RECIPES: dict[str, Recipe] = {
         seed=0,
         data=TOY_DATA,
         task="translation",
+    ),
+    "toy_bart": Recipe(
+        name="toy_bart",
+        description="BART: toy_transformer_mt's encoder-decoder pre-trained as a denoising autoencoder on "
+        "monolingual English and French sentences (masked, deleted, span-infilled or locally shuffled words in, "
+        "the whole original sentence out)",
+        architecture=BART,
+        model=TOY_MT_TRANSFORMER,
+        steps=3000,
+        batch_size=64,
+        lr=1e-3,
+        seed=0,
+        data=TOY_DATA,
+        task="denoise",
     ),
     "toy_gru_mt": Recipe(
         name="toy_gru_mt",
@@ -252,6 +297,41 @@ RECIPES: dict[str, Recipe] = {
         task="retro",
         retriever="toy_mlm",
     ),
+    **{
+        name: Recipe(
+            name=name,
+            description=description,
+            architecture=SentenceVAE,
+            model={**VAE_SIZE, **model},
+            steps=8000,
+            batch_size=64,
+            lr=2e-3,
+            seed=0,
+            data=VAE_DATA,
+            task="vae",
+        )
+        for name, description, model in (
+            (
+                "toy_vae",
+                "Sentence VAE (Bowman et al.): a bidirectional GRU encodes a short English sentence as a 16-d "
+                "Gaussian, a GRU decoder writes it back from one z; the KL's weight annealed from 0 to 1, 40% "
+                "of the decoder's input words dropped",
+                dict(variational=True, word_dropout=VAE_WORD_DROPOUT, kl_anneal_steps=VAE_ANNEAL_STEPS),
+            ),
+            (
+                "toy_vae_unannealed",
+                "The same sentence VAE with the KL at full weight from the first step and no word dropout: "
+                "the decoder learns to ignore z (posterior collapse)",
+                dict(variational=True, word_dropout=0.0, kl_anneal_steps=0),
+            ),
+            (
+                "toy_ae",
+                "The same network as a plain autoencoder: z = μ, no noise, no KL (the same word dropout as "
+                "toy_vae, so only the variational part differs)",
+                dict(variational=False, word_dropout=VAE_WORD_DROPOUT, kl_anneal_steps=0),
+            ),
+        )
+    },
     "glyph_classifier": Recipe(
         name="glyph_classifier",
         description="Small CNN naming the digit of a generated 16×16 glyph: the judge of what the image "

@@ -27,6 +27,7 @@ ADDRESSES = (
     "Lessons",
     "Masks",
     "Autoencoding",
+    "Autoencoders",
     "Autoregressive",
     "Recurrent",
     "Seq2Seq",
@@ -123,7 +124,7 @@ def _full_page_screenshot(page, path):
     style.evaluate("element => element.remove()")
 
 
-EXPLORER = "pages/13_Explorer.py"
+EXPLORER = "pages/14_Explorer.py"
 
 
 @pytest.fixture(scope="session")
@@ -161,8 +162,8 @@ def tabs(server, browser):
 TYPED_BOXES = {
     "pages/2_Masks.py": "Sentence",
     "pages/3_Autoencoding.py": "Sentence",
-    "pages/4_Autoregressive.py": "Prompt (empty = start of a sentence)",
-    "pages/6_Seq2Seq.py": "English sentence",
+    "pages/5_Autoregressive.py": "Prompt (empty = start of a sentence)",
+    "pages/7_Seq2Seq.py": "English sentence",
 }
 PAYLOAD = '<b id=injected>bold</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 

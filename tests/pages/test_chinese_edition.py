@@ -138,6 +138,15 @@ TECHNICAL = {
     "bert-base-uncased",
     "models",
     "my-bert",  # the explorer's names
+    "vae",
+    "kl",
+    "nll",
+    "pca",
+    "auc",
+    "flops",
+    "gflops",
+    "bowman",  # the autoencoders' anchors
+    "burda",
 }
 TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS, *t5_vocab().tokens)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"

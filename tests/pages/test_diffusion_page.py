@@ -7,7 +7,7 @@ import pytest
 
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/9_Diffusion.py"
+PAGE = "pages/10_Diffusion.py"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from seqviz.data.facts import PLACES, SUBJECTS, fact
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/8_Fusions.py"
+PAGE = "pages/9_Fusions.py"
 
 
 @pytest.fixture(scope="module")

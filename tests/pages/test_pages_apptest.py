@@ -18,7 +18,7 @@ from tests.pages.apptest_helpers import open_page as _open
 from tests.pages.test_chinese_edition import assert_no_english_left
 
 SCRIPTS = [path for path, *_ in PAGES]
-GIF_BUTTONS = {"pages/4_Autoregressive.py": 2, "pages/7_Parallel.py": 1, "pages/9_Diffusion.py": 1}  # decodings
+GIF_BUTTONS = {"pages/5_Autoregressive.py": 2, "pages/8_Parallel.py": 1, "pages/10_Diffusion.py": 1}  # decodings
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -32,7 +32,7 @@ def test_page_runs_without_exception(script, lang):
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
         assert_no_english_left(at, script)
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    figures_after_a_click = ("pages/4_Autoregressive.py", "pages/13_Explorer.py")  # tested with their clicks
+    figures_after_a_click = ("pages/5_Autoregressive.py", "pages/14_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
     if static_export_available():  # the GIF buttons (rendered on click: tests/test_animation.py renders them)
         gifs = [button for button in at.get("download_button") if button.proto.label == "GIF"]
@@ -207,7 +207,7 @@ def _typed(script: str, key: str, text: str | None = None) -> AppTest:
 
 
 def _autoregressive(prompt: str | None = None) -> AppTest:
-    return _typed("pages/4_Autoregressive.py", "ar_prompt", prompt)
+    return _typed("pages/5_Autoregressive.py", "ar_prompt", prompt)
 
 
 def test_autoregressive_next_token_grows_the_text_and_attention():
@@ -390,7 +390,7 @@ def test_autoregressive_model_upload_loads_ours_and_refuses_others(tmp_path):
 
 
 def _seq2seq(sentence: str | None = None) -> AppTest:
-    return _typed("pages/6_Seq2Seq.py", "s2s_sentence", sentence)
+    return _typed("pages/7_Seq2Seq.py", "s2s_sentence", sentence)
 
 
 def test_seq2seq_translates_with_three_models_and_steps_the_decoder():
@@ -444,7 +444,7 @@ def test_seq2seq_heads_layers_recompute_and_digits():
 
 
 def test_parallel_four_decoders_side_by_side_with_passes_and_times():
-    at = _open("pages/7_Parallel.py")
+    at = _open("pages/8_Parallel.py")
     assert not at.exception, at.exception
     text = _all_text(at)
     assert len(re.findall(r"\d+ decoder pass(es)?\b", text)) == 4 and "ms**" in text
@@ -462,14 +462,14 @@ def test_parallel_four_decoders_side_by_side_with_passes_and_times():
 
 @pytest.mark.parametrize("length, expected", [(7, "Length forced to 7"), (100, "outside what the models can write")])
 def test_parallel_length_outside_the_trained_range_gets_a_clear_message(length, expected):
-    at = _open("pages/7_Parallel.py")
+    at = _open("pages/8_Parallel.py")
     at.number_input(key="par_length").set_value(length).run()
     assert not at.exception, at.exception
     assert expected in _all_text(at)
 
 
 def test_parallel_bad_sentence_gets_the_seq2seq_messages():
-    at = _typed("pages/7_Parallel.py", "s2s_sentence", "the zebra, sleeps")
+    at = _typed("pages/8_Parallel.py", "s2s_sentence", "the zebra, sleeps")
     assert "do not know “zebra”" in _all_text(at) and "Punctuation ignored" in _all_text(at)
     at.text_input(key="s2s_sentence").set_value("").run()
     assert not at.exception and "Type an English sentence" in _all_text(at)
@@ -481,7 +481,7 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
     monkeypatch.setattr(parallel, "SPEED_LENGTHS", (4, 8))  # the page measures 8–64 tokens; this only checks the path
     monkeypatch.setattr(parallel, "SPEED_BATCHES", (1, 2))
     monkeypatch.setattr(parallel, "RATIO_LENGTH", 8)
-    at = _open("pages/7_Parallel.py")
+    at = _open("pages/8_Parallel.py")
     at.button(key="par_measure").click().run(timeout=300)
     assert not at.exception, at.exception
     text = _all_text(at)
@@ -490,7 +490,7 @@ def test_parallel_speed_measurement_runs_and_reports_ratios(monkeypatch):
 
 
 def test_positions_page_shuffles_a_sentence_and_shows_the_blind_model_does_not_notice():
-    at = _open("pages/11_Positions.py")
+    at = _open("pages/12_Positions.py")
     assert not at.exception
     assert "Press “Shuffle the words”" in "\n".join(c.value for c in at.caption)
     next(b for b in at.button if b.label == "Shuffle the words").click().run()

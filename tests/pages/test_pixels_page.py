@@ -8,7 +8,7 @@ import pytest
 
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/10_Pixels.py"
+PAGE = "pages/11_Pixels.py"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from seqviz.training.evaluation import preference_log_odds
 from seqviz.ui.recurrent import DEFAULT_SENTENCE
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/5_Recurrent.py"
+PAGE = "pages/6_Recurrent.py"
 MODELS = ("toy_rnn_lm", "toy_lstm_lm", "toy_gru_lm", "toy_clm")
 NAMES = ("plain RNN", "LSTM", "GRU", "Transformer")
 

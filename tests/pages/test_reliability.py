@@ -13,7 +13,7 @@ def test_a_chosen_gpu_that_is_gone_falls_back_to_the_cpu(monkeypatch):
     import seqviz.ui.page
 
     monkeypatch.setattr(seqviz.ui.page, "available_devices", lambda: ["cpu", "cuda"])
-    at = open_page("pages/6_Seq2Seq.py")
+    at = open_page("pages/7_Seq2Seq.py")
     at.session_state["device"] = "cuda"
     monkeypatch.setattr(seqviz.ui.page, "available_devices", lambda: ["cpu"])
     at.run()
@@ -42,7 +42,7 @@ def test_gpu_out_of_memory_reruns_the_page_on_the_cpu(monkeypatch):
     )
     monkeypatch.setattr(seqviz.ui.page, "describe", lambda device: f"simulated {device}")
     monkeypatch.setattr(seqviz.ui.models, "builtin_model", load)
-    at = open_page("pages/6_Seq2Seq.py")
+    at = open_page("pages/7_Seq2Seq.py")
     at.session_state["device"] = "cuda"
     at.run()
     assert not at.exception, at.exception

@@ -31,14 +31,14 @@ def test_a_session_that_trains_leaves_the_shared_models_untouched(monkeypatch):
     assert not autoencoding.exception, autoencoding.exception
     assert "ae_finetune" in autoencoding.session_state  # the fine-tuning ran and its curves are kept
 
-    autoregressive = open_page("pages/4_Autoregressive.py")
+    autoregressive = open_page("pages/5_Autoregressive.py")
     for _ in range(3):
         autoregressive.button(key="ar_next").click().run()
     autoregressive.button(key="char_train").click().run()
     assert not autoregressive.exception, autoregressive.exception
     assert autoregressive.session_state["char_models"]  # the session's own trained models
 
-    for script in ("pages/6_Seq2Seq.py", "pages/7_Parallel.py", "pages/2_Masks.py"):
+    for script in ("pages/7_Seq2Seq.py", "pages/8_Parallel.py", "pages/2_Masks.py"):
         assert not open_page(script).exception
     for name, ckpt in shared.items():
         assert builtin_model(name, "cpu") is ckpt, f"{name} was loaded again: the check would prove nothing"

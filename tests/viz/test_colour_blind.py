@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 import pytest
 
-from seqviz.viz import bars, beam, generation, load, parallel, pixels, positions, style
+from seqviz.viz import autoencoders, bars, beam, generation, load, parallel, pixels, positions, style
 
 MIN_DELTA_E = 20.0  # ~ twice the distance most readers need between two colours seen side by side
 
@@ -41,6 +41,8 @@ PALETTES = {
     "pixel states: predicted / read / unreadable / later": pixels.STATE_COLORS,
     "series (recurrent nets, load report)": load.SERIES_COLORS,
     "highlight on plain": (style.HIGHLIGHT_COLOR, bars.PLAIN_COLOR),
+    "ELECTRA: replaced / original": (autoencoders.REPLACED_COLOR, autoencoders.ORIGINAL_COLOR),
+    "latent map: groups and the marked sentence": (*autoencoders.GROUP_COLORS, autoencoders.MARK_COLOR),
 }
 
 
