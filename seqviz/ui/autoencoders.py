@@ -210,8 +210,7 @@ def electra_versus_section(ctx: PageContext) -> None:
     finetune = m["finetune_subject_number"]["accuracy"]
     charts = [("aef_finetune_title", finetune, "finetune")]
     charts += [(PROBE_TITLE_KEYS[task], curves, task) for task, curves in m["linear_probe"]["accuracy"].items()]
-    columns = st.columns(1 if ctx.narrow else len(charts))
-    for column, (title_key, curves, tag) in zip(columns * len(charts), charts, strict=False):
+    for title_key, curves, tag in charts:  # one per row: three side by side cut their titles below a laptop's width
         rows = [
             {"step": int(n), "accuracy": accuracy, "series": ctx.t(START_NAME_KEYS[start])}
             for start, points in curves.items()
@@ -226,8 +225,7 @@ def electra_versus_section(ctx: PageContext) -> None:
             presentation=ctx.presentation,
             categorical_steps=True,
         )
-        with column:
-            show_altair(chart, "autoencoders", "electra", tag, key=f"aef_curve_{tag}")
+        show_altair(chart, "autoencoders", "electra", tag, key=f"aef_curve_{tag}")
     st.markdown(ctx.t("aef_finding", **_finding(finetune, m["linear_probe"]["accuracy"])))
     st.caption(
         ctx.t(
