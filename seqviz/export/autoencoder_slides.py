@@ -20,6 +20,7 @@ from .deck import FOOT_LEGEND, Deck, fitted, panels
 DRAWS = 50  # seeds tried for a draw that replaces at least one word (a generator often samples the original)
 VAE_PAIR = ("toy_vae", "toy_vae_unannealed")  # the same network, trained with and without the cures
 VAE_NAME_KEYS = {"toy_vae": "aef_vae_annealed", "toy_vae_unannealed": "aef_vae_unannealed"}
+VAE_PANEL_KEYS = {"toy_vae": "slide_vae_panel_annealed", "toy_vae_unannealed": "slide_vae_panel_unannealed"}
 
 
 def deck_detection(deck: Deck) -> Detection:
@@ -79,13 +80,14 @@ def bart_denoising(deck: Deck) -> go.Figure:
         mean_over_heads(maps.cross[-1]),
         ["<bos>", *deletion.written],
         deletion.noised,
-        deck.t("slide_bart_panel", noised=" ".join(deletion.noised)),
+        "",
         presentation=True,
         x_title=deck.t("aef_noised_axis"),
         y_title=deck.t("aef_written_axis"),
         colorbar_title=deck.t("weight"),
     )
-    return fitted(figure, deck.t("slide_bart_title"), deck.t("slide_bart_axes"))
+    noised = deck.t("slide_bart_panel", noised=" ".join(deletion.noised))
+    return fitted(figure, deck.t("slide_bart_title"), f"{noised} · {deck.t('slide_bart_axes')}")
 
 
 def deck_posteriors(deck: Deck) -> dict[str, tuple[np.ndarray, np.ndarray, tuple[str, ...]]]:
@@ -106,7 +108,7 @@ def vae_posteriors(deck: Deck) -> go.Figure:
         posterior_bars(
             mu,
             sigma,
-            deck.t("slide_vae_panel", model=deck.t(VAE_NAME_KEYS[name]), kl=deck.model(name).metrics.get("kl", 0.0)),
+            deck.t(VAE_PANEL_KEYS[name], kl=deck.model(name).metrics.get("kl", 0.0)),
             presentation=True,
             x_title=deck.t("aef_latent_dimension"),
         )

@@ -93,6 +93,7 @@ def detection_bars(
 GROUP_COLORS = ("#0072b2", "#d55e00", "#009e73", "#56b4e9")
 GROUP_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 MARK_COLOR = "#000000"
+WHISKER_COLOR = "#374151"  # ±σ, dark on white
 
 
 def posterior_bars(
@@ -105,7 +106,7 @@ def posterior_bars(
     y_title: str = "μ ± σ",
 ) -> go.Figure:
     """One bar per latent dimension: the posterior mean μ, with ±σ whiskers (none for a plain autoencoder,
-    whose code is a point). The prior N(0, 1)'s ±1 band is shaded for comparison."""
+    whose code is a point). The prior N(0, I) would be bars at 0 with whiskers of 1: a collapsed posterior."""
     mean = as_array(mu, 1, "mu")
     sizes = font_sizes(presentation)
     bars = trace(
@@ -117,7 +118,8 @@ def posterior_bars(
         showlegend=False,
     )
     if sigma is not None:
-        bars["error_y"] = {"type": "data", "array": as_array(sigma, 1, "sigma").tolist(), "thickness": 2, "width": 4}
+        spread = as_array(sigma, 1, "sigma").tolist()
+        bars["error_y"] = {"type": "data", "array": spread, "thickness": 2, "width": 4, "color": WHISKER_COLOR}
     return make_figure(
         [bars],
         title,
@@ -125,20 +127,6 @@ def posterior_bars(
         height=380 if presentation else 300,
         xaxis={"title": {"text": display_label(x_title)}, "type": "category", "tickfont": {"size": sizes["tick"]}},
         yaxis={"title": {"text": display_label(y_title)}, "zeroline": True},
-        shapes=[
-            {
-                "type": "rect",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": -1,
-                "y1": 1,
-                "fillcolor": "#e5e7eb",
-                "opacity": 0.5,
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        ],
     )
 
 
