@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import torch
 
 from ..models.nonautoregressive import MAX_LENGTH_OFFSET, upsample
+from .ctc import ctc_collapse  # CTC's one collapse (decoding/ctc.py), also read from here
 
 
 @torch.no_grad()
@@ -119,16 +120,6 @@ def nat_decode(
 ) -> ParallelResult:
     """Vanilla NAT: predict the length, then every token in one pass over [MASK]s."""
     return mask_predict(model, src, mask_id, iterations=1, length_beam=length_beam, length=length)
-
-
-def ctc_collapse(path: list[int], blank_id: int, pad_id: int) -> list[int]:
-    """Merge runs of the same token, then drop blanks (and padding): a a _ a b b -> a a b."""
-    out, previous = [], None
-    for token in path:
-        if token != previous and token not in (blank_id, pad_id):
-            out.append(token)
-        previous = token
-    return out
 
 
 @dataclass

@@ -52,6 +52,7 @@ from .deck import (
 )
 from .fusion_slides import retro_neighbours, t5_prefixes, unilm_masks, xlnet_streams
 from .recurrent_slides import vanishing_gradient
+from .signal_slides import forecast_errors, speech_posteriors
 
 
 def mask_slide(deck: Deck, names: tuple[str, ...], columns: int, title: str, axes: str) -> go.Figure:
@@ -330,6 +331,8 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("18_electra_replaced_token_detection", electra_detection, "slide_electra_look"),
     ("19_bart_denoising", bart_denoising, "slide_bart_look"),
     ("20_vae_posterior_collapse", vae_posteriors, "slide_vae_look"),
+    ("21_forecast_recursive_vs_direct", forecast_errors, "slide_forecast_look"),
+    ("22_ctc_on_speech", speech_posteriors, "slide_ctc_speech_look"),
 )
 
 

@@ -19,8 +19,11 @@ from .steps import Question, Step, ask, quoted
 CHOICES = 4
 
 
-def flagged_word(deck: Deck) -> Question:
-    """Which word of the sentence the discriminator reads does it think most likely replaced?"""
+def flagged_word(deck: Deck) -> Question | None:
+    """Which word of the sentence the discriminator reads does it think most likely replaced? (None for a
+    one-word sentence: one choice is no question.)"""
+    if len(deck.words) < 2:
+        return None
     detection, vocab = deck_detection(deck), deck.model("toy_electra").vocab
     read = vocab.decode(list(detection.read[1:-1]))
     p, replaced = detection.p_replaced[1:-1], detection.replaced[1:-1]
@@ -61,7 +64,7 @@ def where_missing(deck: Deck) -> Question | None:
     return ask(
         deck.t("les_aef_bart_q", sentence=quoted(noised)),
         right,
-        [gaps[i] for i in nearby[:CHOICES]],
+        [*(gaps[i] for i in nearby[: CHOICES - 1]), deck.t("les_aef_no_gap")],  # a short sentence: 2 choices
         deck.t(
             "les_aef_bart_a",
             written=quoted(written),

@@ -14,6 +14,7 @@ from ..decoding.speed import METHOD_NAME_KEYS, compare_decoders
 from ..device import describe
 from ..export.deck import ITERATIONS, Deck
 from ..export.slides import diffusion_steps, mask_predict_iterations, speed
+from .signals import STEPS as BEYOND_TEXT
 from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted
 
 SPEED_REPEATS = 5
@@ -172,6 +173,7 @@ LESSON = Lesson(
             answer_figure=mask_predict_iterations,
         ),
         Step("les_par_6_title", "les_par_6_text", question=diffusion_order, answer_figure=diffusion_steps),
+        *BEYOND_TEXT,  # a time series forecast step by step or at once; CTC on speech
         Step("les_par_7_title", "les_par_7_text", question=speedup_here),
         Step("les_par_8_title", "les_par_8_text", figure=_speed_chart),
     ),

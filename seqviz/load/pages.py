@@ -58,6 +58,7 @@ PAGES = (
     PageInteraction("Fusions", "type a T5 text", "type", "fu_t5_text"),
     PageInteraction("Diffusion", "new sample", "click", "dif_new"),
     PageInteraction("Pixels", "next image", "click", "pix_new"),
+    PageInteraction("Signals", "new series", "click", "sig_fc_draw"),
     PageInteraction("Positions", "move the positions slider", "slide", "pos_positions", (32, 48)),
     PageInteraction("Inside", "move the example slider", "slide", "ins_example", (2, 3)),
     PageInteraction("Explorer", "open the page"),

@@ -25,12 +25,14 @@ from .autoregressive import CausalLM
 from .bart import BART
 from .diffusion import MaskedDiffusionLM
 from .electra import ELECTRA
+from .forecasting import DirectForecaster, RecursiveForecaster
 from .layers import ModelConfig
 from .nonautoregressive import CTCTransformer, NARTransformer
 from .pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from .recurrent import GRULM, LSTMLM, TanhRNNLM
 from .retro import RetroLM
 from .seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
+from .speech import SpeechCTC
 from .unilm import UniLM
 from .vae import SentenceVAE
 from .xlnet import PermutationLM
@@ -58,6 +60,9 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
         OneShotPixels,
         GlyphClassifier,
         SentenceVAE,
+        RecursiveForecaster,
+        DirectForecaster,
+        SpeechCTC,
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}

@@ -14,6 +14,8 @@ from torch import nn
 from ..data.digits import digit_answer, digit_vocab
 from ..data.facts import held_out_combinations
 from ..data.glyphs import glyph_labels
+from ..data.series import forecast_batches, series_splits
+from ..data.speech import speech_vocab
 from ..data.text_to_text import t5_splits, t5_vocab
 from ..data.toy import check_translation, en_vocab, joint_vocab
 from ..data.vocab import Vocab
@@ -51,6 +53,7 @@ from .evaluation import (
     evaluate_translation,
     reverse_alignment,
 )
+from .forecast_evaluation import evaluate_forecaster
 from .fusion_evaluation import (
     evaluate_permutation_lm,
     evaluate_retro,
@@ -60,6 +63,7 @@ from .fusion_evaluation import (
 from .image_evaluation import evaluate_classifier, evaluate_generator
 from .loop import CLIP_NORM, Progress, train_loop
 from .recipes import RECIPES, Recipe
+from .speech_evaluation import evaluate_speech, speech_batches, speech_splits
 from .splits import (
     agreement_test_cases,
     digit_splits,
@@ -108,6 +112,10 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
     if recipe.task.startswith("digits-"):
         vocab, splits = digit_vocab(), digit_splits(recipe.task.removeprefix("digits-"), **recipe.data)
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
+    if recipe.task == "speech":  # generated spectrograms; training draws new utterances at every step
+        return speech_vocab(), speech_splits(**recipe.data), speech_batches(recipe.batch_size)
+    if recipe.task == "forecast":  # generated series, no tokens: an empty vocabulary; fresh series every step
+        return Vocab([], specials=()), series_splits(**recipe.data), forecast_batches(recipe.batch_size)
     if recipe.task == "vae":  # short English sentences; word dropout and the KL's weight per step
         vocab, splits = en_vocab(), vae_splits(**recipe.data)
         dropout, anneal = recipe.model.get("word_dropout", 0.0), recipe.model.get("kl_anneal_steps", 0)
@@ -154,6 +162,11 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         return evaluate_diffusion(model, vocab, splits["test"], lengths_from=splits["train"])
     if recipe.task == "vae":
         return evaluate_vae(model, vocab, splits["test"])
+    if recipe.task == "forecast":
+        return evaluate_forecaster(model, splits["test"])
+    if recipe.task == "speech":  # the whole test split adds the rate sweep (its own draws: the test seed + 1)
+        whole = len(splits["test"]) == recipe.data["n_test"]
+        return evaluate_speech(model, vocab, splits["test"], sweep_seed=recipe.data["seed"] + 1 if whole else None)
     if recipe.task == "electra":
         masked_lm = load_builtin("toy_mlm").model
         return evaluate_electra(model, vocab, splits, recipe.steps, masked_lm, RECIPES["toy_mlm"].steps)
@@ -205,8 +218,10 @@ def reevaluate(name: str) -> dict:
 def build_model(recipe: Recipe, vocab: Vocab) -> nn.Module:
     """The recipe's untrained model, seeded."""
     torch.manual_seed(recipe.seed)
-    if recipe.task in IMAGE_TASKS:
+    if recipe.task in IMAGE_TASKS or recipe.task == "forecast":  # their own configs, no vocabulary
         return recipe.architecture(recipe.architecture.config_class(**recipe.model))
+    if recipe.task == "speech":
+        return recipe.architecture(recipe.architecture.config_class(vocab_size=len(vocab), **recipe.model))
     config_class = getattr(recipe.architecture, "config_class", ModelConfig)  # a ModelConfig or an extension
     return recipe.architecture(
         config_class(vocab_size=len(vocab), pad_id=vocab.pad_id, blank_id=vocab.blank_id, **recipe.model)

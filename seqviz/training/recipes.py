@@ -15,11 +15,13 @@ from ..models.autoregressive import CausalLM
 from ..models.bart import BART
 from ..models.diffusion import MaskedDiffusionLM
 from ..models.electra import ELECTRA
+from ..models.forecasting import DirectForecaster, RecursiveForecaster
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from ..models.recurrent import GRULM, LSTMLM, TanhRNNLM
 from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
+from ..models.speech import SpeechCTC
 from ..models.unilm import N_SEGMENTS, UniLM
 from ..models.vae import SentenceVAE
 from ..models.xlnet import PermutationLM
@@ -39,7 +41,8 @@ class Recipe:
     data: dict = field(default_factory=dict)  # arguments of the data generator
     # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
     # permutation (XLNet), t5, retro, diffusion (masked diffusion LM), pixels (an image generator given the
-    # digit), classify (the digit given the image), denoise (BART), vae (the sentence VAE and autoencoder)
+    # digit), classify (the digit given the image), denoise (BART), vae (the sentence VAE and autoencoder),
+    # speech (CTC on generated spectrograms)
     task: str = "language"
     teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
     # next-token distributions do (a causal LM)
@@ -76,6 +79,9 @@ PARALLEL_KINDS = {
 }
 PARALLEL_DATA = {"raw": "the raw data (random synonyms)", "distilled": "the AR Transformer's translations (distilled)"}
 DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
+# CTC on speech-like frames (issue 40): ~0.24 M parameters; training draws new utterances every step
+SPEECH_SIZE = dict(n_bins=24, channels=96, kernel=5, hidden=128, n_layers=1, dropout=0.1)
+SPEECH_DATA = dict(n_test=1_000, seed=41)
 # toy_mlm's size, with room for <bos> English [SEP] French <eos> (up to 73 tokens) and UniLM's segments
 TOY_UNILM_SIZE = {**TOY_LM_SIZE, "max_len": 76, "n_segments": N_SEGMENTS}
 UNILM_OBJECTIVES = {"bidirectional": 0.3, "causal": 0.3, "seq2seq": 0.4}  # translation is the hardest
@@ -91,6 +97,13 @@ T5_OBJECTIVES = {"translate": 0.25, "fill": 0.45, "number": 0.1, "reverse": 0.1,
 VAE_DATA = dict(n_train=120_000, n_valid=2_000, n_test=4_000, seed=7, max_words=10)
 VAE_SIZE = dict(d_model=256, n_layers=1, max_len=12, dropout=0.1, latent=16)  # max_len: <bos> 10 words <eos>
 VAE_WORD_DROPOUT, VAE_ANNEAL_STEPS = 0.4, 3000
+# the forecasters (issue 40): 96 steps of the past, 24 of the future; held-out series per family (data/series.py),
+# training series drawn fresh at every step. The two recursive GRUs differ only in what their future steps read
+# in training (the truth, or their own previous mean); the direct MLP outputs all 24 steps' quantiles at once
+FORECAST_DATA = dict(n_valid=100, n_test=400, seed=11)
+FORECAST_RECURSIVE = dict(context=96, horizon=24, hidden=64, n_layers=2)
+FORECAST_DIRECT = dict(context=96, horizon=24, hidden=256, n_layers=2)
+FORECAST_STEPS = 3000
 
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
@@ -332,6 +345,48 @@ RECIPES: dict[str, Recipe] = {
             ),
         )
     },
+    **{
+        name: Recipe(
+            name=name,
+            description=description,
+            architecture=RecursiveForecaster,
+            model={**FORECAST_RECURSIVE, "training": training},
+            steps=FORECAST_STEPS,
+            batch_size=128,
+            lr=2e-3,
+            seed=0,
+            data=FORECAST_DATA,
+            task="forecast",
+        )
+        for name, training, description in (
+            (
+                "series_recursive",
+                "teacher_forcing",
+                "Recursive forecaster: a GRU predicts the next value of a generated series (a Gaussian), reads its "
+                "prediction back and predicts again, 24 times; trained with teacher forcing (every step reads the "
+                "true previous value)",
+            ),
+            (
+                "series_recursive_free",
+                "own_predictions",
+                "The same recursive GRU trained on its own predictions: in the 24 future steps each step reads the "
+                "model's previous mean, as at inference (no exposure bias), gradients through the rollout",
+            ),
+        )
+    },
+    "series_direct": Recipe(
+        name="series_direct",
+        description="Direct forecaster: an MLP reads 96 steps of a generated series and outputs all 24 future "
+        "steps at once, each as its 10%, 50% and 90% quantiles (pinball loss): non-autoregressive",
+        architecture=DirectForecaster,
+        model=FORECAST_DIRECT,
+        steps=FORECAST_STEPS,
+        batch_size=128,
+        lr=2e-3,
+        seed=0,
+        data=FORECAST_DATA,
+        task="forecast",
+    ),
     "glyph_classifier": Recipe(
         name="glyph_classifier",
         description="Small CNN naming the digit of a generated 16×16 glyph: the judge of what the image "
@@ -370,6 +425,19 @@ RECIPES: dict[str, Recipe] = {
         seed=0,
         data=GLYPH_DATA,
         task="pixels",
+    ),
+    "speech_ctc": Recipe(
+        name="speech_ctc",
+        description="CTC on speech-like frames: two 1-D convolutions and a bidirectional GRU read a generated "
+        "spectrogram of 1–3 toy words and write, per frame, a letter, a space or the blank",
+        architecture=SpeechCTC,
+        model=SPEECH_SIZE,
+        steps=6000,
+        batch_size=32,
+        lr=2e-3,
+        seed=0,
+        data=SPEECH_DATA,
+        task="speech",
     ),
     "digits_reverse": Recipe(
         name="digits_reverse",

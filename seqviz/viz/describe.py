@@ -24,7 +24,7 @@ MAX_LABELS = 16  # a tree's or a text trace's words listed
 
 def plain(text) -> str:
     """Figure text (plotly's small HTML subset) as plain words."""
-    text = re.sub(r"<br\s*/?>", " ", str(text or ""))
+    text = re.sub(r"<br\s*/?>", " ", "" if text is None else str(text))  # 0 is a coordinate, not nothing
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text))).strip()
 
 

@@ -35,6 +35,7 @@ ADDRESSES = (
     "Fusions",
     "Diffusion",
     "Pixels",
+    "Signals",
     "Positions",
     "Inside",
     "Explorer",
@@ -124,7 +125,7 @@ def _full_page_screenshot(page, path):
     style.evaluate("element => element.remove()")
 
 
-EXPLORER = "pages/14_Explorer.py"
+EXPLORER = "pages/15_Explorer.py"
 
 
 @pytest.fixture(scope="session")

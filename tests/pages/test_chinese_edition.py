@@ -50,6 +50,7 @@ TECHNICAL = {
     "pe",
     "sin",
     "cos",
+    "exp",
     "tanh",
     "python",
     "qk",
@@ -147,6 +148,10 @@ TECHNICAL = {
     "gflops",
     "bowman",  # the autoencoders' anchors
     "burda",
+    "mase",  # the forecasters' names
+    "ar",
+    "mlp",
+    "pinball",
 }
 TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS, *t5_vocab().tokens)} | {n.lower() for n in RECIPES} | TECHNICAL
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"

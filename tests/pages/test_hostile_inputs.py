@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from seqviz.data.series import FAMILIES
+from seqviz.training.forecast_evaluation import METHOD_NAME_KEYS
 from seqviz.ui.page import PAGES
 from tests.pages.apptest_helpers import all_text, open_page
 
@@ -163,6 +165,8 @@ KNOWN_VALUES = (
     "toy_rnn_lm",
     "toy_lstm_lm",
     "toy_gru_lm",
+    *FAMILIES,  # the signals page: the series' families and the forecasting methods
+    *METHOD_NAME_KEYS,
 )  # shown translated
 
 

@@ -10,7 +10,19 @@ import itertools
 import numpy as np
 import pytest
 
-from seqviz.viz import autoencoders, bars, beam, generation, load, parallel, pixels, positions, style
+from seqviz.viz import (
+    autoencoders,
+    bars,
+    beam,
+    forecasting,
+    generation,
+    load,
+    parallel,
+    pixels,
+    positions,
+    speech,
+    style,
+)
 
 MIN_DELTA_E = 20.0  # ~ twice the distance most readers need between two colours seen side by side
 
@@ -43,6 +55,8 @@ PALETTES = {
     "highlight on plain": (style.HIGHLIGHT_COLOR, bars.PLAIN_COLOR),
     "ELECTRA: replaced / original": (autoencoders.REPLACED_COLOR, autoencoders.ORIGINAL_COLOR),
     "latent map: groups and the marked sentence": (*autoencoders.GROUP_COLORS, autoencoders.MARK_COLOR),
+    "forecasters and the truth": (forecasting.TRUTH_COLOR, *forecasting.METHOD_COLORS.values()),
+    "speech: letter / word error rate": tuple(speech.ERROR_COLORS.values()),
 }
 
 
