@@ -41,6 +41,8 @@ def test_every_built_in_model_has_a_bar_and_the_issue_target():
         autoencoders = ("detection_auc", "mask.grammatical_and_explains_input", "prior_grammatical")
         signals = ("letter_accuracy",)  # speech_ctc: 1 − greedy letter error rate
         signals += ("skill_vs_seasonal_naive",)  # the forecasters: 1 − MASE / seasonal-naive's MASE
+        signals += ("accuracy.2", "accuracy.64")  # recall over distance: the value L tokens back recalled
+        signals += ("accuracy_second",)  # induction_lm: the next symbol right inside a repeated stretch's 2nd copy
         assert 0 < bar <= 1 and metric in known + fusions + images + autoencoders + signals, name
 
 

@@ -102,7 +102,7 @@ def test_long_input_is_cut_and_said(folders):
 
 @pytest.mark.parametrize("kind, views", [("bert", 1), ("gpt2", 3), ("t5", 3)])
 def test_page_loads_each_kind_and_draws_its_attention(folders, kind, views):
-    at = open_page("pages/15_Explorer.py")
+    at = open_page("pages/16_Explorer.py")
     assert "Enter a model folder" in all_text(at)
     at.text_input(key="hf_source").set_value(str(folders[kind])).run()
     assert not at.exception, at.exception
@@ -117,7 +117,7 @@ def test_page_loads_each_kind_and_draws_its_attention(folders, kind, views):
 
 
 def test_page_says_why_a_model_cannot_be_loaded(tmp_path):
-    at = open_page("pages/15_Explorer.py", lang="zh")
+    at = open_page("pages/16_Explorer.py", lang="zh")
     at.text_input(key="hf_source").set_value(str(tmp_path)).run()
     assert not at.exception
     assert "无法加载模型" in all_text(at) + "".join(e.value for e in at.error)

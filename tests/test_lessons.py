@@ -220,6 +220,29 @@ def test_the_recurrent_answers_are_the_recorded_measurements_and_the_timing_now(
     assert right in _answer(timed)
 
 
+def test_the_recall_answers_are_the_recorded_accuracies(models):
+    from seqviz.training.recall_evaluation import forgets_at
+
+    deck = _deck(models, SENTENCES[0])
+    rnn = deck.model("recall_rnn").metrics["accuracy"]
+    at = str(forgets_at(rnn) or list(rnn)[-1])
+    far = recurrent.recall_far(deck)
+    assert f"L = {at}" in far.prompt
+    low, high = (float(x.strip("%")) / 100 for x in _answer(far).split(" to "))
+    assert low <= deck.model("recall_lstm").metrics["accuracy"][at] < high + 1e-9
+    beyond = recurrent.recall_beyond(deck)
+    names = {"recall_transformer": "learned", "recall_transformer_rope": "RoPE", "recall_transformer_nope": "no posi"}
+    recalled = [n for m, n in names.items() if deck.model(m).metrics["accuracy"]["256"] >= 0.9]
+    answer = _answer(beyond)
+    if len(recalled) == 3:
+        assert answer == "all three"
+    elif not recalled:
+        assert answer == "none of them"
+    else:
+        assert all(n in answer for n in recalled) and not any(n in answer for n in names.values() if n not in recalled)
+    assert len(recurrent._recall_figure(deck).data) == 6
+
+
 def test_the_recurrent_lesson_draws_the_lstm_units_of_its_sentence_or_the_long_example(models):
     with_case = recurrent._inside(_deck(models, SENTENCES[2]))  # "cats ... do": 5 words apart
     assert list(with_case.layout.xaxis2.ticktext)[:3] == ["&lt;bos&gt;", "the", "cats"]

@@ -112,6 +112,8 @@ def test_the_wheel_carries_the_checkpoints_and_the_app(wheel):
     pages = {f"share/seqviz/pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert {"share/seqviz/app.py", "share/seqviz/.streamlit/config.toml", *pages} <= set(data), data
     assert not [n for n in names if n.startswith(("tests/", "artifacts/"))]
+    snapshots = {p.relative_to(ROOT).as_posix() for p in (ROOT / "seqviz" / "checkpoints").glob("*/snapshots/*")}
+    assert snapshots and snapshots <= set(names), snapshots - set(names)  # training-time weights (induction_lm)
     assets = {f"seqviz/lessons/{p.name}" for p in (ROOT / "seqviz" / "lessons").glob("html_*.*") if p.suffix != ".py"}
     assert assets and assets <= set(names), assets - set(names)  # a lesson file's template, CSS and script
 

@@ -288,7 +288,7 @@ def test_explorer_offers_the_folders_models_by_name_and_loads_one(environment, o
 
     save_tiny_model("gpt2", offered / "tiny-gpt2")
     shared_server(environment, offered)
-    at = open_page("pages/15_Explorer.py")
+    at = open_page("pages/16_Explorer.py")
     assert not at.exception, at.exception
     assert not [box for box in at.text_input if box.key == "hf_source"]  # no path is typed
     choice = at.selectbox(key="hf_shared_model")
@@ -306,7 +306,7 @@ def test_explorer_offers_the_folders_models_by_name_and_loads_one(environment, o
 def test_explorer_without_models_says_none_are_offered(environment, tmp_path, no_hub):
     pytest.importorskip("transformers", reason="the explorer's extra (requirements-hf.txt) is not installed")
     shared_server(environment, tmp_path / "nowhere")
-    at = open_page("pages/15_Explorer.py", lang="zh")
+    at = open_page("pages/16_Explorer.py", lang="zh")
     assert not at.exception
     assert "还没有为探索页提供模型" in all_text(at)
     assert not [box for box in at.text_input if box.key == "hf_source"]

@@ -64,7 +64,7 @@ def inside_ms(repeats: int, warmup: int = 2) -> dict[str, float]:
     """Three interactions of the Inside page, one after another on one session: moving the held-out example
     slider (pairs 2 and 3 in turn), typing another logit-lens sentence (two in turn), and switching the
     ablation grid between the translator and the masked LM."""
-    app = opened("pages/14_Inside.py")
+    app = opened("pages/15_Inside.py")
     return {
         "example": rerun_ms(
             app, lambda app, i: app.slider(key="ins_example").set_value(2 + i % 2).run(), repeats, warmup

@@ -50,6 +50,7 @@ BUDGETS: dict[str, float] = {
     "Pixels": 30,
     "Signals": 45,  # 21.2 measured (issue 40): a new series is forecast five ways, 100 sampled paths
     "Positions": 42,
+    "Prompt": 30,  # 13.9–15.2 measured (issue 41): a new sequence through the model, four 65 × 65 attention maps
     "Inside": 130,
     "Explorer": 10,
 }

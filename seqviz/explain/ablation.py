@@ -1,7 +1,8 @@
 """Head ablation: switch off any attention heads of a built-in model and measure what it loses on held-out
 data. Heads are named (stack, layer, head) — "encoder", "decoder" (self-attention) or "cross" for a
-translator; "encoder" for the masked LM — and switched off through `models.layers.ablated_heads`, which
-changes nothing shared: only the forward passes inside it, in this thread, run without them."""
+translator; "encoder" for the masked LM; "decoder" for a causal LM — and switched off through
+`models.layers.ablated_heads`, which changes nothing shared: only the forward passes inside it, in this thread,
+run without them."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ Head = tuple[str, int, int]  # (stack, layer, head), 0-based
 
 
 def attention_modules(model) -> dict[str, list[torch.nn.Module]]:
-    """The attention modules of a Transformer translator or an encoder-only LM, per stack and layer."""
+    """The attention modules of a Transformer translator, an encoder-only LM or a causal LM, per stack and layer."""
     if hasattr(model, "decoder_stack"):
         return {
             "encoder": [b.self_attn for b in model.encoder.blocks],
             "decoder": [b.self_attn for b in model.decoder_stack.blocks],
             "cross": [b.cross_attn for b in model.decoder_stack.blocks],
         }
+    if not hasattr(model, "encoder"):  # a causal LM (CausalLM): its one stack is the decoder
+        return {"decoder": [b.self_attn for b in model.decoder.blocks]}
     return {"encoder": [b.self_attn for b in model.encoder.blocks]}
 
 

@@ -1,5 +1,6 @@
 """The recurrent networks' slide and figures: a recurrent layer's units over a sentence (the Recurrent page and
-its lesson draw it too), and the vanishing gradient beside agreement against distance."""
+its lesson draw it too), the vanishing gradient beside agreement against distance, and recall over distance
+(held-out accuracy against L beside the gradient's reach on the same task)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ import plotly.graph_objects as go
 import torch
 
 from ..data.agreement import LONG_RANGE_EXAMPLE
+from ..data.recall import CHANCE
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS
 from ..explain.reach import gradient_reach
 from ..explain.recurrence import UnitsView
 from ..training.builtin import untrained_model
-from ..viz.recurrent import agreement_distance_figure, gradient_reach_figure, units_over_sentence
+from ..training.recall_evaluation import RECALL_MODELS, RECALL_TRANSFORMERS
+from ..viz.recurrent import (
+    agreement_distance_figure,
+    gradient_reach_figure,
+    recall_distance_figure,
+    units_over_sentence,
+)
 from .deck import FOOT_LEGEND, Deck, fitted, panels
 
 GATE_KEYS = {"forget": "rnn_panel_forget", "input": "rnn_panel_input"}  # the LSTM's gates drawn
@@ -80,3 +88,52 @@ def vanishing_gradient(deck: Deck) -> go.Figure:
     grid = panels(figures, 2, legend=FOOT_LEGEND, h_gap=0.1)
     grid.update_layout(margin={"b": 110})
     return fitted(grid, deck.t("slide_rnn_title"), deck.t("slide_rnn_axes"))
+
+
+def recall_accuracy(
+    t: Callable[..., str], recorded: dict[str, dict], title: str = "", presentation: bool = True
+) -> go.Figure:
+    """The six recall models' recorded held-out accuracy against L (recorded: model -> its metrics.json),
+    named by `t` in its language, chance and the training range marked: the page's figure and the slides'."""
+    low, high = recorded["recall_rnn"]["trained_distances"]
+    curves = {
+        t(key): {int(L): a for L, a in recorded[model]["accuracy"].items()} for model, key in RECALL_MODELS.items()
+    }
+    return recall_distance_figure(
+        curves,
+        title,
+        presentation=presentation,
+        chance=CHANCE,
+        chance_label=t("rec_chance", chance=CHANCE),
+        trained=(low, high),
+        trained_label=t("rec_trained_range", low=low, high=high),
+        x_title=t("rec_distance_axis"),
+        y_title=t("rec_accuracy_axis"),
+        transformers=len(RECALL_TRANSFORMERS),
+    )
+
+
+def recall_accuracy_figure(deck: Deck) -> go.Figure:
+    """The recall accuracy figure at slide size, from the deck's checkpoints."""
+    return recall_accuracy(deck.t, {model: deck.model(model).metrics for model in RECALL_MODELS})
+
+
+def recall_over_distance(deck: Deck) -> go.Figure:
+    """Left: held-out accuracy against L (recorded). Right: the answer's gradient reaching back through the
+    untrained models on recall sequences at one L (recorded with the checkpoints)."""
+    reach = {deck.t(key): deck.model(model).metrics["gradient_reach"] for model, key in RECALL_MODELS.items()}
+    distance = next(iter(reach.values()))["distance"]
+    left = recall_accuracy_figure(deck)
+    left.update_layout(title={"text": deck.t("slide_recall_accuracy")}, showlegend=True)
+    right = gradient_reach_figure(
+        {name: r["initial"] for name, r in reach.items()},
+        deck.t("slide_recall_reach", L=distance),
+        presentation=True,
+        x_title=deck.t("rec_reach_x"),
+        y_title="",
+        transformers=len(RECALL_TRANSFORMERS),
+    )
+    grid = panels([left, right], 2, legend=FOOT_LEGEND, h_gap=0.1)
+    grid.update_layout(margin={"b": 130})
+    n = deck.model("recall_rnn").metrics["heldout_per_distance"]
+    return fitted(grid, deck.t("slide_recall_title"), deck.t("slide_recall_axes", n=n))

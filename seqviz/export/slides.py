@@ -51,7 +51,8 @@ from .deck import (
     panels,
 )
 from .fusion_slides import retro_neighbours, t5_prefixes, unilm_masks, xlnet_streams
-from .recurrent_slides import vanishing_gradient
+from .prompt_slides import phase_change
+from .recurrent_slides import recall_over_distance, vanishing_gradient
 from .signal_slides import forecast_errors, speech_posteriors
 
 
@@ -333,6 +334,8 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("20_vae_posterior_collapse", vae_posteriors, "slide_vae_look"),
     ("21_forecast_recursive_vs_direct", forecast_errors, "slide_forecast_look"),
     ("22_ctc_on_speech", speech_posteriors, "slide_ctc_speech_look"),
+    ("23_recall_over_distance", recall_over_distance, "slide_recall_look"),
+    ("24_induction_heads", phase_change, "slide_icl_look"),
 )
 
 

@@ -12,6 +12,7 @@ from ..decoding.processors import text_suppressor
 from ..export.deck import BEAM_STEPS, BEAM_WIDTH, TOP_K, Deck, fitted
 from ..export.slides import ar_step, beam, next_word, prompt_of
 from ..viz.generation import cache_shapes_figure
+from .prompt import STEPS as LEARNING_FROM_THE_PROMPT
 from .steps import Lesson, Question, Step, ask, band_of, one_mask, quoted
 
 SAMPLES = 10  # sentences sampled in the sampling step
@@ -163,6 +164,7 @@ LESSON = Lesson(
         Step("les_ar_5_title", "les_ar_5_text", question=beam_against_greedy, answer_figure=beam),
         Step("les_ar_6_title", "les_ar_6_text", question=positions_without_cache),
         Step("les_ar_7_title", "les_ar_7_text", question=positions_with_cache, answer_figure=_cache),
+        *LEARNING_FROM_THE_PROMPT,  # induction heads: the phase change, switching them off, few-shot
         Step("les_ar_8_title", "les_ar_8_text", figure=ar_step),
     ),
 )

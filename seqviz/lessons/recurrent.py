@@ -1,6 +1,6 @@
 """Lesson 4: recurrent networks — one state carried from word to word, long-range agreement, the vanishing
-gradient, and the time a word costs. Every answer comes from the four causal LMs' recorded held-out
-measurements or from timing them now."""
+gradient, recall over distance (a task built for it), and the time a word costs. Every answer comes from the
+models' recorded held-out measurements or from timing them now."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ..data.agreement import LONG_RANGE_EXAMPLE, sentence_cases
 from ..decoding.speed import CAUSAL_LM_NAME_KEYS, RECURRENT_TIMED_WORDS, per_token_timing
 from ..explain.recurrence import units_view
 from ..export.deck import Deck, fitted
-from ..export.recurrent_slides import units_figure, vanishing_gradient
+from ..export.recurrent_slides import recall_accuracy_figure, units_figure, vanishing_gradient
+from ..training.recall_evaluation import RECALL_MODELS, RECALL_TRANSFORMERS, forgets_at
 from ..viz.recurrent import agreement_distance_figure
 from .steps import Lesson, Question, Step, ask, band_of, share_labels
 
@@ -100,6 +101,78 @@ def level_gradient(deck: Deck) -> Question:
     )
 
 
+def recall_metrics(deck: Deck) -> dict[str, dict]:
+    return {model: deck.model(model).metrics for model in RECALL_MODELS}
+
+
+def recall_distance(deck: Deck) -> int:
+    """The L asked about: where the plain RNN first recalls under half the values (the longest L measured if it
+    never does)."""
+    accuracy = recall_metrics(deck)["recall_rnn"]["accuracy"]
+    forgot = forgets_at(accuracy)
+    return forgot if forgot is not None else int(list(accuracy)[-1])
+
+
+def recall_far(deck: Deck) -> Question:
+    """At the L where the plain RNN forgets: how often does the LSTM still recall the value?"""
+    recorded = recall_metrics(deck)
+    at = str(recall_distance(deck))
+    bands = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.01)]
+    labels = share_labels(deck, bands)
+    lstm = recorded["recall_lstm"]["accuracy"][at]
+    names = {model: deck.t(key) for model, key in RECALL_MODELS.items()}
+    return ask(
+        deck.t("les_rec_far_q", L=int(at), rnn=recorded["recall_rnn"]["accuracy"][at]),
+        band_of(lstm, bands, labels),
+        labels,
+        deck.t(
+            "les_rec_far_a",
+            L=int(at),
+            lstm=lstm,
+            others=deck.t("list_separator").join(
+                f"{names[m]} {recorded[m]['accuracy'][at]:.0%}" for m in RECALL_MODELS if m != "recall_lstm"
+            ),
+        ),
+    )
+
+
+def recall_beyond(deck: Deck) -> Question:
+    """Trained to L = 64, asked at the longest L: which Transformers still recall (≥ 90%)?"""
+    recorded = recall_metrics(deck)
+    far = list(recorded["recall_rnn"]["accuracy"])[-1]
+    high = recorded["recall_rnn"]["trained_distances"][1]
+    at = {m: recorded[m]["accuracy"][far] for m in RECALL_TRANSFORMERS}
+    short = ("rec_short_learned", "rec_short_rope", "rec_short_nope")
+    names = {m: deck.t(key) for m, key in zip(RECALL_TRANSFORMERS, short, strict=True)}
+    recall = [m for m in RECALL_TRANSFORMERS if at[m] >= 0.9]
+    choices = {
+        (): deck.t("les_rec_none_of_them"),
+        tuple(RECALL_TRANSFORMERS): deck.t("les_rec_all_three"),
+        **{(m,): deck.t("les_rec_only", model=names[m]) for m in RECALL_TRANSFORMERS},
+    }
+    right = choices.get(tuple(recall)) or deck.t(
+        "les_rec_these", models=deck.t("list_separator").join(names[m] for m in recall)
+    )
+    return ask(
+        deck.t("les_rec_beyond_q", high=high, L=int(far)),
+        right,
+        list(choices.values()),
+        deck.t(
+            "les_rec_beyond_a",
+            L=int(far),
+            high=high,
+            learned=at["recall_transformer"],
+            rope=at["recall_transformer_rope"],
+            nope=at["recall_transformer_nope"],
+        ),
+    )
+
+
+def _recall_figure(deck: Deck) -> go.Figure:
+    n = deck.model("recall_rnn").metrics["heldout_per_distance"]
+    return fitted(recall_accuracy_figure(deck), deck.t("slide_recall_accuracy"), deck.t("slide_recall_axes", n=n))
+
+
 def time_per_word(deck: Deck) -> Question:
     """Measured now, on the deck's device: the plain RNN's word against the Transformer's."""
     models = {m: deck.model(m) for m in ("toy_rnn_lm", "toy_clm")}
@@ -131,6 +204,8 @@ LESSON = Lesson(
         Step("les_rnn_2_title", "les_rnn_2_text", question=far_agreement, answer_figure=_agreement),
         Step("les_rnn_3_title", "les_rnn_3_text", question=gradient_ten_back, answer_figure=vanishing_gradient),
         Step("les_rnn_4_title", "les_rnn_4_text", question=level_gradient),
+        Step("les_rec_1_title", "les_rec_1_text", question=recall_far, answer_figure=_recall_figure),
+        Step("les_rec_2_title", "les_rec_2_text", question=recall_beyond, answer_figure=_recall_figure),
         Step("les_rnn_5_title", "les_rnn_5_text", question=time_per_word),
         Step("les_rnn_6_title", "les_rnn_6_text", figure=vanishing_gradient),
     ),

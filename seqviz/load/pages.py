@@ -60,6 +60,7 @@ PAGES = (
     PageInteraction("Pixels", "next image", "click", "pix_new"),
     PageInteraction("Signals", "new series", "click", "sig_fc_draw"),
     PageInteraction("Positions", "move the positions slider", "slide", "pos_positions", (32, 48)),
+    PageInteraction("Prompt", "new sequence", "click", "icl_new"),
     PageInteraction("Inside", "move the example slider", "slide", "ins_example", (2, 3)),
     PageInteraction("Explorer", "open the page"),
 )

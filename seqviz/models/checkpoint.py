@@ -6,6 +6,8 @@ the metrics the model reached, as JSON beside them.
       config.json         {"architecture": ..., "model": its config (ModelConfig, or ImageConfig for the
                           image models), "vocab": Vocab, "recipe": {...}}
       metrics.json        what the model measured on held-out data when it was trained
+      snapshots/          only some models: the weights at a few steps along training, step_NNNNN.safetensors
+                          (float16; the same config), e.g. before, during and after induction heads formed
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
     )
 }
 VOCABULARIES: dict[str, type[Vocab]] = {"word": Vocab, "char": CharVocab}
-WEIGHTS, CONFIG, METRICS = "model.safetensors", "config.json", "metrics.json"
+WEIGHTS, CONFIG, METRICS, SNAPSHOTS = "model.safetensors", "config.json", "metrics.json", "snapshots"
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Checkpoint:
     vocab: Vocab
     metrics: dict = field(default_factory=dict)
     recipe: dict = field(default_factory=dict)
+    snapshots: dict = field(default_factory=dict)  # {step: state_dict} along training, saved under snapshots/
 
 
 def save_checkpoint(directory: str | Path, ckpt: Checkpoint, half: bool = True) -> Path:
@@ -83,6 +86,13 @@ def save_checkpoint(directory: str | Path, ckpt: Checkpoint, half: bool = True) 
     dtype = torch.float16 if half else torch.float32
     state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in ckpt.model.state_dict().items()}
     save_file(state, str(directory / WEIGHTS))
+    if ckpt.snapshots:
+        (directory / SNAPSHOTS).mkdir(exist_ok=True)
+        for old in (directory / SNAPSHOTS).glob("step_*.safetensors"):  # a retrained model's steps differ
+            old.unlink()
+        for step, weights in ckpt.snapshots.items():
+            state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in weights.items()}
+            save_file(state, str(directory / SNAPSHOTS / f"step_{int(step):05d}.safetensors"))
     config = {
         "architecture": type(ckpt.model).__name__,
         "model": ckpt.model.config.to_dict(),
@@ -124,6 +134,24 @@ def checkpoint_dir(name: str) -> Path:
 def builtin_names() -> list[str]:
     """The built-in models shipped with the package."""
     return sorted(d.name for d in CHECKPOINTS.iterdir() if (d / WEIGHTS).exists())
+
+
+def snapshot_steps(directory: str | Path) -> list[int]:
+    """The training steps whose weights a checkpoint keeps under snapshots/ (none for most models)."""
+    return sorted(int(p.stem.removeprefix("step_")) for p in (Path(directory) / SNAPSHOTS).glob("step_*.safetensors"))
+
+
+def load_snapshot(directory: str | Path, step: int, device: torch.device | str = "cpu") -> nn.Module:
+    """The checkpoint's model with the weights it had at `step` of training (snapshots/), float32, eval mode."""
+    directory = Path(directory)
+    path = directory / SNAPSHOTS / f"step_{int(step):05d}.safetensors"
+    if not path.exists():
+        raise FileNotFoundError(f"no snapshot at step {step} in {directory} (kept: {snapshot_steps(directory)})")
+    config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
+    architecture = ARCHITECTURES[config["architecture"]]
+    model = architecture(getattr(architecture, "config_class", ModelConfig).from_dict(config["model"]))
+    model.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()}, strict=True)
+    return model.to(device).eval()
 
 
 def load_builtin(name: str, device: str = "cpu") -> Checkpoint:

@@ -14,6 +14,8 @@ from torch import nn
 from ..data.digits import digit_answer, digit_vocab
 from ..data.facts import held_out_combinations
 from ..data.glyphs import glyph_labels
+from ..data.induction import induction_batches, induction_splits, induction_vocab
+from ..data.recall import recall_batches, recall_splits, recall_vocab
 from ..data.series import forecast_batches, series_splits
 from ..data.speech import speech_vocab
 from ..data.text_to_text import t5_splits, t5_vocab
@@ -61,7 +63,9 @@ from .fusion_evaluation import (
     evaluate_unilm,
 )
 from .image_evaluation import evaluate_classifier, evaluate_generator
+from .induction_evaluation import InductionTracker, evaluate_induction
 from .loop import CLIP_NORM, Progress, train_loop
+from .recall_evaluation import evaluate_recall
 from .recipes import RECIPES, Recipe
 from .speech_evaluation import evaluate_speech, speech_batches, speech_splits
 from .splits import (
@@ -114,6 +118,12 @@ def prepare(recipe: Recipe) -> tuple[Vocab, dict, Callable]:
         return vocab, splits, pair_batches(splits["train"], vocab, recipe.batch_size)
     if recipe.task == "speech":  # generated spectrograms; training draws new utterances at every step
         return speech_vocab(), speech_splits(**recipe.data), speech_batches(recipe.batch_size)
+    if recipe.task == "recall":  # four key–value pairs among fillers, a key again: fresh sequences every step
+        vocab = recall_vocab()
+        return vocab, recall_splits(**recipe.data), recall_batches(vocab, recipe.batch_size)
+    if recipe.task == "induction":  # random syllables, a stretch written twice: fresh sequences every step
+        vocab = induction_vocab()
+        return vocab, induction_splits(**recipe.data), induction_batches(vocab, recipe.batch_size)
     if recipe.task == "forecast":  # generated series, no tokens: an empty vocabulary; fresh series every step
         return Vocab([], specials=()), series_splits(**recipe.data), forecast_batches(recipe.batch_size)
     if recipe.task == "vae":  # short English sentences; word dropout and the KL's weight per step
@@ -164,6 +174,12 @@ def evaluate_recipe(recipe: Recipe, model, vocab: Vocab, splits: dict) -> dict:
         return evaluate_vae(model, vocab, splits["test"])
     if recipe.task == "forecast":
         return evaluate_forecaster(model, splits["test"])
+    if recipe.task == "induction":  # the whole test split adds the few-shot curves (a subset in training: not)
+        whole = len(splits["test"]) == recipe.data["n_test"]
+        return evaluate_induction(model, vocab, splits["test"], few_shot=whole)
+    if recipe.task == "recall":  # the whole test split adds the gradient's reach (a subset measured in training not)
+        whole = all(len(ids) == recipe.data["n_test"] for ids in splits["test"].values())
+        return evaluate_recall(model, vocab, splits["test"], untrained_model(recipe.name, vocab) if whole else None)
     if recipe.task == "speech":  # the whole test split adds the rate sweep (its own draws: the test seed + 1)
         whole = len(splits["test"]) == recipe.data["n_test"]
         return evaluate_speech(model, vocab, splits["test"], sweep_seed=recipe.data["seed"] + 1 if whole else None)
@@ -256,14 +272,19 @@ def train_recipe(
     vocab, splits, batches = prepare(recipe)
     model = build_model(recipe, vocab)
     grad_norms = []
+    # the induction model: its loss on first vs second occurrences along training, and a few snapshots
+    tracker = InductionTracker(model, vocab, splits["test"]) if recipe.task == "induction" else None
 
     def record(progress: Progress):
         grad_norms.append(progress.grad_norm)
+        if tracker is not None:
+            tracker(progress)
         return callback(progress) if callback is not None else None
 
     start = time.perf_counter()
     losses = train_loop(model, batches, steps or recipe.steps, recipe.lr, recipe.seed, device, record)
     train_seconds = time.perf_counter() - start
+    along, snapshots = tracker.record() if tracker is not None else ({}, {})
     metrics = {
         "split": "test",
         **evaluate_recipe(recipe, model, vocab, splits),
@@ -274,5 +295,6 @@ def train_recipe(
         "device": str(device),
         "torch_threads": torch.get_num_threads(),
         "parameters": sum(p.numel() for p in model.parameters()),
+        **along,
     }
-    return Checkpoint(model.cpu(), vocab, metrics, {**recipe.to_dict(), "steps": len(losses)})
+    return Checkpoint(model.cpu(), vocab, metrics, {**recipe.to_dict(), "steps": len(losses)}, snapshots)

@@ -104,7 +104,20 @@ FORECAST_DATA = dict(n_valid=100, n_test=400, seed=11)
 FORECAST_RECURSIVE = dict(context=96, horizon=24, hidden=64, n_layers=2)
 FORECAST_DIRECT = dict(context=96, horizon=24, hidden=256, n_layers=2)
 FORECAST_STEPS = 3000
+# recall over distance (issue 41, data/recall.py): six models of ~104 k parameters (the recurrent widths matched
+# to the Transformer's count: a tanh RNN layer has 2·D² recurrent weights, a GRU 6·D², an LSTM 8·D²), the same
+# budget for all (RECALL_STEPS batches of 64 fresh sequences, L log-uniform in 1..64); positions learned (a table
+# to L = 256 + 16, trained only to 64 + 8: 17,408 parameters more), RoPE or none
+RECALL_TRANSFORMER = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=272, dropout=0.0)
+RECALL_WIDTHS = {"recall_rnn": 152, "recall_lstm": 78, "recall_gru": 90}
+RECALL_DATA = dict(n_test=500, seed=41)
+RECALL_STEPS = 2000
 
+# induction heads (issue 41, data/induction.py): 64 random syllables after <bos>, one random stretch of 10–24
+# written twice; RoPE (a previous-token head is a relative position), no dropout; fresh sequences every step
+INDUCTION_SIZE = dict(d_model=64, n_heads=2, n_layers=2, d_ff=128, max_len=72, dropout=0.0, positions="rope")
+INDUCTION_DATA = dict(n_test=500, seed=43)
+INDUCTION_STEPS = 3000
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
         name="toy_mlm",
@@ -387,6 +400,46 @@ RECIPES: dict[str, Recipe] = {
         data=FORECAST_DATA,
         task="forecast",
     ),
+    **{
+        name: Recipe(
+            name=name,
+            description=f"{kind} on recall over distance: four key–value pairs among fillers, then one key again, "
+            "its value L tokens back (L from 1 to 64 in training; asked up to 256), ~104 k parameters",
+            architecture=architecture,
+            model=dict(d_model=RECALL_WIDTHS[name], n_heads=1, n_layers=2, dropout=0.0, max_len=272),  # no heads
+            steps=RECALL_STEPS,
+            batch_size=64,
+            lr=2e-3,
+            seed=0,
+            data=RECALL_DATA,
+            task="recall",
+        )
+        for name, kind, architecture in (
+            ("recall_rnn", "Plain (tanh) RNN, two layers,", TanhRNNLM),
+            ("recall_lstm", "LSTM, two layers,", LSTMLM),
+            ("recall_gru", "GRU, two layers,", GRULM),
+        )
+    },
+    **{
+        name: Recipe(
+            name=name,
+            description=f"Causal Transformer, two layers, positions {kind}, on recall over distance (L from 1 to 64 "
+            "in training; asked up to 256)",
+            architecture=CausalLM,
+            model={**RECALL_TRANSFORMER, "positions": positions},
+            steps=RECALL_STEPS,
+            batch_size=64,
+            lr=1e-3,
+            seed=0,
+            data=RECALL_DATA,
+            task="recall",
+        )
+        for name, kind, positions in (
+            ("recall_transformer", "learned (a table of 272)", "learned"),
+            ("recall_transformer_rope", "rotary (RoPE)", "rope"),
+            ("recall_transformer_nope", "none (NoPE: only the causal mask tells order)", "none"),
+        )
+    },
     "glyph_classifier": Recipe(
         name="glyph_classifier",
         description="Small CNN naming the digit of a generated 16×16 glyph: the judge of what the image "
@@ -438,6 +491,20 @@ RECIPES: dict[str, Recipe] = {
         seed=0,
         data=SPEECH_DATA,
         task="speech",
+    ),
+    "induction_lm": Recipe(
+        name="induction_lm",
+        description="Two-layer causal Transformer on random syllables in which a random stretch appears twice: it "
+        "learns, in a sudden phase change, a previous-token head and an induction head that copy the stretch "
+        "the second time (in-context learning at toy scale)",
+        architecture=CausalLM,
+        model=INDUCTION_SIZE,
+        steps=INDUCTION_STEPS,
+        batch_size=32,
+        lr=3e-3,
+        seed=0,
+        data=INDUCTION_DATA,
+        task="induction",
     ),
     "digits_reverse": Recipe(
         name="digits_reverse",

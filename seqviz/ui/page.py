@@ -32,8 +32,9 @@ PAGES = (
     ("pages/11_Pixels.py", "page_pixels", "home_page_pixels", ":material/grid_4x4:"),
     ("pages/12_Signals.py", "page_signals", "home_page_signals", ":material/graphic_eq:"),
     ("pages/13_Positions.py", "page_positions", "home_page_positions", ":material/pin:"),
-    ("pages/14_Inside.py", "page_inside", "home_page_inside", ":material/biotech:"),
-    ("pages/15_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
+    ("pages/14_Prompt.py", "page_prompt", "home_page_prompt", ":material/content_copy:"),
+    ("pages/15_Inside.py", "page_inside", "home_page_inside", ":material/biotech:"),
+    ("pages/16_Explorer.py", "page_explorer", "home_page_explorer", ":material/travel_explore:"),
 )
 
 FALLBACK_KEY = "_device_fallback"  # set when the GPU ran out of memory: the next run takes the CPU

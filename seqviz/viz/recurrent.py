@@ -32,6 +32,23 @@ def _model_line(name: str, x: list, y: list, color: str, presentation: bool) -> 
     )
 
 
+def _step_tick(steps: int) -> int:
+    """Steps between the k axis's labels: every one up to 16 steps, then 2, 4, 8 … (about 16 labels at most)."""
+    tick = 1
+    while steps > 16 * tick:
+        tick *= 2
+    return tick
+
+
+def _decade_ticks(values: Sequence[float]) -> list[float]:
+    """1-2-5 ticks over a few decades; over more than four, the powers of ten only (readable on a slide)."""
+    ticks = log_ticks(values)
+    positive = [v for v in values if v > 0]
+    if positive and np.log10(max(positive) / min(positive)) > 4:
+        ticks = [t for t in ticks if f"{t:.0e}".startswith("1e")]
+    return ticks
+
+
 def gradient_reach_figure(
     norms: Mapping[str, Sequence[float]],
     title: str = "",
@@ -40,16 +57,23 @@ def gradient_reach_figure(
     x_title: str = "k: steps back from the loss",
     y_title: str = "‖∂ loss_t / ∂ h_(t−k)‖ (log scale)",
     marker: tuple[int, str] | None = None,
+    transformers: int = 0,
 ) -> go.Figure:
     """{model: [norm at k = 0, 1, ...]} on a log axis: a straight fall is a gradient that vanishes
     geometrically; a flat line, one that reaches back. Zero norms (nothing reached) are left out. marker
-    (k, label) draws a dotted line at k (where the word that matters lies)."""
+    (k, label) draws a dotted line at k (where the word that matters lies). transformers > 0: the recall
+    models' styles (recall_style), the last `transformers` lines being Transformers; else up to four lines."""
     sizes = font_sizes(presentation)
     traces, shown = [], []
-    for (name, values), color in zip(norms.items(), SERIES_COLORS, strict=False):
+    for i, (name, values) in enumerate(norms.items()):
         points = [(k, v) for k, v in enumerate(values) if v > 0]
         shown += [v for _, v in points]
-        traces.append(_model_line(name, [k for k, _ in points], [v for _, v in points], color, presentation))
+        x, y = [k for k, _ in points], [v for _, v in points]
+        if transformers:  # the recall models: the recurrent ones in colour, the Transformers in black, dashed
+            line, dot = recall_style(i, len(norms), transformers, presentation)
+            traces.append(trace("scatter", x=x, y=y, mode="lines+markers", name=name, line=line, marker=dot))
+        elif i < len(SERIES_COLORS):
+            traces.append(_model_line(name, x, y, SERIES_COLORS[i], presentation))
     shapes, annotations = [], []
     if marker is not None:
         k, label = marker
@@ -65,11 +89,11 @@ def gradient_reach_figure(
         height=440,
         shapes=shapes,
         annotations=annotations,
-        xaxis={"title": {"text": x_title}, "dtick": 1 if max(map(len, norms.values()), default=0) <= 16 else 2},
+        xaxis={"title": {"text": x_title}, "dtick": _step_tick(max(map(len, norms.values()), default=0))},
         yaxis={
             "title": {"text": y_title},
             "type": "log",
-            "tickvals": log_ticks(shown) if shown else None,
+            "tickvals": _decade_ticks(shown) if shown else None,
             "tickformat": ".0e",  # 5e-4, not plotly's 500µ
             "tickfont": {"size": sizes["tick"]},
         },
@@ -170,3 +194,70 @@ def units_over_sentence(
             frame.update(xref=f"x{axis_suffix(i)}", yref=f"y{axis_suffix(i)}", line={"color": "#111", "width": 3})
             layout.setdefault("shapes", []).append(frame)
     return make_figure(traces, title, presentation, width=max(620, cell * n_steps + 220), height=height, **layout)
+
+
+# recall over distance: the recurrent models in the page's three colours, the Transformers in black, told apart
+# by their dash and marker too (never by colour alone)
+RECALL_DASHES = ("solid", "dash", "dot", "dashdot")
+RECALL_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+
+
+def recall_style(i: int, n: int, transformers: int, presentation: bool) -> tuple[dict, dict]:
+    """Line i of n (the last `transformers` are Transformers): its line and marker."""
+    is_transformer = i >= n - transformers
+    color = "#000000" if is_transformer else SERIES_COLORS[i % 3]
+    dash = RECALL_DASHES[(i - (n - transformers)) % len(RECALL_DASHES)] if is_transformer else "solid"
+    line = {"color": color, "width": 3 if presentation else 2, "dash": dash}
+    return line, {"symbol": RECALL_SYMBOLS[i % len(RECALL_SYMBOLS)], "size": 11 if presentation else 8}
+
+
+def recall_distance_figure(
+    accuracy: Mapping[str, Mapping[int, float]],
+    title: str = "",
+    *,
+    presentation: bool = False,
+    chance: float = 0.1,
+    chance_label: str = "chance",
+    trained: tuple[int, int] | None = None,
+    trained_label: str = "trained on",
+    x_title: str = "L: tokens back from the question to the value",
+    y_title: str = "right value recalled",
+    transformers: int = 0,
+) -> go.Figure:
+    """{model: {L: accuracy}} on a log-2 axis of L, one line per model: the first len − transformers in the
+    series colours (solid), the last `transformers` in black (dashed differently); chance dashed grey, the
+    training range shaded."""
+    sizes = font_sizes(presentation)
+    traces, lengths = [], set()
+    n = len(accuracy)
+    for i, (name, by_length) in enumerate(accuracy.items()):
+        x = [int(L) for L in by_length]
+        lengths.update(x)
+        line, marker = recall_style(i, n, transformers, presentation)
+        traces.append(
+            trace("scatter", x=x, y=list(by_length.values()), mode="lines+markers", name=name, line=line, marker=marker)
+        )
+    ticks = sorted(lengths)
+    low_x, high_x = (ticks[0], ticks[-1]) if ticks else (1, 2)
+    # every shape and note on the data axes (a log x: notes in log10 units), so a slide's grid moves them along
+    shapes = [{"type": "line", "x0": low_x, "x1": high_x, "y0": chance, "y1": chance}]
+    shapes[0]["line"] = {"dash": "dash", "color": "#767676", "width": 1.5}
+    annotations = [{"x": float(np.log10(low_x)), "y": chance, "text": plain_text(chance_label), "showarrow": False}]
+    annotations[0].update({"yanchor": "bottom", "xanchor": "left", "font": {"color": "#555", "size": sizes["tick"]}})
+    if trained is not None:
+        low, high = trained
+        shapes.append({"type": "rect", "x0": low, "x1": high, "y0": 0, "y1": 1.04, "layer": "below"})
+        shapes[-1].update(fillcolor="#e8eef7", line={"width": 0})
+        annotations.append({"x": float(np.log10(high)), "y": 0.02, "text": plain_text(trained_label)})
+        annotations[-1].update(showarrow=False, xanchor="right", yanchor="bottom", font={"size": sizes["tick"]})
+    return make_figure(
+        traces,
+        title,
+        presentation,
+        width=760,
+        height=460,
+        shapes=shapes,
+        annotations=annotations,
+        xaxis={"title": {"text": x_title}, "type": "log", "tickvals": ticks, "ticktext": [str(L) for L in ticks]},
+        yaxis={"title": {"text": y_title}, "range": [0, 1.04], "tickformat": ".0%"},
+    )

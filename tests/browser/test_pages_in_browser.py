@@ -37,6 +37,7 @@ ADDRESSES = (
     "Pixels",
     "Signals",
     "Positions",
+    "Prompt",
     "Inside",
     "Explorer",
 )
@@ -125,7 +126,7 @@ def _full_page_screenshot(page, path):
     style.evaluate("element => element.remove()")
 
 
-EXPLORER = "pages/15_Explorer.py"
+EXPLORER = "pages/16_Explorer.py"
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+from seqviz.data.induction import SYMBOLS
 from seqviz.data.text_to_text import t5_vocab
 from seqviz.data.toy_lexicon import EN_WORDS, FR_WORDS
 from seqviz.training.recipes import RECIPES
@@ -152,8 +153,13 @@ TECHNICAL = {
     "ar",
     "mlp",
     "pinball",
+    "nats",  # the unit of a loss in natural log, ln (the prompt page's)
+    "ln",
+    "elhage",  # induction heads' anchors
+    "olsson",
 }
-TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS, *t5_vocab().tokens)} | {n.lower() for n in RECIPES} | TECHNICAL
+TOKENS = {w.lower() for w in (*EN_WORDS, *FR_WORDS, *t5_vocab().tokens, *SYMBOLS)} | {n.lower() for n in RECIPES}
+TOKENS |= TECHNICAL  # the induction model's syllables (SYMBOLS) are token text too
 LATIN = "A-Za-zÀ-ÖØ-öø-ÿœŒ"
 WORD = re.compile(f"[{LATIN}][{LATIN}0-9_'’-]*[{LATIN}0-9]")
 

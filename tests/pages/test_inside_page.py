@@ -8,7 +8,7 @@ import pytest
 
 from tests.pages.apptest_helpers import all_text, assert_figures_export, open_page
 
-PAGE = "pages/14_Inside.py"
+PAGE = "pages/15_Inside.py"
 
 
 @pytest.fixture(scope="module")

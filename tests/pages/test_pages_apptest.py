@@ -32,7 +32,7 @@ def test_page_runs_without_exception(script, lang):
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 100
         assert_no_english_left(at, script)
     page = {"app.py": "home"}.get(script) or script.split("_", 1)[1].removesuffix(".py").lower()
-    figures_after_a_click = ("pages/5_Autoregressive.py", "pages/15_Explorer.py")  # tested with their clicks
+    figures_after_a_click = ("pages/5_Autoregressive.py", "pages/16_Explorer.py")  # tested with their clicks
     assert assert_figures_export(at, page) >= (0 if script in figures_after_a_click else 1)
     if static_export_available():  # the GIF buttons (rendered on click: tests/test_animation.py renders them)
         gifs = [button for button in at.get("download_button") if button.proto.label == "GIF"]

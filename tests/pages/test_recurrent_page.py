@@ -37,8 +37,8 @@ def _figure(at, index: int) -> dict:
 
 
 def test_every_figure_exports(page):
-    # agreement against distance, the gradient's reach, the units over the sentence
-    assert assert_figures_export(page, "recurrent") == 3
+    # agreement against distance, the gradient's reach, the units over the sentence; recall: accuracy, reach
+    assert assert_figures_export(page, "recurrent") == 5
 
 
 def test_the_verbs_of_the_sentence_are_scored_by_each_model(page):
@@ -136,3 +136,89 @@ def test_the_chinese_page_shows_the_same_measurements():
     text = all_text(at)
     assert "曲线说明了什么" in text and "此处实测" in text
     assert "预测“does”的损失" in _figure(at, 1)["layout"]["title"]["text"]
+
+
+# ---- recall over distance ----------------------------------------------------------------------------------
+
+RECALL = ("recall_rnn", "recall_lstm", "recall_gru", "recall_transformer", "recall_transformer_rope",
+          "recall_transformer_nope")  # fmt: skip
+RECALL_NAMES = ("plain RNN", "LSTM", "GRU", "Transformer (learned positions)", "Transformer (RoPE)",
+                "Transformer (no positions)")  # fmt: skip
+
+
+def _recall_figure(at, title: str) -> dict:
+    return next(f for f in map(json.loads, (c.proto.spec for c in at.get("plotly_chart"))) if title in json.dumps(f))
+
+
+def test_recall_accuracy_is_the_recorded_curve_of_all_six(page):
+    figure = _recall_figure(page, "Is the value L tokens back recalled?")
+    assert [line["name"] for line in figure["data"]] == list(RECALL_NAMES)
+    for line, name in zip(figure["data"], RECALL, strict=True):
+        recorded = load_builtin(name).metrics["accuracy"]
+        assert line["x"] == [int(L) for L in recorded] and line["y"] == list(recorded.values())
+    text = all_text(page)
+    assert "Recall over distance" in text and "500 new sequences per L" in text
+    assert "What to look at." in text
+    table = _table(page, "model")  # the first models' table; the recall one follows
+    recall_table = next(t.value for t in page.table if "training budget" in t.value.columns)
+    assert list(recall_table["model"]) == list(RECALL_NAMES) and len(table) == 4
+    assert set(recall_table["training budget"]) == {"2,000 steps × 64 sequences"}
+    beyond = next(t.value for t in page.table if "L = 256" in t.value.columns)
+    assert list(beyond["model"][:3]) == list(RECALL_NAMES[3:])
+
+
+def test_recall_reach_is_recorded_at_initialisation_and_switches_to_trained(page):
+    title = "The answer's gradient, k steps back"
+    figure = _recall_figure(page, title)
+    recorded = {name: load_builtin(name).metrics["gradient_reach"] for name in RECALL}
+    assert "at initialisation" in figure["layout"]["title"]["text"] and len(figure["data"]) == 6
+    for line, name in zip(figure["data"], RECALL, strict=True):
+        assert line["y"] == [v for v in recorded[name]["initial"] if v > 0]
+    assert figure["layout"]["shapes"][0]["x0"] == recorded["recall_rnn"]["distance"]  # the value's step
+    page.segmented_control(key="rec_when").set_value("trained").run()
+    assert not page.exception
+    figure = _recall_figure(page, title)
+    assert "trained" in figure["layout"]["title"]["text"]
+    assert figure["data"][0]["y"] == [v for v in recorded["recall_rnn"]["trained"] if v > 0]
+    ratios = next(t.value for t in page.table if "reaching the value ÷ at the question, trained" in t.value.columns)
+    assert list(ratios["model"]) == list(RECALL_NAMES)
+    page.segmented_control(key="rec_when").set_value("initial").run()
+
+
+def _example_table(at):
+    return next(t.value for t in at.table if "probability of the right value" in t.value.columns)
+
+
+def test_the_live_example_is_each_models_own_answer_and_a_new_draw_changes_it(page):
+    from seqviz.data.recall import example_sequence, recall_vocab
+    from seqviz.training.recall_evaluation import recall_answers
+
+    page.number_input(key="rec_distance").set_value(16).run()
+    assert not page.exception
+    table = _example_table(page)
+    assert list(table["model"]) == list(RECALL_NAMES)
+    vocab = recall_vocab()
+    ids = example_sequence(16, 0, vocab)
+    for name, cell, right in zip(RECALL, table["answer"], table["probability of the right value"], strict=True):
+        ckpt = load_builtin(name)
+        answer, _, p_right = recall_answers(ckpt.model, ckpt.vocab, ids[None])
+        assert cell.split()[0] == vocab.token(int(answer[0]))
+        assert float(right.rstrip("%")) / 100 == pytest.approx(float(p_right[0]), abs=6e-4)
+    assert f"the right answer is **{vocab.token(int(ids[-1 - 16]))}**" in "".join(m.value for m in page.markdown)
+    page.button(key="rec_draw").click().run()
+    assert not page.exception and "L = 16" in all_text(page)
+    page.number_input(key="rec_distance").set_value(200).run()
+    assert "beyond every model's training range" in all_text(page)
+    page.number_input(key="rec_distance").set_value(32).run()
+
+
+def test_the_chinese_recall_section_shows_the_same_measurements():
+    at = open_page(PAGE, "zh")
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "跨距离回忆" in text and "看点" in text
+    table = next(t.value for t in at.table if "训练预算" in t.value.columns)
+    assert list(table["模型"]) == ["普通 RNN", "LSTM", "GRU", "Transformer（学习的位置编码）", "Transformer（RoPE）",
+                                   "Transformer（无位置编码）"]  # fmt: skip
+    at.number_input(key="rec_distance").set_value(256).run()
+    assert not at.exception and "超出了所有模型的训练范围" in all_text(at)
