@@ -3,6 +3,7 @@
 import streamlit as st
 
 from seqviz.models.masks import bidirectional_mask, causal_mask, joint_mask
+from seqviz.ui.code import code_section, comparison_section
 from seqviz.ui.figures import show_plotly
 from seqviz.ui.page import PAGES, page_link, setup_page
 from seqviz.ui.text import paradigm_cards_markdown, paradigm_columns, paradigm_table_markdown
@@ -38,3 +39,7 @@ st.header(ctx.t("home_pages"))
 for path, label_key, summary_key, icon in PAGES[1:]:
     page_link(ctx, path, f"**{ctx.t(label_key)}**", icon)
     st.caption(ctx.t(summary_key))
+
+st.header(ctx.t("code_compare_header"))
+comparison_section(ctx)  # two paradigms' code side by side, folded until opened
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from seqviz.ui import diffusion as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -20,3 +21,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("dif_timing_header"))
     sections.timing_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -4,6 +4,7 @@ rival that draws every pixel at once."""
 import streamlit as st
 
 from seqviz.ui import pixels as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_pixels")
@@ -23,3 +24,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.header(ctx.t("pix_measured_header"))
     sections.measured_section(ctx, pixelcnn, one_shot, classifier)
     st.markdown(ctx.t("pix_relation"))
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -4,6 +4,7 @@ and CTC where it was born: letters read off speech-like frames."""
 import streamlit as st
 
 from seqviz.ui import signals as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_signals")
@@ -15,3 +16,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("sig_speech"))
     sections.speech_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

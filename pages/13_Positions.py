@@ -3,6 +3,7 @@
 import streamlit as st
 
 from seqviz.ui import positions as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.inputs import tokens_from_text
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -26,3 +27,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     )
     words = tokens_from_text(ctx, st.session_state.pos_sentence, MAX_TOKENS, EXAMPLE, ctx.t("sentence"))
     sections.blindness_section(ctx, tuple(w.lower() for w in words))
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -4,6 +4,7 @@ the current symbol and copies what followed it), the phase change in which they 
 import streamlit as st
 
 from seqviz.ui import prompt as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_prompt")
@@ -24,3 +25,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("icl_fs_header"))
     sections.few_shot_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

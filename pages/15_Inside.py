@@ -4,6 +4,7 @@ against what the toy language knows to be true."""
 import streamlit as st
 
 from seqviz.ui import inside as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -25,3 +26,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("ins_methods_header"))
     st.markdown(ctx.t("ins_methods"))
+
+code_section(ctx)  # the functions behind this page, folded until opened

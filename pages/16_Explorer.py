@@ -4,12 +4,14 @@ import streamlit as st
 
 from seqviz.explorer.loading import transformers_available
 from seqviz.ui import explorer as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 EXAMPLE = "the black cat sees the small dogs"
 
 ctx = setup_page("page_explorer")
 page_intro(ctx, "hf_title", "hf_intro", "hf_look")
+code_section(ctx)  # the loading code, folded until opened: before any stop for a missing model
 
 with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     if not transformers_available():

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from seqviz.ui import masks as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_masks")
@@ -17,3 +18,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("pipeline"))
     sections.pipeline_section(ctx, inputs)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.data.toy import RIGHT_CONTEXT_EXAMPLES, example_sentences
 from seqviz.ui import autoencoding as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -28,3 +29,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("ae_finetune"))
     sections.finetune_section(ctx, mlm)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -4,6 +4,7 @@ space it can sample from."""
 import streamlit as st
 
 from seqviz.ui import autoencoders as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_autoencoders")
@@ -20,3 +21,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("aef_vae"))
     sections.vae_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

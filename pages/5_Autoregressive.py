@@ -7,6 +7,7 @@ from seqviz.data.toy import example_sentences
 from seqviz.decoding.speed import TEACHER_FORCED_EXAMPLE
 from seqviz.ui import autoregressive as sections
 from seqviz.ui.charlm import charlm_section
+from seqviz.ui.code import code_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 from seqviz.ui.speculative import speculative_section
@@ -38,3 +39,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("ar_char"))
     charlm_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -6,6 +6,7 @@ import streamlit as st
 
 from seqviz.ui import recall
 from seqviz.ui import recurrent as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
 ctx = setup_page("page_recurrent")
@@ -21,3 +22,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("rnn_timing_header"))
     sections.timing_section(ctx, models)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -5,6 +5,7 @@ import streamlit as st
 from seqviz.data.toy import example_sentences
 from seqviz.ui import seq2seq as sections
 from seqviz.ui import seq2seq_measures as measures
+from seqviz.ui.code import code_section
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 
@@ -48,3 +49,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     sections.digits_section(
         ctx, {task: builtin_model(f"digits_{task}", str(ctx.device)) for task in ("reverse", "sort")}
     )
+
+code_section(ctx)  # the functions behind this page, folded until opened

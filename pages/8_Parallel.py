@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.data.toy import example_sentences
 from seqviz.ui import parallel as sections
+from seqviz.ui.code import code_section
 from seqviz.ui.page import device_fallback, page_intro, setup_page
 from seqviz.ui.seq2seq import source_words
 
@@ -32,3 +33,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
 
     st.header(ctx.t("par_speed_header"))
     sections.speed_section(ctx)
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from seqviz.ui.code import code_section
 from seqviz.ui.fusions import retro, t5, unilm, xlnet
 from seqviz.ui.models import builtin_model
 from seqviz.ui.page import device_fallback, page_intro, setup_page
@@ -25,3 +26,5 @@ with device_fallback(ctx):  # a GPU out of memory reruns the page on the CPU
     st.header(ctx.t("fu_retro_header"))
     st.markdown(ctx.t("fu_retro_intro"))
     retro.retro_section(ctx, builtin_model(retro.RETRO, str(ctx.device)))
+
+code_section(ctx)  # the functions behind this page, folded until opened

@@ -63,7 +63,7 @@ def test_every_slide_is_built_at_the_slide_size():
     deck = Deck("en", sentence_words("the black cat sees the small dogs"), torch.device("cpu"), (4, 8), speed_repeats=1)
     with torch.no_grad():
         slides = list(build_slides(deck))
-    assert [slide.name for slide in slides] == [name for name, _, _ in SLIDES] and len(slides) == 24
+    assert [slide.name for slide in slides] == [name for name, _, _ in SLIDES] and len(slides) == 25
     for slide in slides:
         assert (slide.figure.layout.width, slide.figure.layout.height) == (SLIDE_WIDTH, SLIDE_HEIGHT), slide.name
         assert slide.figure.data and slide.look, slide.name

@@ -36,6 +36,7 @@ from ..viz.masks import gallery_figures
 from ..viz.parallel import mask_predict_figure, speed_chart
 from ..viz.pixels import image_grid_figure
 from .autoencoder_slides import bart_denoising, electra_detection, vae_posteriors
+from .code_slides import the_mask_in_code
 from .deck import (
     BEAM_STEPS,
     BEAM_WIDTH,
@@ -336,6 +337,7 @@ SLIDES: tuple[tuple[str, Callable[[Deck], go.Figure], str], ...] = (
     ("22_ctc_on_speech", speech_posteriors, "slide_ctc_speech_look"),
     ("23_recall_over_distance", recall_over_distance, "slide_recall_look"),
     ("24_induction_heads", phase_change, "slide_icl_look"),
+    ("25_the_mask_in_code", the_mask_in_code, "slide_code_look"),
 )
 
 

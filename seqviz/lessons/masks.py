@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..export.code_slides import the_mask_in_code
 from ..export.deck import SECOND_SENTENCE, Deck
 from ..export.fusion_slides import unilm_masks
 from ..export.slides import attention_bidirectional_causal, masks_self, masks_seq2seq
@@ -99,6 +100,7 @@ LESSON = Lesson(
             question=causal_row,
             answer_figure=one_mask("causal", "les_masks_2_title"),
         ),
+        Step("les_masks_code_title", "les_masks_code_text", figure=the_mask_in_code),  # the mask just predicted
         Step(
             "les_masks_3_title",
             "les_masks_3_text",

@@ -104,6 +104,7 @@ class PageContext:
     presentation: bool
     narrow: bool = False  # a phone's screen: figures built for its width
     as_text: bool = False  # every figure's description and data shown under it
+    page: str = ""  # the page's title key (PAGES): which page this is
 
     def t(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
@@ -197,7 +198,7 @@ def setup_page(title_key: str, *, by_width: bool = False) -> PageContext:
         st.caption(describe(device))
         st.caption(tr(lang, "offline_note"))
         narrow = client(lang, by_width)
-    ctx = PageContext(lang, device, presentation, narrow, as_text)
+    ctx = PageContext(lang, device, presentation, narrow, as_text, title_key)
     with navigation:
         for path, label_key, _, icon in PAGES:
             page_link(ctx, path, tr(lang, label_key), icon)

@@ -175,7 +175,9 @@ def test_twenty_concurrent_sessions_keep_their_own_state(server_process, browser
 
 
 PROTOCOL_SESSIONS, PROTOCOL_THINK_S = 12, 1.0  # a short protocol-level class for CI (python -m seqviz.load: more)
-PROTOCOL_OTHER_PAGES = 1  # each student one of the ten other pages besides the lesson: twelve cover all ten
+PROTOCOL_OTHER_PAGES = -(
+    -len(OTHER_PAGES) // PROTOCOL_SESSIONS
+)  # pages per student besides the lesson: the class covers them all
 TWIN = 3  # the student whose lesson a real browser repeats beside the class
 
 

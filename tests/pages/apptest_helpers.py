@@ -13,15 +13,24 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # the first run imports torch and loads a model
 
 
-def open_page(script: str, lang: str = "en") -> AppTest:
-    """Start from app.py (the entry point) and switch to the page, as a user following a link would."""
+def open_page(script: str, lang: str = "en", code_open: bool = False) -> AppTest:
+    """Start from app.py (the entry point) and switch to the page, as a user following a link would; with
+    code_open, its folded "The code that ran" section is open (as if the user had unfolded it)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
+    if code_open:
+        at.session_state[code_key(script)] = True
     at.run()
     if script != "app.py":
         at.switch_page(script)
         at.run()
     return at
+
+
+def code_key(script: str) -> str:
+    """The session-state key of a page's code section (seqviz.ui.code)."""
+    address = "" if script == "app.py" else script.split("/")[-1].split("_", 1)[1].removesuffix(".py")
+    return f"code_open_{address or 'home'}"
 
 
 def as_read(markdown: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from seqviz.export.deck import DEFAULT_SENTENCE
 from seqviz.lessons import LESSONS
+from seqviz.lessons.masks import LESSON as MASKS
 from seqviz.ui.lessons import lesson_file
 from tests.pages.apptest_helpers import all_text, as_read, assert_figures_export, open_page
 
@@ -84,7 +85,7 @@ def test_the_student_is_scored_on_the_answer_given_before_the_reveal():
     choices.set_value(right).run()
     at.button(key="les_reveal").click().run()
     assert at.success and "Right" in at.success[0].value
-    at.query_params["step"] = "7"  # the last step
+    at.query_params["step"] = str(len(MASKS.steps))  # the last step
     at.run()
     assert "1 of 1" in all_text(at)
 

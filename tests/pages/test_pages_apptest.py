@@ -10,6 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqviz.export.code import PAGE_CODE, source_of
 from seqviz.ui.page import PAGES
 from seqviz.viz.static_export import static_export_available
 from tests.pages.apptest_helpers import ROOT, TIMEOUT, assert_figures_export
@@ -24,8 +25,12 @@ GIF_BUTTONS = {"pages/5_Autoregressive.py": 2, "pages/8_Parallel.py": 1, "pages/
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_page_runs_without_exception(script, lang):
-    at = _open(script, lang)
+    at = _open(script, lang, code_open=True)
     assert not at.exception, at.exception
+    # the code that ran, unfolded: exactly the page's listings, each the running object's own source
+    address = "" if script == "app.py" else script.split("_", 1)[1].removesuffix(".py")
+    listed = [source_of(listing.target).text.rstrip("\n") for listing in PAGE_CODE[address]]
+    assert [block.value for block in at.code] == listed
     text = _all_text(at)
     assert ("页面" in at.sidebar.markdown[0].value) == (lang == "zh")
     if lang == "zh":  # the page itself speaks Chinese, not only the sidebar, and no English is left
