@@ -279,3 +279,20 @@ def test_autoencoding_finetune_in_the_browser(server, browser, screenshot_dir):
     assert not unnamed_figures(page), unnamed_figures(page)  # vega's curves too
     assert not outside, f"requests left the machine: {outside}"
     page.close()
+
+
+def test_the_code_that_ran_unfolds_on_a_phone_and_scrolls_in_its_box(server, browser, screenshot_dir):
+    """On a phone, unfolding the Masks page's code shows the running package's causal mask, and a long line
+    scrolls inside its box instead of widening the page."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{server}/Masks")
+    _wait_until_idle(page)
+    page.get_by_text("The code that ran", exact=True).click()
+    page.wait_for_selector('[data-testid="stCode"]', timeout=60_000)
+    _wait_until_idle(page)
+    code = page.locator('[data-testid="stCode"]').first
+    assert "def causal_mask(length: int)" in code.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+    _full_page_screenshot(page, screenshot_dir / "Masks_code_phone.png")
+    page.close()
