@@ -76,6 +76,7 @@ _PRESENTATION_CSS = """
   [data-testid="stMain"] [data-testid="stTable"] td,
   [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.2rem; }
   [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.15rem; }
+  [data-testid="stMain"] pre.seqviz-diff { font-size: 1.05rem; }
   [data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
     font-size: 1.1rem; white-space: normal; overflow: visible; text-overflow: clip; }
   [data-testid="stSidebar"] [data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
