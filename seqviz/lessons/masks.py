@@ -100,13 +100,13 @@ LESSON = Lesson(
             question=causal_row,
             answer_figure=one_mask("causal", "les_masks_2_title"),
         ),
-        Step("les_masks_code_title", "les_masks_code_text", figure=the_mask_in_code),  # the mask just predicted
         Step(
             "les_masks_3_title",
             "les_masks_3_text",
             question=blocked_weight,
             answer_figure=attention_bidirectional_causal,
         ),
+        Step("les_masks_code_title", "les_masks_code_text", figure=the_mask_in_code),  # the mask predicted
         Step(
             "les_masks_4_title",
             "les_masks_4_text",
