@@ -1,6 +1,6 @@
 """Built-in models: one recipe per shipped checkpoint, and the model sizes they use.
 
-A recipe is everything `python -m seqviz.train --model NAME` needs to reproduce a checkpoint from scratch
+A recipe (recipe.py) is everything `python -m seqviz.train --model NAME` needs to reproduce a checkpoint from scratch
 with a fixed seed: the data (generated, never downloaded), the model size, the steps, and the held-out
 evaluation whose numbers are stored beside the weights. Running a recipe (its data, its untrained model,
 the training run, the measures) lives in builtin.py.
@@ -8,52 +8,22 @@ the training run, the measures) lives in builtin.py.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 from ..models.autoencoding import MaskedLM
 from ..models.autoregressive import CausalLM
 from ..models.bart import BART
 from ..models.diffusion import MaskedDiffusionLM
 from ..models.electra import ELECTRA
-from ..models.forecasting import DirectForecaster, RecursiveForecaster
 from ..models.nonautoregressive import CTCTransformer, NARTransformer
 from ..models.pixelcnn import GlyphClassifier, OneShotPixels, PixelCNN
 from ..models.recurrent import GRULM, LSTMLM, TanhRNNLM
 from ..models.retro import RetroLM
 from ..models.seq2seq import BahdanauSeq2Seq, RNNSeq2Seq, TransformerSeq2Seq
-from ..models.speech import SpeechCTC
 from ..models.unilm import N_SEGMENTS, UniLM
 from ..models.vae import SentenceVAE
 from ..models.xlnet import PermutationLM
+from .recipe import Recipe
+from .sequence_recipes import SEQUENCE_RECIPES
 from .splits import GLYPH_DATA, TOY_DATA
-
-
-@dataclass(frozen=True)
-class Recipe:
-    name: str
-    description: str
-    architecture: type
-    model: dict  # the architecture's config fields (ModelConfig's other than vocab_size, or ImageConfig's)
-    steps: int
-    batch_size: int
-    lr: float
-    seed: int
-    data: dict = field(default_factory=dict)  # arguments of the data generator
-    # language (English sentences), translation, nat, cmlm, ctc (toy English→French), digits-TASK, unilm,
-    # permutation (XLNet), t5, retro, diffusion (masked diffusion LM), pixels (an image generator given the
-    # digit), classify (the digit given the image), denoise (BART), vae (the sentence VAE and autoencoder),
-    # speech (CTC on generated spectrograms)
-    task: str = "language"
-    teacher: str | None = None  # distillation: its translations replace the targets (translation), or its
-    # next-token distributions do (a causal LM)
-    objectives: dict = field(default_factory=dict)  # joint training (UniLM): the share of batches per mode
-    retriever: str | None = None  # RETRO: the frozen built-in encoder whose states are the datastore's keys
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["architecture"] = self.architecture.__name__
-        return d
-
 
 TOY_LM_SIZE = dict(d_model=128, n_heads=4, n_layers=4, d_ff=512, max_len=48, dropout=0.1, positions="learned")
 # ELECTRA's generator: a quarter of the discriminator's (toy_mlm's) width, heads as wide, as deep; λ = 50 (the
@@ -80,8 +50,6 @@ PARALLEL_KINDS = {
 PARALLEL_DATA = {"raw": "the raw data (random synonyms)", "distilled": "the AR Transformer's translations (distilled)"}
 DIGIT_DATA = dict(n_train=20_000, n_test=1_000, seed=3)
 # CTC on speech-like frames (issue 40): ~0.24 M parameters; training draws new utterances every step
-SPEECH_SIZE = dict(n_bins=24, channels=96, kernel=5, hidden=128, n_layers=1, dropout=0.1)
-SPEECH_DATA = dict(n_test=1_000, seed=41)
 # toy_mlm's size, with room for <bos> English [SEP] French <eos> (up to 73 tokens) and UniLM's segments
 TOY_UNILM_SIZE = {**TOY_LM_SIZE, "max_len": 76, "n_segments": N_SEGMENTS}
 UNILM_OBJECTIVES = {"bidirectional": 0.3, "causal": 0.3, "seq2seq": 0.4}  # translation is the hardest
@@ -97,27 +65,6 @@ T5_OBJECTIVES = {"translate": 0.25, "fill": 0.45, "number": 0.1, "reverse": 0.1,
 VAE_DATA = dict(n_train=120_000, n_valid=2_000, n_test=4_000, seed=7, max_words=10)
 VAE_SIZE = dict(d_model=256, n_layers=1, max_len=12, dropout=0.1, latent=16)  # max_len: <bos> 10 words <eos>
 VAE_WORD_DROPOUT, VAE_ANNEAL_STEPS = 0.4, 3000
-# the forecasters (issue 40): 96 steps of the past, 24 of the future; held-out series per family (data/series.py),
-# training series drawn fresh at every step. The two recursive GRUs differ only in what their future steps read
-# in training (the truth, or their own previous mean); the direct MLP outputs all 24 steps' quantiles at once
-FORECAST_DATA = dict(n_valid=100, n_test=400, seed=11)
-FORECAST_RECURSIVE = dict(context=96, horizon=24, hidden=64, n_layers=2)
-FORECAST_DIRECT = dict(context=96, horizon=24, hidden=256, n_layers=2)
-FORECAST_STEPS = 3000
-# recall over distance (issue 41, data/recall.py): six models of ~104 k parameters (the recurrent widths matched
-# to the Transformer's count: a tanh RNN layer has 2·D² recurrent weights, a GRU 6·D², an LSTM 8·D²), the same
-# budget for all (RECALL_STEPS batches of 64 fresh sequences, L log-uniform in 1..64); positions learned (a table
-# to L = 256 + 16, trained only to 64 + 8: 17,408 parameters more), RoPE or none
-RECALL_TRANSFORMER = dict(d_model=64, n_heads=4, n_layers=2, d_ff=256, max_len=272, dropout=0.0)
-RECALL_WIDTHS = {"recall_rnn": 152, "recall_lstm": 78, "recall_gru": 90}
-RECALL_DATA = dict(n_test=500, seed=41)
-RECALL_STEPS = 2000
-
-# induction heads (issue 41, data/induction.py): 64 random syllables after <bos>, one random stretch of 10–24
-# written twice; RoPE (a previous-token head is a relative position), no dropout; fresh sequences every step
-INDUCTION_SIZE = dict(d_model=64, n_heads=2, n_layers=2, d_ff=128, max_len=72, dropout=0.0, positions="rope")
-INDUCTION_DATA = dict(n_test=500, seed=43)
-INDUCTION_STEPS = 3000
 RECIPES: dict[str, Recipe] = {
     "toy_mlm": Recipe(
         name="toy_mlm",
@@ -358,88 +305,6 @@ RECIPES: dict[str, Recipe] = {
             ),
         )
     },
-    **{
-        name: Recipe(
-            name=name,
-            description=description,
-            architecture=RecursiveForecaster,
-            model={**FORECAST_RECURSIVE, "training": training},
-            steps=FORECAST_STEPS,
-            batch_size=128,
-            lr=2e-3,
-            seed=0,
-            data=FORECAST_DATA,
-            task="forecast",
-        )
-        for name, training, description in (
-            (
-                "series_recursive",
-                "teacher_forcing",
-                "Recursive forecaster: a GRU predicts the next value of a generated series (a Gaussian), reads its "
-                "prediction back and predicts again, 24 times; trained with teacher forcing (every step reads the "
-                "true previous value)",
-            ),
-            (
-                "series_recursive_free",
-                "own_predictions",
-                "The same recursive GRU trained on its own predictions: in the 24 future steps each step reads the "
-                "model's previous mean, as at inference (no exposure bias), gradients through the rollout",
-            ),
-        )
-    },
-    "series_direct": Recipe(
-        name="series_direct",
-        description="Direct forecaster: an MLP reads 96 steps of a generated series and outputs all 24 future "
-        "steps at once, each as its 10%, 50% and 90% quantiles (pinball loss): non-autoregressive",
-        architecture=DirectForecaster,
-        model=FORECAST_DIRECT,
-        steps=FORECAST_STEPS,
-        batch_size=128,
-        lr=2e-3,
-        seed=0,
-        data=FORECAST_DATA,
-        task="forecast",
-    ),
-    **{
-        name: Recipe(
-            name=name,
-            description=f"{kind} on recall over distance: four key–value pairs among fillers, then one key again, "
-            "its value L tokens back (L from 1 to 64 in training; asked up to 256), ~104 k parameters",
-            architecture=architecture,
-            model=dict(d_model=RECALL_WIDTHS[name], n_heads=1, n_layers=2, dropout=0.0, max_len=272),  # no heads
-            steps=RECALL_STEPS,
-            batch_size=64,
-            lr=2e-3,
-            seed=0,
-            data=RECALL_DATA,
-            task="recall",
-        )
-        for name, kind, architecture in (
-            ("recall_rnn", "Plain (tanh) RNN, two layers,", TanhRNNLM),
-            ("recall_lstm", "LSTM, two layers,", LSTMLM),
-            ("recall_gru", "GRU, two layers,", GRULM),
-        )
-    },
-    **{
-        name: Recipe(
-            name=name,
-            description=f"Causal Transformer, two layers, positions {kind}, on recall over distance (L from 1 to 64 "
-            "in training; asked up to 256)",
-            architecture=CausalLM,
-            model={**RECALL_TRANSFORMER, "positions": positions},
-            steps=RECALL_STEPS,
-            batch_size=64,
-            lr=1e-3,
-            seed=0,
-            data=RECALL_DATA,
-            task="recall",
-        )
-        for name, kind, positions in (
-            ("recall_transformer", "learned (a table of 272)", "learned"),
-            ("recall_transformer_rope", "rotary (RoPE)", "rope"),
-            ("recall_transformer_nope", "none (NoPE: only the causal mask tells order)", "none"),
-        )
-    },
     "glyph_classifier": Recipe(
         name="glyph_classifier",
         description="Small CNN naming the digit of a generated 16×16 glyph: the judge of what the image "
@@ -479,33 +344,6 @@ RECIPES: dict[str, Recipe] = {
         data=GLYPH_DATA,
         task="pixels",
     ),
-    "speech_ctc": Recipe(
-        name="speech_ctc",
-        description="CTC on speech-like frames: two 1-D convolutions and a bidirectional GRU read a generated "
-        "spectrogram of 1–3 toy words and write, per frame, a letter, a space or the blank",
-        architecture=SpeechCTC,
-        model=SPEECH_SIZE,
-        steps=6000,
-        batch_size=32,
-        lr=2e-3,
-        seed=0,
-        data=SPEECH_DATA,
-        task="speech",
-    ),
-    "induction_lm": Recipe(
-        name="induction_lm",
-        description="Two-layer causal Transformer on random syllables in which a random stretch appears twice: it "
-        "learns, in a sudden phase change, a previous-token head and an induction head that copy the stretch "
-        "the second time (in-context learning at toy scale)",
-        architecture=CausalLM,
-        model=INDUCTION_SIZE,
-        steps=INDUCTION_STEPS,
-        batch_size=32,
-        lr=3e-3,
-        seed=0,
-        data=INDUCTION_DATA,
-        task="induction",
-    ),
     "digits_reverse": Recipe(
         name="digits_reverse",
         description="Transformer encoder-decoder reversing 3–12 digits (cross-attention: the anti-diagonal)",
@@ -530,4 +368,5 @@ RECIPES: dict[str, Recipe] = {
         data=DIGIT_DATA,
         task="digits-sort",
     ),
+    **SEQUENCE_RECIPES,  # time series, speech, recall over distance, induction heads
 }

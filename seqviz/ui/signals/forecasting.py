@@ -29,7 +29,7 @@ from ...training.forecast_evaluation import (
     held_out_curves,
     scaled_errors,
 )
-from ...training.recipes import FORECAST_DATA
+from ...training.sequence_recipes import FORECAST_DATA
 from ...viz.forecasting import error_by_step_chart, forecast_figure, speed_lines
 from ..figures import show_plotly
 from ..models import builtin_model
